@@ -1,0 +1,279 @@
+package io.netfabric.core;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One endpoint of the fabric, QEMU's {@code NetClientState}: a backend (netdev), a hub port or a
+ * NIC. Each client has at most one {@linkplain #peer() peer}; frames a client sends go to its
+ * peer's incoming queue and from there to the peer's {@link #receive(ByteBuf)}.
+ *
+ * <h2>Frame ownership</h2>
+ * A frame is a {@link ByteBuf} holding one Ethernet frame without FCS, readable from
+ * {@code readerIndex} to {@code writerIndex}. {@link #send} and {@link #sendAsync} take one
+ * reference; {@link #receive} is handed one reference and must forward or release it on every
+ * path, except when it answers 0 (busy): then the reference stays with the fabric, which queues
+ * the frame and delivers it again after the receiver calls {@link #flushQueued()}.
+ *
+ * <h2>Threading</h2>
+ * Every method runs on the owning {@link Fabric}'s event loop. Subclasses never block it.
+ */
+public abstract class NetClient {
+    /** QEMU's {@code NET_BUFSIZE}: the largest frame anywhere in the net layer (64 KiB GSO + 4 KiB). */
+    public static final int MAX_FRAME = 4096 + 65536;
+
+    private static final NetFilter[] NO_FILTERS = new NetFilter[0];
+
+    private final String name;
+    private final String model;
+    private final IncomingQueue incoming = new IncomingQueue(this);
+    final ClientCounters counters = new ClientCounters();
+    private NetClient peer;
+    private boolean linkDown;
+    boolean receiveDisabled;
+    private NetFilter[] filters = NO_FILTERS;
+    Fabric fabric;
+    boolean netdev;
+
+    /**
+     * @param name  the id (QEMU: the client's name; hub ports without an id get hubNportK)
+     * @param model QEMU's driver string: {@code socket}, {@code tap}, {@code user}, {@code hub}...
+     */
+    protected NetClient(String name, String model) {
+        this.name = Objects.requireNonNull(name);
+        this.model = Objects.requireNonNull(model);
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    public final String model() {
+        return model;
+    }
+
+    public final NetClient peer() {
+        return peer;
+    }
+
+    public final boolean linkDown() {
+        return linkDown;
+    }
+
+    /** True when created by -netdev or netdev_add (QEMU's {@code is_netdev}). */
+    public final boolean isNetdev() {
+        return netdev;
+    }
+
+    public final ClientCounters counters() {
+        return counters;
+    }
+
+    /** The fabric this client was added to, or null before. */
+    public final Fabric fabric() {
+        return fabric;
+    }
+
+    /** True for a NIC frontend: NIC names live outside the netdev namespace (QEMU). */
+    public boolean isNic() {
+        return false;
+    }
+
+    /** Frames waiting for this client to become ready. */
+    public final int queuedFrames() {
+        return incoming.size();
+    }
+
+    // ---------------------------------------------------------------- receiver side
+
+    /**
+     * Takes one frame sent by this client's peer. Answers the number of bytes consumed (> 0),
+     * 0 when busy (the frame is NOT consumed; this client must later call
+     * {@link #flushQueued()}), or a negative number for an error (the frame was released).
+     */
+    protected abstract int receive(ByteBuf frame);
+
+    /** QEMU's {@code can_receive}: false holds frames in this client's queue. */
+    protected boolean canReceive() {
+        return true;
+    }
+
+    /** Releases what the client holds: sockets, fds, timers. Called once, on the event loop. */
+    protected void cleanup() {
+    }
+
+    /** Told after {@code set_link} changed this client's link (QEMU's {@code link_status_changed}). */
+    protected void linkStatusChanged() {
+    }
+
+    /**
+     * Told when this client's peer flushed its queue, i.e. became ready to receive again. A hub
+     * port answers by flushing the other ports of its hub (QEMU's {@code net_hub_flush}).
+     */
+    protected boolean peerFlushed() {
+        return false;
+    }
+
+    /** QEMU's {@code info_str}: what this client is connected to, for humans. */
+    public String info() {
+        return "";
+    }
+
+    // ---------------------------------------------------------------- sender side
+
+    /** {@code qemu_send_packet}: send with no completion callback. */
+    public final int send(ByteBuf frame) {
+        return sendAsync(frame, null);
+    }
+
+    /**
+     * {@code qemu_send_packet_async}. Takes the frame's reference. Answers its length when it was
+     * delivered or dropped (a dropped frame "was sent", as in QEMU), or 0 when it was queued for
+     * a busy peer: a sender with a callback then stops producing until the callback fires.
+     */
+    public final int sendAsync(ByteBuf frame, SentCallback sentCallback) {
+        int len = frame.readableBytes();
+        if (linkDown) {
+            return drop(frame, DropReason.SENDER_LINK_DOWN, len);
+        }
+        NetClient p = peer;
+        if (p == null) {
+            return drop(frame, DropReason.NO_PEER, len);
+        }
+        if (len == 0 || len > MAX_FRAME) {
+            // QEMU drops oversized iov sends; an empty frame would stall a QEMU receiver (§1.5).
+            return drop(frame, DropReason.BAD_LENGTH, len);
+        }
+        if (filters.length != 0 && runFilters(frame, NetFilter.Direction.TX)) {
+            return len;
+        }
+        counters.txFrames++;
+        counters.txBytes += len;
+        return p.incoming.send(this, frame, sentCallback);
+    }
+
+    private int drop(ByteBuf frame, DropReason reason, int len) {
+        counters.drop(reason);
+        frame.release();
+        return len;
+    }
+
+    /** {@code qemu_can_send_packet}: the peer would take a frame now (or there is none). */
+    public final boolean canSend() {
+        NetClient p = peer;
+        return p == null || (!p.receiveDisabled && p.canReceive());
+    }
+
+    /**
+     * {@code qemu_flush_queued_packets}: this client is ready again. Clears the busy mark, lets a
+     * hub retry its other ports, and delivers this client's backlog in order.
+     */
+    public final boolean flushQueued() {
+        receiveDisabled = false;
+        NetClient p = peer;
+        if (p != null) {
+            p.peerFlushed();
+        }
+        return incoming.flush();
+    }
+
+    /** {@code qemu_purge_queued_packets}: forget what this client queued at its peer. */
+    public final void purgeQueued() {
+        NetClient p = peer;
+        if (p != null) {
+            p.incoming.purge(this);
+        }
+    }
+
+    // ---------------------------------------------------------------- filters
+
+    boolean filterRx(ByteBuf frame) {
+        return filters.length != 0 && runFilters(frame, NetFilter.Direction.RX);
+    }
+
+    private boolean runFilters(ByteBuf frame, NetFilter.Direction d) {
+        NetFilter[] fs = filters;
+        // QEMU net/filter.c: tx-direction filters in list order, rx-direction in reverse.
+        if (d == NetFilter.Direction.TX) {
+            for (NetFilter f : fs) {
+                if (f.direction().covers(d) && f.filter(this, frame, d)) {
+                    return true;
+                }
+            }
+        } else {
+            for (int i = fs.length - 1; i >= 0; i--) {
+                if (fs[i].direction().covers(d) && fs[i].filter(this, frame, d)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    final void addFilter(NetFilter f) {
+        NetFilter[] fs = Arrays.copyOf(filters, filters.length + 1);
+        fs[fs.length - 1] = f;
+        filters = fs;
+    }
+
+    final boolean removeFilter(NetFilter f) {
+        for (int i = 0; i < filters.length; i++) {
+            if (filters[i] == f) {
+                NetFilter[] fs = new NetFilter[filters.length - 1];
+                System.arraycopy(filters, 0, fs, 0, i);
+                System.arraycopy(filters, i + 1, fs, i, fs.length - i);
+                filters = fs;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    final NetFilter[] filters() {
+        return filters;
+    }
+
+    // ---------------------------------------------------------------- peering and link
+
+    /**
+     * Makes {@code a} and {@code b} peers. Both must be unpeered: QEMU asserts here, we refuse.
+     */
+    public static void connect(NetClient a, NetClient b) {
+        if (a.peer != null || b.peer != null) {
+            NetClient busy = a.peer != null ? a : b;
+            throw FabricException.generic("netdev '" + busy.name + "' is already connected to '"
+                    + busy.peer.name + "'");
+        }
+        a.peer = b;
+        b.peer = a;
+    }
+
+    /** Unpeers this client, dropping what each side had queued for the other. */
+    final void disconnect() {
+        NetClient p = peer;
+        if (p != null) {
+            p.incoming.purge(this);
+            incoming.purge(p);
+            p.peer = null;
+            peer = null;
+        }
+    }
+
+    final void setLinkDown(boolean down) {
+        linkDown = down;
+    }
+
+    final void dispose() {
+        incoming.clear();
+        for (NetFilter f : filters) {
+            f.close();
+        }
+        filters = NO_FILTERS;
+    }
+
+    @Override
+    public String toString() {
+        return name + ": index=0,type=" + model + "," + info();
+    }
+}
