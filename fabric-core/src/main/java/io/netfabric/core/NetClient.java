@@ -178,6 +178,14 @@ public abstract class NetClient {
         return incoming.flush();
     }
 
+    /**
+     * Delivers this client's backlog without clearing its busy mark or telling its peer: what a
+     * hub does to its other ports when one of its members became ready ({@code net_hub_flush}).
+     */
+    protected final boolean flushIncoming() {
+        return incoming.flush();
+    }
+
     /** {@code qemu_purge_queued_packets}: forget what this client queued at its peer. */
     public final void purgeQueued() {
         NetClient p = peer;

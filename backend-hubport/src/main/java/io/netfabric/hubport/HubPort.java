@@ -1,0 +1,46 @@
+package io.netfabric.hubport;
+
+import io.netfabric.core.NetClient;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One port of a {@link Hub}, a net client of model {@code hub}. Its peer is a backend or a NIC;
+ * what the peer sends is flooded to the hub's other ports, and what they flood is sent to the
+ * peer.
+ */
+public final class HubPort extends NetClient {
+    private final Hub hub;
+
+    HubPort(String name, Hub hub) {
+        super(name, "hub");
+        this.hub = hub;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    @Override
+    protected int receive(ByteBuf frame) {
+        return hub.flood(this, frame);
+    }
+
+    @Override
+    protected boolean canReceive() {
+        return hub.canReceive(this);
+    }
+
+    @Override
+    protected boolean peerFlushed() {
+        return hub.flushOthers(this);
+    }
+
+    boolean flushQueuedFromPeers() {
+        return flushIncoming();
+    }
+
+    @Override
+    protected void cleanup() {
+        hub.detach(this);
+    }
+}

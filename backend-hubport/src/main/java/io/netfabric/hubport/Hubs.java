@@ -1,0 +1,45 @@
+package io.netfabric.hubport;
+
+import io.netfabric.core.Fabric;
+import io.netfabric.core.NetClient;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The hubs of one fabric, created on first use of an id (QEMU {@code net_hub_find_or_create}). */
+public final class Hubs {
+    private final Map<Integer, Hub> hubs = new TreeMap<>();
+
+    /** The hub table of {@code fabric}; call on its event loop. */
+    public static Hubs of(Fabric fabric) {
+        return fabric.attachment(Hubs.class, Hubs::new);
+    }
+
+    public Hub hub(int id) {
+        return hubs.computeIfAbsent(id, Hub::new);
+    }
+
+    public Collection<Hub> all() {
+        return Collections.unmodifiableCollection(hubs.values());
+    }
+
+    /**
+     * {@code net_hub_add_port}: a new port on hub {@code hubId}, named {@code name} or
+     * {@code hub<id>port<k>}, peered with {@code peer} when given. Not yet registered with the
+     * fabric.
+     */
+    public HubPort newPort(int hubId, String name, NetClient peer) {
+        Hub hub = hub(hubId);
+        String portName = name != null ? name : hub.nextPortName();
+        if (name != null) {
+            hub.nextPortName(); // QEMU counts every port, named or not.
+        }
+        HubPort port = new HubPort(portName, hub);
+        if (peer != null) {
+            NetClient.connect(port, peer);
+        }
+        hub.attach(port);
+        return port;
+    }
+}
