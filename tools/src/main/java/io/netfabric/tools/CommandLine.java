@@ -1,0 +1,89 @@
+package io.netfabric.tools;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The launcher's arguments in QEMU's syntax: {@code -opt value} or {@code --opt value}, in order.
+ * Only splitting happens here; each option's value is parsed by the component it configures.
+ */
+record CommandLine(List<Option> options, boolean noDefaults, boolean help, boolean version) {
+
+    /** One option with a value, as given: {@code name} without dashes, e.g. {@code netdev}. */
+    record Option(String name, String value) {
+        /** How QEMU names the option in a message: {@code -netdev user,id=n0}. */
+        String location() {
+            return "-" + name + " " + value;
+        }
+    }
+
+    private static final Set<String> WITH_VALUE = Set.of("netdev", "net", "qmp", "object");
+
+    /** Thrown for a malformed command line, with QEMU's text (without the program prefix). */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static CommandLine parse(String[] args) throws UsageException {
+        List<Option> options = new ArrayList<>();
+        boolean noDefaults = false;
+        boolean help = false;
+        boolean version = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-") || a.equals("-") || a.equals("--")) {
+                throw new UsageException(a + ": unexpected argument (netfabric takes options only; see -h)");
+            }
+            String name = a.startsWith("--") ? a.substring(2) : a.substring(1);
+            if (WITH_VALUE.contains(name)) {
+                if (i + 1 >= args.length) {
+                    throw new UsageException(a + ": requires an argument");
+                }
+                options.add(new Option(name, args[++i]));
+                continue;
+            }
+            switch (name) {
+                case "nodefaults" -> noDefaults = true;
+                case "h", "help" -> help = true;
+                case "version" -> version = true;
+                default -> throw new UsageException(a + ": invalid option");
+            }
+        }
+        return new CommandLine(List.copyOf(options), noDefaults, help, version);
+    }
+
+    List<Option> all(String name) {
+        return options.stream().filter(o -> o.name.equals(name)).toList();
+    }
+
+    /** True when the command line names a netdev, so no embedded default is started. */
+    boolean namesNetdevs() {
+        return options.stream().anyMatch(o -> o.name.equals("netdev") || o.name.equals("net"));
+    }
+
+    static final String USAGE = """
+            usage: netfabric [options]
+
+            QEMU's network backends as a helper process. Options use QEMU's syntax:
+
+              -netdev TYPE,id=ID[,...]   add a netdev (repeatable): hubport, and the types whose
+                                         backends are built (see README.md)
+              -netdev '{"type":...}'     the same in JSON, as QEMU accepts it
+              -net TYPE[,...]            legacy: add a backend on a new port of hub 0
+              -object filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N]
+                                         capture what passes a netdev to a pcap file
+              -qmp unix:PATH,server=on,wait=off
+              -qmp tcp:HOST:PORT,server=on,wait=off
+                                         serve QMP (repeatable)
+              -nodefaults                start nothing but what the command line names
+              -version                   print the version and exit
+              -h, -help                  print this text and exit
+
+            With no -netdev or -net options netfabric starts its embedded default (README.md).
+            """;
+}
