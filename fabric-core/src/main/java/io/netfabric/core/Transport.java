@@ -1,9 +1,22 @@
 package io.netfabric.core;
 
+import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollDomainDatagramChannel;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 
 /** The I/O engine under a fabric's event loop: native epoll when Netty can load it, else NIO. */
 public enum Transport {
@@ -16,6 +29,34 @@ public enum Transport {
             return NIO;
         }
         return Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
+    /** TCP client channels for this transport. */
+    public Class<? extends Channel> socketChannel() {
+        return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    public Class<? extends ServerChannel> serverSocketChannel() {
+        return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** Unix stream sockets (NIO has them since JDK 16). */
+    public Class<? extends Channel> domainSocketChannel() {
+        return this == EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
+    }
+
+    public Class<? extends ServerChannel> serverDomainSocketChannel() {
+        return this == EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
+    }
+
+    /** UDP channels, multicast included. */
+    public Class<? extends Channel> datagramChannel() {
+        return this == EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /** Unix datagram sockets: only the native transport has them; null on NIO. */
+    public Class<? extends Channel> domainDatagramChannel() {
+        return this == EPOLL ? EpollDomainDatagramChannel.class : null;
     }
 
     IoHandlerFactory ioHandlerFactory() {
