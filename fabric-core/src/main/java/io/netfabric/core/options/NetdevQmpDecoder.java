@@ -30,6 +30,16 @@ public final class NetdevQmpDecoder {
     }
 
     private static Netdev decode(Map<String, Object> arguments, Set<String> available, boolean checkId) {
+        NetdevOptionParser.Visited v = visit(arguments);
+        if (checkId) {
+            NetdevRules.checkId(v.id(), false);
+        }
+        NetdevRules.checkNetdevAvailable(v.type(), available);   // refuses none (options null) too
+        return new Netdev(v.id(), v.options());
+    }
+
+    /** The QAPI visit alone: every branch (nic too), no id syntax or availability check. */
+    static NetdevOptionParser.Visited visit(Map<String, Object> arguments) {
         Objects.requireNonNull(arguments);
         QObjectSource source = new QObjectSource(arguments, "");
         String id = source.readString("id");
@@ -38,10 +48,6 @@ public final class NetdevQmpDecoder {
         NetdevBranch branch = NetdevBranch.forType(type);
         NetdevOptions options = branch == null ? null : branch.create(source.readAll(branch.members()));
         source.checkAllConsumed();
-        if (checkId) {
-            NetdevRules.checkId(id, false);
-        }
-        NetdevRules.checkNetdevAvailable(type, available);   // refuses none (options null) too
-        return new Netdev(id, options);
+        return new NetdevOptionParser.Visited(id, type, options);
     }
 }
