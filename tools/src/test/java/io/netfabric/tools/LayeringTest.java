@@ -18,6 +18,7 @@ class LayeringTest {
     private static final List<String> BACKENDS = List.of("hubport", "socket", "tap", "l2tpv3", "user");
     private static JavaClasses main;
 
+    // Modules whose issue has not landed yet hold no classes; their rules then check nothing.
     @BeforeAll
     static void importMainCode() {
         main = new ClassFileImporter()
@@ -34,6 +35,7 @@ class LayeringTest {
         noClasses().that().resideInAPackage(pkg("wire"))
                 .should().dependOnClassesThat().resideOutsideOfPackages(
                         pkg("wire"), "java..", "io.netty.buffer..", "io.netty.util..")
+                .allowEmptyShould(true)
                 .check(main);
     }
 
@@ -43,6 +45,7 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage(
                         pkg("qmp"), pkg("hubport"), pkg("socket"), pkg("tap"), pkg("l2tpv3"), pkg("user"),
                         pkg("nic"), pkg("tools"), "com.fasterxml.jackson..")
+                .allowEmptyShould(true)
                 .check(main);
     }
 
@@ -53,7 +56,8 @@ class LayeringTest {
                     .should().dependOnClassesThat().resideInAnyPackage(
                             pkg("hubport"), pkg("socket"), pkg("tap"), pkg("l2tpv3"), pkg("user"), pkg("tools"),
                             m.equals("qmp") ? pkg("nic") : pkg("qmp"))
-                    .check(main);
+                    .allowEmptyShould(true)
+                .check(main);
         }
     }
 
@@ -66,14 +70,16 @@ class LayeringTest {
                     .should().dependOnClassesThat().resideInAnyPackage(others)
                     .orShould().dependOnClassesThat().resideInAnyPackage(
                             pkg("qmp"), pkg("nic"), pkg("tools"), "com.fasterxml.jackson..")
-                    .check(main);
+                    .allowEmptyShould(true)
+                .check(main);
         }
     }
 
     @Test
     void nothingImportsTheLauncherOrTheTestKit() {
-        noClasses().that().resideOutsideOfPackage(pkg("tools"))
+        noClasses().that().resideOutsideOfPackages(pkg("tools"), pkg("testkit"))
                 .should().dependOnClassesThat().resideInAnyPackage(pkg("tools"), pkg("testkit"))
+                .allowEmptyShould(true)
                 .check(main);
     }
 }
