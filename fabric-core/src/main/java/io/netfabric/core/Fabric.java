@@ -152,6 +152,18 @@ public final class Fabric implements AutoCloseable {
      * QEMU net/net.c {@code net_client_init1}: the id must not name an existing non-NIC client.
      */
     public NetClient addNetdev(Netdev netdev) {
+        return create(netdev, true);
+    }
+
+    /**
+     * A backend of a legacy {@code -net}: created like a netdev but not one, so
+     * {@code netdev_del} refuses it (QEMU's {@code is_netdev} false). The caller peers it.
+     */
+    public NetClient addLegacyNetdev(Netdev netdev) {
+        return create(netdev, false);
+    }
+
+    private NetClient create(Netdev netdev, boolean isNetdev) {
         return call(() -> {
             checkOpen();
             String id = netdev.id();
@@ -165,7 +177,7 @@ public final class Fabric implements AutoCloseable {
                         + "' is not compiled into this binary");
             }
             NetClient c = f.create(this, netdev);
-            c.netdev = true;
+            c.netdev = isNetdev;
             register(c);
             return c;
         });
@@ -283,23 +295,52 @@ public final class Fabric implements AutoCloseable {
 
     // ---------------------------------------------------------------- filters
 
-    /**
-     * Attaches a filter to the netdev {@code netdevId} under the object id {@code filter.id()}.
-     * QEMU net/filter.c {@code netfilter_complete}: filters attach to backends only.
-     */
+    /** Attaches {@code filter} at the tail of the netdev's filter list. */
     public void addFilter(String netdevId, NetFilter filter) {
+        addFilter(netdevId, filter, null, false);
+    }
+
+    /**
+     * Attaches a filter to the netdev {@code netdevId} under the object id {@code filter.id()},
+     * placed as QEMU's {@code position} ({@code head}, {@code tail} (null), {@code id=<filter>})
+     * and {@code insert=before} say. QEMU net/filter.c {@code netfilter_complete}: filters attach
+     * to backends only. On refusal the filter is closed.
+     */
+    public void addFilter(String netdevId, NetFilter filter, String position, boolean insertBefore) {
         run(() -> {
-            checkOpen();
-            if (filters.containsKey(filter.id())) {
-                throw FabricException.generic("attempt to add duplicate property '" + filter.id()
-                        + "' to object (type 'container')");
+            try {
+                checkOpen();
+                if (filters.containsKey(filter.id())) {
+                    throw FabricException.generic("attempt to add duplicate property '" + filter.id()
+                            + "' to object (type 'container')");
+                }
+                NetClient c = netdevId == null ? null : findNetdev(netdevId);
+                if (c == null) {
+                    throw FabricException.generic("Parameter 'netdev' expects a network backend id");
+                }
+                int index = c.filters().length;
+                if ("head".equals(position)) {
+                    index = 0;
+                } else if (position != null && position.startsWith("id=")) {
+                    String other = position.substring(3);
+                    FilterEntry e = filters.get(other);
+                    if (e == null) {
+                        throw FabricException.generic("filter '" + other + "' not found");
+                    }
+                    if (e.netdev != c) {
+                        throw FabricException.generic("filter '" + other + "' belongs to a different netdev");
+                    }
+                    int at = c.filterIndex(e.filter);
+                    index = insertBefore ? at : at + 1;
+                } else if (position != null && !position.equals("tail")) {
+                    throw FabricException.generic("Parameter 'position' expects 'head', 'tail' or 'id=<id>'");
+                }
+                c.addFilter(filter, index);
+                filters.put(filter.id(), new FilterEntry(filter, c));
+            } catch (RuntimeException e) {
+                filter.close();
+                throw e;
             }
-            NetClient c = netdevId == null ? null : findNetdev(netdevId);
-            if (c == null) {
-                throw FabricException.generic("Parameter 'netdev' expects a network backend id");
-            }
-            c.addFilter(filter);
-            filters.put(filter.id(), new FilterEntry(filter, c));
         });
     }
 

@@ -1,7 +1,6 @@
 package io.netfabric.core;
 
 import io.netty.buffer.ByteBuf;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -219,10 +218,22 @@ public abstract class NetClient {
         return false;
     }
 
-    final void addFilter(NetFilter f) {
-        NetFilter[] fs = Arrays.copyOf(filters, filters.length + 1);
-        fs[fs.length - 1] = f;
+    /** Inserts {@code f} at {@code index} of this netdev's filter list (0 = head). */
+    final void addFilter(NetFilter f, int index) {
+        NetFilter[] fs = new NetFilter[filters.length + 1];
+        System.arraycopy(filters, 0, fs, 0, index);
+        fs[index] = f;
+        System.arraycopy(filters, index, fs, index + 1, filters.length - index);
         filters = fs;
+    }
+
+    final int filterIndex(NetFilter f) {
+        for (int i = 0; i < filters.length; i++) {
+            if (filters[i] == f) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     final boolean removeFilter(NetFilter f) {

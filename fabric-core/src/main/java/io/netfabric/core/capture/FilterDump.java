@@ -3,6 +3,7 @@ package io.netfabric.core.capture;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.NetFilter;
+import io.netfabric.core.options.FilterDumpOptions;
 import io.netfabric.wire.pcap.PcapWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
@@ -39,6 +40,7 @@ public final class FilterDump implements NetFilter {
     private final long baseMicros = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
     private final long baseNanos = System.nanoTime();
     private PcapWriter writer;
+    private boolean enabled = true;
     private ScheduledFuture<?> pendingFlush;
     private final Runnable flushTask = this::flushNow;
 
@@ -85,10 +87,26 @@ public final class FilterDump implements NetFilter {
         return direction;
     }
 
+    /** QEMU's {@code status=off}: the filter stays in place but lets frames by unrecorded. */
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /**
+     * The dump a {@code -object filter-dump} or {@code object-add} describes, not yet attached:
+     * {@link io.netfabric.core.Fabric#addFilter(String, NetFilter, String, boolean)} does that.
+     */
+    public static FilterDump open(FilterDumpOptions o, EventLoop loop) {
+        Direction d = o.queue() == null ? Direction.ALL : Direction.valueOf(o.queue().toUpperCase(java.util.Locale.ROOT));
+        FilterDump dump = open(o.id(), Path.of(o.file()), (int) o.snapLength(), d, loop);
+        dump.setEnabled(o.enabled());
+        return dump;
+    }
+
     @Override
     public boolean filter(NetClient netdev, ByteBuf frame, Direction d) {
         PcapWriter w = writer;
-        if (w == null) {
+        if (w == null || !enabled) {
             return false;
         }
         long ts = baseMicros + (System.nanoTime() - baseNanos) / 1000;

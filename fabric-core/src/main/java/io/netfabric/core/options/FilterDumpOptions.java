@@ -46,6 +46,11 @@ public record FilterDumpOptions(String id, String netdev, String queue, String s
 
     /** A {@code -object} argument (7.2 parses it with QemuOpts, implied key {@code qom-type}). */
     public static FilterDumpOptions parseObject(String optarg) {
+        return parseObjectSyntax(optarg).checked();
+    }
+
+    /** {@link #parseObject} without the property checks of {@link #checked()}. */
+    public static FilterDumpOptions parseObjectSyntax(String optarg) {
         QemuOptsSyntax opts = QemuOptsSyntax.parse(optarg, "qom-type");
         if (opts.id() != null) {
             NetdevRules.checkId(opts.id(), true);
@@ -72,7 +77,7 @@ public record FilterDumpOptions(String id, String netdev, String queue, String s
         Object[] v = source.readAll(MEMBERS);
         source.checkAllConsumed();
         NetdevRules.checkId(id, false);   // qom/object_interfaces.c user_creatable_add_type()
-        return build(id, v);
+        return build(id, v).checked();
     }
 
     private static void checkQomType(String qomType) {
@@ -82,19 +87,26 @@ public record FilterDumpOptions(String id, String netdev, String queue, String s
     }
 
     private static FilterDumpOptions build(String id, Object[] v) {
-        String status = (String) v[2];
+        return new FilterDumpOptions(id, (String) v[0], (String) v[1], (String) v[2], (String) v[3], (String) v[4],
+                (String) v[5], (Long) v[6]);
+    }
+
+    /**
+     * The checks QOM's property setters and {@code netfilter_complete()} make after the schema
+     * visit. On the command line QEMU reports them without the {@code -object} location, so the
+     * launcher runs them apart from {@link #parseObjectSyntax}. Answers this.
+     */
+    public FilterDumpOptions checked() {
         if (status != null && !status.equals("on") && !status.equals("off")) {
             throw FabricException.generic("Invalid value for netfilter status, should be 'on' or 'off'");   // netfilter_set_status()
         }
-        Long maxlen = (Long) v[6];
         if (maxlen != null && maxlen == 0) {
             throw FabricException.generic("Property 'filter-dump.maxlen' doesn't take value '0'");   // filter_dump_set_maxlen()
         }
-        String position = (String) v[3];
         if (position != null && !position.equals("head") && !position.equals("tail") && !position.startsWith("id=")) {
             throw QapiErrors.expects("position", "'head', 'tail' or 'id=<id>'");   // netfilter_complete()
         }
-        return new FilterDumpOptions(id, (String) v[0], (String) v[1], status, position, (String) v[4], (String) v[5], maxlen);
+        return this;
     }
 
     /** Whether the filter starts enabled ({@code status}, default on). */

@@ -28,6 +28,14 @@ public final class NetdevOptionParser {
     }
 
     /** net/net.c {@code netdev_is_modern()}: JSON goes to the QAPI (QMP) decoder. */
+    /**
+     * The id QemuOpts registers for a {@code -netdev} argument (the first {@code id=}), or null;
+     * QEMU checks ids for duplicates at parse time, before the type is looked at.
+     */
+    public static String commandLineId(String optarg) {
+        return QemuOptsSyntax.parse(optarg, "type").id();
+    }
+
     public static boolean isJson(String optarg) {
         return optarg.startsWith("{");
     }

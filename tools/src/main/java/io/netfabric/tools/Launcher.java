@@ -1,0 +1,251 @@
+package io.netfabric.tools;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netfabric.core.Fabric;
+import io.netfabric.core.FabricException;
+import io.netfabric.core.NetClient;
+import io.netfabric.core.capture.FilterDump;
+import io.netfabric.core.options.FilterDumpOptions;
+import io.netfabric.core.options.Netdev;
+import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.options.NetdevQmpDecoder;
+import io.netfabric.core.options.NetdevRules;
+import io.netfabric.core.options.NicOptions;
+import io.netfabric.hubport.Hub;
+import io.netfabric.hubport.HubPort;
+import io.netfabric.hubport.Hubs;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Builds a running fabric from a {@link CommandLine}, in QEMU's order: every {@code -netdev} is
+ * parsed first (QemuOpts duplicate ids are caught there), then netdevs given in the modern
+ * syntax (JSON) are created, then the QemuOpts ones, then legacy {@code -net} backends on hub 0,
+ * then {@code -object} filters, then the QMP servers and the embedded default.
+ */
+final class Launcher implements AutoCloseable {
+    /** A refused command line: the text after {@code netfabric: }. */
+    static final class StartupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartupException(String message) {
+            super(message);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Fabric fabric;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final List<AutoCloseable> services = new ArrayList<>();
+    private final CountDownLatch quit = new CountDownLatch(1);
+    private boolean closed;
+
+    private Launcher(Fabric fabric, PrintStream out, PrintStream err) {
+        this.fabric = fabric;
+        this.out = out;
+        this.err = err;
+    }
+
+    Fabric fabric() {
+        return fabric;
+    }
+
+    static Launcher start(CommandLine cl, PrintStream out, PrintStream err) throws StartupException {
+        Launcher l = new Launcher(Fabric.create(), out, err);
+        try {
+            l.build(cl);
+            return l;
+        } catch (StartupException | RuntimeException e) {
+            l.close();
+            throw e;
+        }
+    }
+
+    private record ParsedNetdev(CommandLine.Option option, Netdev netdev, boolean modern) {
+    }
+
+    private void build(CommandLine cl) throws StartupException {
+        Set<String> available = fabric.availableTypes();
+        List<ParsedNetdev> netdevs = new ArrayList<>();
+        Set<String> ids = new LinkedHashSet<>();
+        for (CommandLine.Option o : cl.all("netdev")) {
+            boolean json = NetdevOptionParser.isJson(o.value());
+            // QemuOpts refuses a second -netdev with the same id while parsing (util/qemu-option.c
+            // qemu_opts_create), after the id's syntax and before anything else.
+            String id = json ? null : NetdevOptionParser.commandLineId(o.value());
+            if (id != null && NetdevRules.isWellFormedId(id) && !ids.add(id)) {
+                throw new StartupException(o.location() + ": Duplicate ID '" + id + "' for netdev");
+            }
+            Netdev nd = located(o, () -> json
+                    ? NetdevQmpDecoder.decodeCommandLineJson(parseJson(o.value()), available)
+                    : NetdevOptionParser.parseNetdev(o.value(), available, this::warn));
+            netdevs.add(new ParsedNetdev(o, nd, json));
+        }
+        // QEMU 7.2 creates the modern-syntax netdevs first, then the QemuOpts ones (vl.c).
+        for (boolean modern : new boolean[] {true, false}) {
+            for (ParsedNetdev p : netdevs) {
+                if (p.modern == modern) {
+                    located(p.option, () -> fabric.addNetdev(p.netdev));
+                }
+            }
+        }
+        for (CommandLine.Option o : cl.all("net")) {
+            located(o, () -> {
+                NetdevOptionParser.parseLegacyNet(o.value(), available, this::warn).ifPresent(this::addLegacyNet);
+                return null;
+            });
+        }
+        for (CommandLine.Option o : cl.all("object")) {
+            FilterDumpOptions fo = located(o, () -> FilterDumpOptions.parseObjectSyntax(o.value()));
+            try {
+                addFilterDump(fo.checked());
+            } catch (FabricException e) {
+                // QEMU reports filter completion errors without the option's location.
+                throw new StartupException(e.getMessage());
+            }
+        }
+        warnAboutUnconnectedClients();
+        // QMP servers and the embedded default join here (next commits).
+    }
+
+    /** {@code object-add} of a filter-dump, shared by {@code -object} and QMP. */
+    void addFilterDump(FilterDumpOptions o) {
+        FilterDump dump = FilterDump.open(o, fabric.eventLoop());
+        fabric.addFilter(o.netdev(), dump, o.position(), "before".equals(o.insert()));
+    }
+
+    /**
+     * A legacy {@code -net TYPE}: the backend (named by its id or QEMU's {@code #net<n><rr>}) on a
+     * new port of hub 0 (QEMU net.c {@code net_client_init1}).
+     */
+    private void addLegacyNet(Netdev nd) {
+        if (nd.options() instanceof NicOptions nic) {
+            if (nic.netdev() != null && fabric.call(() -> fabric.findNetdev(nic.netdev())) == null) {
+                throw FabricException.generic("netdev '" + nic.netdev() + "' not found");   // net.c net_init_nic
+            }
+            throw FabricException.generic("NIC frontends are not built yet: -net nic has nothing to attach to");
+        }
+        String id = nd.id() != null ? nd.id() : legacyId();
+        NetClient backend = fabric.addLegacyNetdev(new Netdev(id, nd.options()));
+        fabric.run(() -> fabric.addClient(Hubs.of(fabric).newPort(0, null, backend)));
+    }
+
+    private int legacyCounter;
+
+    /** util/id.c {@code id_generate(ID_NET)}: {@code #net}, a counter, two random digits. */
+    private String legacyId() {
+        return "#net" + legacyCounter++ + String.format("%02d", ThreadLocalRandom.current().nextInt(100));
+    }
+
+    /** QEMU's start-up warnings (net.c {@code net_check_clients}, hub.c {@code net_hub_check_clients}). */
+    private void warnAboutUnconnectedClients() {
+        fabric.run(() -> {
+            for (Hub hub : Hubs.of(fabric).all()) {
+                boolean hasNic = false;
+                boolean hasHost = false;
+                for (HubPort port : hub.ports()) {
+                    NetClient peer = port.peer();
+                    if (peer == null) {
+                        warn("hub port " + port.name() + " has no peer");
+                    } else if (peer.isNic()) {
+                        hasNic = true;
+                    } else {
+                        hasHost = true;
+                    }
+                }
+                if (hasHost && !hasNic) {
+                    warn("hub " + hub.id() + " with no nics");
+                }
+                if (hasNic && !hasHost) {
+                    warn("hub " + hub.id() + " is not connected to host network");
+                }
+            }
+            for (NetClient c : fabric.clients()) {
+                if (c.isNetdev() && c.peer() == null) {
+                    warn("netdev " + c.name() + " has no peer");
+                }
+            }
+        });
+    }
+
+    private void warn(String message) {
+        err.println("netfabric: warning: " + message);
+    }
+
+    @FunctionalInterface
+    private interface Step<T> {
+        T run() throws StartupException;
+    }
+
+    /** Runs a step for one option; a refusal is reported as QEMU does: location, message, hint. */
+    private static <T> T located(CommandLine.Option o, Step<T> step) throws StartupException {
+        try {
+            return step.run();
+        } catch (FabricException e) {
+            String text = o.location() + ": " + e.getMessage();
+            if (e.hint() != null) {
+                text += "\n" + e.hint().stripTrailing();
+            }
+            throw new StartupException(text);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parseJson(String text) {
+        try {
+            Object v = JSON.readValue(text, Object.class);
+            if (v instanceof Map) {
+                return (Map<String, Object>) v;
+            }
+            // qobject_input_visitor_new_str: a JSON -netdev must be an object.
+            throw FabricException.generic("Invalid parameter type for 'null', expected: object");
+        } catch (JsonProcessingException e) {
+            throw FabricException.generic("JSON parse error, " + e.getOriginalMessage());
+        }
+    }
+
+    /** Blocks until {@link #requestQuit()} (QMP {@code quit}) or the process is signalled. */
+    void awaitQuit() {
+        try {
+            quit.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void requestQuit() {
+        quit.countDown();
+    }
+
+    /** Stops the services, then every backend (sockets and files removed). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = services.size() - 1; i >= 0; i--) {
+            try {
+                services.get(i).close();
+            } catch (Exception e) {
+                err.println("netfabric: warning: closing " + services.get(i) + ": " + e.getMessage());
+            }
+        }
+        fabric.close();
+        quit.countDown();
+    }
+
+    static Map<String, Object> orderedMap() {
+        return new LinkedHashMap<>();
+    }
+}
