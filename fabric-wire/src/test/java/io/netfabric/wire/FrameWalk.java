@@ -28,6 +28,7 @@ public final class FrameWalk {
     /** The first reason a layer refused the frame, or {@code null} when every layer took it. */
     public Malformed ethernet(ByteBuf buf, int offset, int length) {
         if (!eth.wrapChecked(buf, offset, length)) {
+            assertThat(eth.toString()).contains(eth.malformed().name());
             return eth.malformed();
         }
         assertThat(eth.toString()).isNotEmpty();
@@ -48,6 +49,7 @@ public final class FrameWalk {
 
     public Malformed arp(ByteBuf buf, int offset, int length) {
         if (!arp.wrapChecked(buf, offset, length)) {
+            assertThat(arp.toString()).contains(arp.malformed().name());
             return arp.malformed();
         }
         assertThat(arp.toString()).isNotEmpty();
@@ -66,6 +68,7 @@ public final class FrameWalk {
 
     public Malformed ipv4(ByteBuf buf, int offset, int length) {
         if (!ip.wrapChecked(buf, offset, length)) {
+            assertThat(ip.toString()).contains(ip.malformed().name());
             return ip.malformed();
         }
         assertThat(ip.toString()).isNotEmpty();
@@ -94,6 +97,7 @@ public final class FrameWalk {
 
     public Malformed udp(ByteBuf buf, int offset, int length, int src, int dst) {
         if (!udp.wrapChecked(buf, offset, length)) {
+            assertThat(udp.toString()).contains(udp.malformed().name());
             return udp.malformed();
         }
         assertThat(udp.toString()).isNotEmpty();
