@@ -14,6 +14,8 @@ class WireNumberTest {
         assertThat(EtherType.valueOf(0x8035)).isSameAs(EtherType.RARP);
         assertThat(EtherType.valueOf(0x8100)).isSameAs(EtherType.VLAN);
         assertThat(EtherType.valueOf(0x86DD)).isSameAs(EtherType.IPV6);
+        assertThat(EtherType.valueOf(0x88A8)).isSameAs(EtherType.QINQ);
+        assertThat(EtherType.valueOf(0x88CC)).isSameAs(EtherType.LLDP);
         EtherType unknown = EtherType.valueOf(0x88B5);
         assertThat(unknown.isKnown()).isFalse();
         assertThat(unknown).isEqualTo(EtherType.valueOf(0x88B5)).hasToString("0x88b5");

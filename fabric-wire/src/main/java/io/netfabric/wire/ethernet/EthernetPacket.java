@@ -103,6 +103,16 @@ public final class EthernetPacket {
         return MacAddress.read(buf, offset + Field.SRC);
     }
 
+    /** The destination as a 48-bit value, without allocating (for per-frame filters). */
+    public long dstLong() {
+        return MacAddress.readLong(buf, offset + Field.DST);
+    }
+
+    /** The source as a 48-bit value, without allocating. */
+    public long srcLong() {
+        return MacAddress.readLong(buf, offset + Field.SRC);
+    }
+
     public void setDst(MacAddress dst) {
         dst.write(buf, offset + Field.DST);
     }

@@ -27,6 +27,8 @@ class EthernetPacketTest {
             assertThat(view.wrapChecked(p.buf(), p.offset(), p.length())).isTrue();
             assertThat(view.dst()).isEqualTo(MacAddress.BROADCAST);
             assertThat(view.src()).isEqualTo(GUEST);
+            assertThat(view.dstLong()).isEqualTo(MacAddress.BROADCAST.toLong());
+            assertThat(view.srcLong()).isEqualTo(GUEST.toLong());
             assertThat(view.etherType()).isSameAs(EtherType.ARP);
             assertThat(view.hasVlanTag()).isFalse();
             assertThat(view.vlanId()).isEqualTo(-1);
