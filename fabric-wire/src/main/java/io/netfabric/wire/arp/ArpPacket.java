@@ -68,19 +68,19 @@ public final class ArpPacket {
      */
     public boolean wrapChecked(ByteBuf buf, int offset, int length) {
         wrap(buf, offset, length);
+        Malformed m = check();
+        malformed = m;
+        return m == null;
+    }
+
+    private Malformed check() {
         if (offset < 0 || length < MIN_LEN || (long) offset + length > buf.capacity()) {
-            malformed = Malformed.TRUNCATED;
-            return false;
+            return Malformed.TRUNCATED;
         }
         if (hrd() != HRD_ETHERNET || pro() != PRO_IPV4 || hln() != MacAddress.LENGTH || pln() != Ipv4Address.LENGTH) {
-            malformed = Malformed.UNSUPPORTED;
-            return false;
+            return Malformed.UNSUPPORTED;
         }
-        if (length < HEADER_LEN) {
-            malformed = Malformed.TRUNCATED;
-            return false;
-        }
-        return true;
+        return length < HEADER_LEN ? Malformed.TRUNCATED : null;
     }
 
     /** Wraps without checks, for emission into a buffer the caller sized. */
@@ -167,8 +167,8 @@ public final class ArpPacket {
         if (buf == null) {
             return "ArpPacket(unwrapped)";
         }
-        if (length < HEADER_LEN) {
-            return "ArpPacket(truncated, length " + length + ")";
+        if (check() != null) {
+            return "ArpPacket(" + check() + ", length " + length + ")";
         }
         ArpOperation op = op();
         String body;

@@ -1,8 +1,5 @@
 package io.netfabric.wire.ethernet;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * The 16-bit EtherType of an Ethernet II frame (IEEE 802.3 §3.2.6, IEEE Registration Authority).
  * An open value class: {@link #valueOf(int)} returns the constant for a known type (no
@@ -10,15 +7,13 @@ import java.util.Map;
  * not types; they are carried as unnamed values.
  */
 public final class EtherType {
-    private static final Map<Integer, EtherType> KNOWN = new HashMap<>();
-
-    public static final EtherType IPV4 = define(0x0800, "IPv4");
-    public static final EtherType ARP = define(0x0806, "ARP");
-    public static final EtherType RARP = define(0x8035, "RARP");
-    public static final EtherType VLAN = define(0x8100, "802.1Q");
-    public static final EtherType IPV6 = define(0x86DD, "IPv6");
-    public static final EtherType QINQ = define(0x88A8, "802.1ad");
-    public static final EtherType LLDP = define(0x88CC, "LLDP");
+    public static final EtherType IPV4 = new EtherType(0x0800, "IPv4");
+    public static final EtherType ARP = new EtherType(0x0806, "ARP");
+    public static final EtherType RARP = new EtherType(0x8035, "RARP");
+    public static final EtherType VLAN = new EtherType(0x8100, "802.1Q");
+    public static final EtherType IPV6 = new EtherType(0x86DD, "IPv6");
+    public static final EtherType QINQ = new EtherType(0x88A8, "802.1ad");
+    public static final EtherType LLDP = new EtherType(0x88CC, "LLDP");
 
     private final int value;
     private final String name;
@@ -28,19 +23,30 @@ public final class EtherType {
         this.name = name;
     }
 
-    private static EtherType define(int value, String name) {
-        EtherType t = new EtherType(value, name);
-        KNOWN.put(value, t);
-        return t;
-    }
-
     /** The type for {@code value} 0-0xFFFF. */
     public static EtherType valueOf(int value) {
         if (value < 0 || value > 0xFFFF) {
             throw new IllegalArgumentException("EtherType out of range: " + value);
         }
-        EtherType t = KNOWN.get(value);
-        return t != null ? t : new EtherType(value, null);
+        // A switch, not a map: the lookup runs per frame and must not box.
+        switch (value) {
+            case 0x0800:
+                return IPV4;
+            case 0x0806:
+                return ARP;
+            case 0x8035:
+                return RARP;
+            case 0x8100:
+                return VLAN;
+            case 0x86DD:
+                return IPV6;
+            case 0x88A8:
+                return QINQ;
+            case 0x88CC:
+                return LLDP;
+            default:
+                return new EtherType(value, null);
+        }
     }
 
     public int value() {

@@ -57,13 +57,16 @@ public final class EthernetPacket {
      */
     public boolean wrapChecked(ByteBuf buf, int offset, int length) {
         wrap(buf, offset, length);
-        if (offset < 0 || length < 0 || (long) offset + length > buf.capacity()
-                || length < HEADER_LEN
-                || (buf.getUnsignedShort(offset + Field.ETHERTYPE) == EtherType.VLAN.value() && length < VLAN_HEADER_LEN)) {
-            malformed = Malformed.TRUNCATED;
-            return false;
+        Malformed m = check();
+        malformed = m;
+        return m == null;
+    }
+
+    private Malformed check() {
+        if (offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()) {
+            return Malformed.TRUNCATED;
         }
-        return true;
+        return hasVlanTag() && length < VLAN_HEADER_LEN ? Malformed.TRUNCATED : null;
     }
 
     /** Wraps without checks, for emission into a buffer the caller sized. */
@@ -98,6 +101,16 @@ public final class EthernetPacket {
 
     public MacAddress src() {
         return MacAddress.read(buf, offset + Field.SRC);
+    }
+
+    /** The destination as a 48-bit value, without allocating (for per-frame filters). */
+    public long dstLong() {
+        return MacAddress.readLong(buf, offset + Field.DST);
+    }
+
+    /** The source as a 48-bit value, without allocating. */
+    public long srcLong() {
+        return MacAddress.readLong(buf, offset + Field.SRC);
     }
 
     public void setDst(MacAddress dst) {
@@ -175,8 +188,8 @@ public final class EthernetPacket {
         if (buf == null) {
             return "EthernetPacket(unwrapped)";
         }
-        if (length < HEADER_LEN || (hasVlanTag() && length < VLAN_HEADER_LEN)) {
-            return "EthernetPacket(truncated, length " + length + ")";
+        if (check() != null) {
+            return "EthernetPacket(" + check() + ", length " + length + ")";
         }
         StringBuilder sb = new StringBuilder(80).append(src()).append(" > ").append(dst());
         if (hasVlanTag()) {

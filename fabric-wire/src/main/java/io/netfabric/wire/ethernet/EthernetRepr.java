@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param dst destination address
  * @param src source address
- * @param etherType the payload's EtherType (never {@link EtherType#VLAN} for a tagged frame)
+ * @param etherType the payload's EtherType: behind the tag when tagged (0x8100 there is a second tag,
+ *     carried as payload); never 0x8100 for an untagged frame
  * @param vlanTci the tag's TCI 0-0xFFFF, or {@link #UNTAGGED}
  */
 public record EthernetRepr(MacAddress dst, MacAddress src, EtherType etherType, int vlanTci) {
@@ -18,11 +19,11 @@ public record EthernetRepr(MacAddress dst, MacAddress src, EtherType etherType, 
         Objects.requireNonNull(dst, "dst");
         Objects.requireNonNull(src, "src");
         Objects.requireNonNull(etherType, "etherType");
-        if (etherType.equals(EtherType.VLAN)) {
-            throw new IllegalArgumentException("a tag is vlanTci, not the payload EtherType");
-        }
         if (vlanTci < UNTAGGED || vlanTci > 0xFFFF) {
             throw new IllegalArgumentException("vlanTci out of range: " + vlanTci);
+        }
+        if (vlanTci == UNTAGGED && etherType.equals(EtherType.VLAN)) {
+            throw new IllegalArgumentException("an untagged frame cannot carry EtherType 0x8100; set vlanTci");
         }
     }
 
