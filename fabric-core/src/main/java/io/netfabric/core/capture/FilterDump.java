@@ -98,7 +98,7 @@ public final class FilterDump implements NetFilter {
      */
     public static FilterDump open(FilterDumpOptions o, EventLoop loop) {
         Direction d = o.queue() == null ? Direction.ALL : Direction.valueOf(o.queue().toUpperCase(java.util.Locale.ROOT));
-        FilterDump dump = open(o.id(), Path.of(o.file()), (int) o.snapLength(), d, loop);
+        FilterDump dump = open(o.id(), Path.of(o.file()), (int) Math.min(o.snapLength(), Integer.MAX_VALUE), d, loop);
         dump.setEnabled(o.enabled());
         return dump;
     }

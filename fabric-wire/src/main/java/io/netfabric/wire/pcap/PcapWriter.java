@@ -21,7 +21,7 @@ public final class PcapWriter implements Closeable {
     private final WritableByteChannel channel;
     private final OutputStream stream;
     private final int snaplen;
-    private final ByteBuffer staging;
+    private ByteBuffer staging;
 
     /** Starts a file on {@code channel} in the host byte order; writes the file header now. */
     public PcapWriter(WritableByteChannel channel, int snaplen) throws IOException {
@@ -50,8 +50,10 @@ public final class PcapWriter implements Closeable {
         this.channel = channel;
         this.stream = stream;
         this.snaplen = snaplen;
-        this.staging = ByteBuffer.allocate(PcapFormat.RECORD_HEADER_LEN + Math.max(snaplen, PcapFormat.FILE_HEADER_LEN))
-                .order(order);
+        // Sized for the largest frame QEMU's net layer carries (69632), not for snaplen, which
+        // may be up to 2^31-1; a larger record grows it once.
+        this.staging = ByteBuffer.allocate(PcapFormat.RECORD_HEADER_LEN
+                + Math.max(Math.min(snaplen, 65536 + 4096), PcapFormat.FILE_HEADER_LEN)).order(order);
         staging.putInt(PcapFormat.MAGIC_MICROS)
                 .putShort((short) PcapFormat.VERSION_MAJOR)
                 .putShort((short) PcapFormat.VERSION_MINOR)
@@ -76,6 +78,9 @@ public final class PcapWriter implements Closeable {
      */
     public void write(long timestampMicros, ByteBuf frame, int index, int length) throws IOException {
         int caplen = Math.min(length, snaplen);
+        if (PcapFormat.RECORD_HEADER_LEN + caplen > staging.capacity()) {
+            staging = ByteBuffer.allocate(PcapFormat.RECORD_HEADER_LEN + caplen).order(staging.order());
+        }
         staging.clear();
         staging.putInt((int) Math.floorDiv(timestampMicros, 1_000_000L))
                 .putInt((int) Math.floorMod(timestampMicros, 1_000_000L))
