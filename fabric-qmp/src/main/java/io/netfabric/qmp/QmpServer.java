@@ -113,8 +113,8 @@ public final class QmpServer implements AutoCloseable {
     }
 
     /**
-     * A socket file left by a dead process is replaced; one with a live listener is not
-     * (binding then fails with "Address already in use").
+     * A socket file left by a dead process is replaced; one with a live listener is refused in
+     * QEMU's words (util/qemu-sockets.c), since binding over it would silently steal the path.
      */
     private static void replaceStale(Path path) throws IOException {
         if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -122,11 +122,12 @@ public final class QmpServer implements AutoCloseable {
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(path));
-            return; // someone is listening: leave it, bind will report the clash
         } catch (IOException dead) {
             // ECONNREFUSED: nobody listens, the file is stale.
+            Files.delete(path);
+            return;
         }
-        Files.delete(path);
+        throw new IllegalStateException("Failed to bind socket to " + path + ": Address already in use");
     }
 
     private void broadcast(FabricEvent e) {
