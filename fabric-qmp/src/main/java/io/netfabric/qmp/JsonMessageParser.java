@@ -29,7 +29,7 @@ final class JsonMessageParser {
                     .maxNumberLength(QmpFrameDecoder.MAX_MESSAGE)
                     .build())
             .build();
-    private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(false);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     /** The message could not be parsed; {@link #getMessage()} is QEMU's whole {@code desc}. */
     static final class ParseError extends Exception {

@@ -75,8 +75,7 @@ public final class QmpArguments {
     /** A member present or absent, not type-checked; null when absent. */
     public JsonNode optional(String name) {
         visited.add(name);
-        JsonNode v = object.get(name);
-        return v == null ? null : v;
+        return object.get(name);
     }
 
     public JsonNode required(String name) {
@@ -114,7 +113,7 @@ public final class QmpArguments {
      */
     public static Map<String, Object> toJava(ObjectNode object) {
         Map<String, Object> m = new LinkedHashMap<>();
-        object.fields().forEachRemaining(e -> m.put(e.getKey(), toJava(e.getValue())));
+        object.properties().forEach(e -> m.put(e.getKey(), toJava(e.getValue())));
         return m;
     }
 
