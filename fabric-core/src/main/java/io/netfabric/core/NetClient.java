@@ -34,6 +34,7 @@ public abstract class NetClient {
     private NetFilter[] filters = NO_FILTERS;
     Fabric fabric;
     boolean netdev;
+    io.netfabric.core.options.Netdev creationOptions;
 
     /**
      * @param name  the id (QEMU: the client's name; hub ports without an id get hubNportK)
@@ -63,6 +64,15 @@ public abstract class NetClient {
     /** True when created by -netdev or netdev_add (QEMU's {@code is_netdev}). */
     public final boolean isNetdev() {
         return netdev;
+    }
+
+    /**
+     * The options this client was created from by {@code -netdev}, {@code -net} or
+     * {@code netdev_add}, or null for clients made otherwise (NICs, hub ports of legacy
+     * {@code -net}); {@code query-netdev} reports them.
+     */
+    public final io.netfabric.core.options.Netdev creationOptions() {
+        return creationOptions;
     }
 
     public final ClientCounters counters() {

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
-import io.netfabric.core.NetFilter;
+import io.netfabric.core.MonitorFds;
+import io.netfabric.core.capture.FilterDump;
+import io.netfabric.core.options.FilterDumpOptions;
 import io.netfabric.core.options.Netdev;
-import java.math.BigInteger;
+import io.netfabric.core.options.NetdevQmpDecoder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -24,31 +26,20 @@ public final class FabricCommands {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Fabric fabric;
-    private final NetdevArguments netdevArguments;
-    private final FilterDumpFactory filterDump;
     private final Runnable onQuit;
-    /**
-     * The options each QMP-added netdev was made from, for query-netdev: fabric-core's clients do
-     * not keep them. Entries whose client is gone are ignored. Guarded by this.
-     */
-    private final Map<String, Netdev> options = new LinkedHashMap<>();
 
-    private FabricCommands(Fabric fabric, NetdevArguments netdevArguments,
-            FilterDumpFactory filterDump, Runnable onQuit) {
+    private FabricCommands(Fabric fabric, Runnable onQuit) {
         this.fabric = Objects.requireNonNull(fabric);
-        this.netdevArguments = Objects.requireNonNull(netdevArguments);
-        this.filterDump = filterDump;
         this.onQuit = Objects.requireNonNull(onQuit);
     }
 
     /**
-     * A dispatcher holding every command of this module. {@code filterDump} may be null (then
-     * {@code filter-dump} is an unknown qom-type); {@code onQuit} runs after quit's reply is sent.
+     * A dispatcher holding every command of this module; {@code onQuit} runs after quit's reply
+     * is sent. Later modules register their commands into the same dispatcher.
      */
-    public static QmpDispatcher dispatcher(Fabric fabric, NetdevArguments netdevArguments,
-            FilterDumpFactory filterDump, Runnable onQuit) {
+    public static QmpDispatcher dispatcher(Fabric fabric, Runnable onQuit) {
         QmpDispatcher d = new QmpDispatcher();
-        new FabricCommands(fabric, netdevArguments, filterDump, onQuit).registerInto(d);
+        new FabricCommands(fabric, onQuit).registerInto(d);
         return d;
     }
 
@@ -95,11 +86,9 @@ public final class FabricCommands {
     }
 
     private JsonNode netdevAdd(QmpArguments args) {
-        Netdev netdev = netdevArguments.decode(QmpArguments.toJava(args.all()), fabric.availableTypes());
-        fabric.addNetdev(netdev);
-        synchronized (this) {
-            options.put(netdev.id(), netdev);
-        }
+        Netdev netdev = NetdevQmpDecoder.decode(QmpArguments.toJava(args.all()), fabric.availableTypes());
+        // Our sessions take no descriptors (no getfd yet): a named fd= is QEMU's "not found".
+        fabric.addNetdev(netdev, MonitorFds.NONE);
         return null;
     }
 
@@ -107,9 +96,6 @@ public final class FabricCommands {
         String id = args.requiredString("id");
         args.end();
         fabric.deleteNetdev(id);
-        synchronized (this) {
-            options.remove(id);
-        }
         return null;
     }
 
@@ -121,14 +107,11 @@ public final class FabricCommands {
         args.end();
         ArrayNode list = NODES.arrayNode();
         for (NetClient c : fabric.clients()) {
-            Netdev netdev;
-            synchronized (this) {
-                netdev = options.get(c.name());
-            }
-            if (!c.isNetdev() || c.isNic() || netdev == null || "hubport".equals(netdev.options().type())) {
+            Netdev netdev = c.creationOptions();
+            if (!c.isNetdev() || netdev == null || "hubport".equals(netdev.options().type())) {
                 continue;
             }
-            ObjectNode info = (ObjectNode) QmpArguments.toJson(netdevArguments.encode(netdev));
+            ObjectNode info = (ObjectNode) QmpArguments.toJson(netdev.toQapi());
             info.put("id", netdev.id());
             info.put("type", netdev.options().type());
             NetClient peer = c.peer();
@@ -142,54 +125,13 @@ public final class FabricCommands {
 
     /**
      * object-add for {@code filter-dump} (QEMU qom/object_interfaces.c, net/filter.c, net/dump.c):
-     * members checked in QEMU's order, then the netdev looked up, then the file opened.
+     * the arguments checked as QEMU's schema and property setters do, then the object id, the
+     * netdev and the position, then the file opened.
      */
     private JsonNode objectAdd(QmpArguments args) {
-        String type = args.requiredString("qom-type");
-        String id = args.requiredString("id");
-        if (!"filter-dump".equals(type) || filterDump == null) {
-            throw FabricException.generic("Parameter 'qom-type' does not accept value '" + type + "'");
-        }
-        String netdev = args.optionalString("netdev");
-        String file = args.optionalString("file");
-        long maxlen = maxlen(args.optional("maxlen"));
-        args.end();
-        if (netdev == null) {
-            throw FabricException.generic("Parameter 'netdev' is missing");
-        }
-        // net/filter.c netfilter_complete resolves the netdev before the dump opens its file.
-        boolean exists = fabric.call(() -> fabric.findNetdev(netdev) != null);
-        if (!exists) {
-            throw FabricException.generic("Parameter 'netdev' expects a network backend id");
-        }
-        if (file == null) {
-            throw FabricException.generic("dump filter needs 'file' property set!");
-        }
-        fabric.run(() -> {
-            NetFilter filter = filterDump.create(id, netdev, file, maxlen);
-            try {
-                fabric.addFilter(netdev, filter);
-            } catch (RuntimeException e) {
-                filter.close();
-                throw e;
-            }
-        });
+        FilterDumpOptions o = FilterDumpOptions.decodeObjectAdd(QmpArguments.toJava(args.all()));
+        FilterDump.attach(fabric, o);
         return null;
-    }
-
-    /** net/dump.c's uint32 {@code maxlen} property, default 65536, 0 refused. */
-    private static long maxlen(JsonNode v) {
-        if (v == null) {
-            return 65536;
-        }
-        BigInteger n = v.isIntegralNumber() ? v.bigIntegerValue() : null;
-        if (n == null || n.signum() < 0) {
-            throw FabricException.generic("Parameter 'maxlen' expects uint64");
-        }
-        if (n.signum() == 0 || n.bitLength() > 32) {
-            throw FabricException.generic("Property 'filter-dump.maxlen' doesn't take value '" + n + "'");
-        }
-        return n.longValue();
     }
 
     private JsonNode objectDel(QmpArguments args) {

@@ -40,7 +40,7 @@ class QmpFixtureTest {
         Path socket = dir.resolve(name + ".sock");
         try (Fabric fabric = Fabric.create();
                 QmpServer server = QmpServer.start(new QmpEndpoint.Unix(socket), fabric,
-                        FabricCommands.dispatcher(fabric, new HubportArguments(), new StubFilterDump(), () -> { }));
+                        FabricCommands.dispatcher(fabric, () -> { }));
                 QmpTestClient client = QmpTestClient.unix(socket)) {
             for (Step step : steps) {
                 if (step.input() != null) {

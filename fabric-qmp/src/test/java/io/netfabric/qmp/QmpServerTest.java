@@ -26,14 +26,13 @@ class QmpServerTest {
     Path dir;
 
     private Fabric fabric;
-    private final StubFilterDump dumps = new StubFilterDump();
     private final CountDownLatch quit = new CountDownLatch(1);
     private QmpDispatcher dispatcher;
 
     @BeforeEach
     void setUp() {
         fabric = Fabric.create();
-        dispatcher = FabricCommands.dispatcher(fabric, new HubportArguments(), dumps, quit::countDown);
+        dispatcher = FabricCommands.dispatcher(fabric, quit::countDown);
     }
 
     @AfterEach
@@ -136,19 +135,25 @@ class QmpServerTest {
     }
 
     @Test
-    void filterDumpIsMadeWithItsOptionsAndClosedOnObjectDel() throws Exception {
+    void filterDumpWritesItsPcapAndObjectDelClosesIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path pcap = dir.resolve("x.pcap");
         try (QmpServer server = tcpServer(); QmpTestClient c = QmpTestClient.tcp(address(server)).negotiated()) {
             c.send("{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"user\",\"id\":\"u0\"}}");
             c.next();
             c.send("{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"filter-dump\",\"id\":\"f0\","
-                    + "\"netdev\":\"u0\",\"file\":\"/tmp/x.pcap\"}}");
+                    + "\"netdev\":\"u0\",\"file\":\"" + pcap + "\",\"maxlen\":100}}");
             assertThat(c.next()).isEqualTo("{\"return\": {}}");
-            assertThat(dumps.made).containsExactly(new StubFilterDump.Made("f0", "u0", "/tmp/x.pcap", 65536));
             c.send("{\"execute\":\"object-add\",\"arguments\":{\"qom-type\":\"filter-dump\",\"id\":\"f1\",\"netdev\":\"u0\"}}");
-            assertThat(c.next()).contains("dump filter needs 'file' property set!");
+            assertThat(c.next()).contains("Parameter 'file' is missing");
             c.send("{\"execute\":\"object-del\",\"arguments\":{\"id\":\"f0\"}}");
             assertThat(c.next()).isEqualTo("{\"return\": {}}");
-            assertThat(dumps.closed).containsExactly("f0");
+            c.send("{\"execute\":\"object-del\",\"arguments\":{\"id\":\"f0\"}}");
+            assertThat(c.next()).contains("object 'f0' not found");
+        }
+        try (io.netfabric.wire.pcap.PcapReader r = io.netfabric.wire.pcap.PcapReader.open(pcap)) {
+            assertThat(r.snaplen()).isEqualTo(100);
+            assertThat(r.next()).isNull();
         }
     }
 

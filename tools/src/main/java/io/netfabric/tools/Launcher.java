@@ -108,7 +108,7 @@ final class Launcher implements AutoCloseable {
         for (CommandLine.Option o : cl.all("object")) {
             FilterDumpOptions fo = located(o, () -> FilterDumpOptions.parseObjectSyntax(o.value()));
             try {
-                addFilterDump(fo.checked());
+                FilterDump.attach(fabric, fo.checked());
             } catch (FabricException e) {
                 // QEMU reports filter completion errors without the option's location.
                 throw new StartupException(e.getMessage());
@@ -116,12 +116,6 @@ final class Launcher implements AutoCloseable {
         }
         warnAboutUnconnectedClients();
         // QMP servers and the embedded default join here (next commits).
-    }
-
-    /** {@code object-add} of a filter-dump, shared by {@code -object} and QMP. */
-    void addFilterDump(FilterDumpOptions o) {
-        FilterDump dump = FilterDump.open(o, fabric.eventLoop());
-        fabric.addFilter(o.netdev(), dump, o.position(), "before".equals(o.insert()));
     }
 
     /**
