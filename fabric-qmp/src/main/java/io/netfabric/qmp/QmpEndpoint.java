@@ -16,7 +16,8 @@ public sealed interface QmpEndpoint {
     record Tcp(String host, int port) implements QmpEndpoint {
     }
 
-    static QmpEndpoint parse(String spec) {
+    /** Parses a {@code -qmp} argument; refusals say what is wrong, without the option. */
+    public static QmpEndpoint parse(String spec) {
         String[] parts = spec.split(",");
         String address = parts[0];
         boolean server = false;
@@ -25,16 +26,16 @@ public sealed interface QmpEndpoint {
             switch (opt) {
                 case "server", "server=on", "server=yes" -> server = true;
                 case "server=off", "server=no" -> throw new IllegalArgumentException(
-                        "-qmp " + spec + ": netfabric only serves QMP; use server=on");
+                        "netfabric only serves QMP; use server=on");
                 case "nowait", "wait=off", "wait=no" -> {
                 }
                 case "wait", "wait=on", "wait=yes" -> throw new IllegalArgumentException(
-                        "-qmp " + spec + ": netfabric does not wait for a QMP client; use wait=off");
-                default -> throw new IllegalArgumentException("-qmp " + spec + ": unknown option '" + opt + "'");
+                        "netfabric does not wait for a QMP client; use wait=off");
+                default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
             }
         }
         if (!server) {
-            throw new IllegalArgumentException("-qmp " + spec + ": netfabric only serves QMP; add server=on");
+            throw new IllegalArgumentException("netfabric only serves QMP; add server=on");
         }
         if (address.startsWith("unix:") && address.length() > 5) {
             return new Unix(Path.of(address.substring(5)));
@@ -43,7 +44,7 @@ public sealed interface QmpEndpoint {
             String hp = address.substring(4);
             int colon = hp.lastIndexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("-qmp " + spec + ": expected tcp:HOST:PORT");
+                throw new IllegalArgumentException("expected tcp:HOST:PORT");
             }
             String host = hp.substring(0, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
@@ -52,9 +53,9 @@ public sealed interface QmpEndpoint {
             try {
                 return new Tcp(host.isEmpty() ? "0.0.0.0" : host, Integer.parseInt(hp.substring(colon + 1)));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("-qmp " + spec + ": bad port", e);
+                throw new IllegalArgumentException("bad port", e);
             }
         }
-        throw new IllegalArgumentException("-qmp " + spec + ": expected unix:PATH or tcp:HOST:PORT");
+        throw new IllegalArgumentException("expected unix:PATH or tcp:HOST:PORT");
     }
 }

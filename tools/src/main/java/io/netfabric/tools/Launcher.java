@@ -15,9 +15,12 @@ import io.netfabric.core.options.NicOptions;
 import io.netfabric.hubport.Hub;
 import io.netfabric.hubport.HubPort;
 import io.netfabric.hubport.Hubs;
+import io.netfabric.qmp.FabricCommands;
+import io.netfabric.qmp.QmpDispatcher;
+import io.netfabric.qmp.QmpEndpoint;
+import io.netfabric.qmp.QmpServer;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -114,8 +117,50 @@ final class Launcher implements AutoCloseable {
                 throw new StartupException(e.getMessage());
             }
         }
-        warnAboutUnconnectedClients();
-        // QMP servers and the embedded default join here (next commits).
+        boolean embeddedDefault = !cl.namesNetdevs() && !cl.noDefaults();
+        if (embeddedDefault) {
+            EmbeddedDefault.start(this, cl.all("qmp").isEmpty());
+        } else {
+            warnAboutUnconnectedClients();
+        }
+        for (CommandLine.Option o : cl.all("qmp")) {
+            startQmp(o.location(), o.value());
+        }
+    }
+
+    /** A QMP server on {@code spec} (QEMU's {@code -qmp} syntax), closed with the launcher. */
+    QmpServer startQmp(String location, String spec) throws StartupException {
+        try {
+            QmpServer server = QmpServer.start(QmpEndpoint.parse(spec), fabric, dispatcher());
+            services.add(server);
+            return server;
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw new StartupException(location + ": " + e.getMessage());
+        }
+    }
+
+    private QmpDispatcher dispatcher;
+
+    /** One dispatcher for every QMP server of this process; {@code quit} ends the process. */
+    synchronized QmpDispatcher dispatcher() {
+        if (dispatcher == null) {
+            dispatcher = FabricCommands.dispatcher(fabric, this::requestQuit);
+        }
+        return dispatcher;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    /** Adds a netdev given in QEMU's {@code -netdev} syntax, as the command line would. */
+    NetClient addNetdev(String optarg) {
+        return fabric.addNetdev(NetdevOptionParser.parseNetdev(optarg, fabric.availableTypes(), this::warn));
+    }
+
+    /** Files the launcher created and removes on close (socket paths of the embedded default). */
+    void removeOnClose(java.nio.file.Path path) {
+        services.add(() -> java.nio.file.Files.deleteIfExists(path));
     }
 
     /**
@@ -239,7 +284,4 @@ final class Launcher implements AutoCloseable {
         quit.countDown();
     }
 
-    static Map<String, Object> orderedMap() {
-        return new LinkedHashMap<>();
-    }
 }
