@@ -5,7 +5,8 @@ import java.net.ConnectException;
 
 /**
  * QEMU appends {@code strerror(errno)} to its socket errors ({@code error_setg_errno}); Netty
- * reports the same errno in its own words ({@code connect(..) failed: Connection refused} from
+ * reports the same errno in its own words ({@code bind(..) failed with error(-98): Address
+ * already in use} from
  * the native transport, the JDK's text from NIO). This recovers the C text.
  */
 final class OsErrors {
@@ -22,10 +23,8 @@ final class OsErrors {
         if (m == null) {
             return c.getClass().getSimpleName();
         }
-        int failed = m.indexOf("failed: ");
-        if (failed >= 0) {
-            m = m.substring(failed + "failed: ".length());
-        }
+        // "bind(..) failed with error(-98): Address already in use", "connect(..) failed: ..."
+        m = m.replaceFirst("^.*?failed(?: with error\\(-?\\d+\\))?: ", "");
         // Netty's connect exceptions append ": /127.0.0.1:5000"; strerror has no address.
         int addr = m.indexOf(": /");
         if (addr >= 0) {

@@ -138,6 +138,44 @@ class FabricPairTest {
         assertThat(sequencesFrom(leftEnd, 2)).as("right to left over %s", kind).isEqualTo(expected);
     }
 
+    @org.junit.jupiter.api.Test
+    void aStreamClientWithReconnectResumesAfterItsServerGoesAndComesBack() throws Exception {
+        int port = FreePorts.tcp();
+        String server = "stream,id=s0,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port;
+        java.util.List<io.netfabric.core.FabricEvent> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        right.addEventListener(events::add);
+        join(left, server);
+        join(right, "stream,id=s0,reconnect=1,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port);
+        awaitUp();
+        sendFrames(left, leftEnd, 1, 100);
+        assertThat(rightEnd.waitForCount(100, 5000)).isEqualTo(100);
+
+        left.close();   // the server goes away
+        awaitEvents(events, "NETDEV_STREAM_DISCONNECTED", 1);
+        assertThat(right.call(() -> right.findNetdev("s0").info())).isEmpty();
+
+        left = Fabric.create();   // and comes back on the same port
+        leftEnd = new RecordingEndpoint("ep");
+        left.addClient(leftEnd);
+        join(left, server);
+        awaitEvents(events, "NETDEV_STREAM_CONNECTED", 2);
+        sendFrames(right, rightEnd, 2, 100);
+        sendFrames(left, leftEnd, 1, 100);
+        assertThat(leftEnd.waitForCount(100, 5000)).isEqualTo(100);
+        assertThat(rightEnd.waitForCount(200, 5000)).isEqualTo(200);
+    }
+
+    private static void awaitEvents(java.util.List<io.netfabric.core.FabricEvent> events, String name, int n)
+            throws InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            if (events.stream().filter(e -> e.event().equals(name)).count() >= n) {
+                return;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("expected " + n + " " + name + " events, got " + events);
+    }
+
     /** Streams connect asynchronously: wait until both sides show a connection in their info. */
     private void awaitUp() throws InterruptedException {
         for (int i = 0; i < 200; i++) {
