@@ -256,7 +256,13 @@ final class DatagramNetdev extends NetClient {
                 frame.release();
                 return;
             }
-            // sendAsync drops an empty datagram (BAD_LENGTH): QEMU would stop reading for good.
+            if (!frame.isReadable()) {
+                // An empty datagram: QEMU would stop reading for good (§1.5). Dropped here
+                // because sendAsync's answer for it (0) would read as "queued".
+                counters().drop(DropReason.BAD_LENGTH);
+                frame.release();
+                return;
+            }
             if (sendAsync(frame, resume) == 0) {
                 ctx.channel().config().setAutoRead(false);
             }

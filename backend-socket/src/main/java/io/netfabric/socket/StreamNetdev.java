@@ -266,13 +266,7 @@ final class StreamNetdev extends NetClient {
         if (serverMode) {
             info = "";
             flushQueued();
-            Channel next = waiting.poll();
-            if (next != null && !closed) {
-                serve(next);
-            } else if (listener != null && listener.isOpen()) {
-                listener.config().setAutoRead(true);
-                listener.read();
-            }
+            serveNext();
         } else if (kind == Kind.SOCKET) {
             die();
         } else {
@@ -282,15 +276,39 @@ final class StreamNetdev extends NetClient {
         }
     }
 
+    /** The next waiting client, else the listener reads (accepts) again. */
+    private void serveNext() {
+        Channel next = waiting.poll();
+        if (next != null && !closed) {
+            conn = next;
+            serve(next);
+        } else if (listener != null && listener.isOpen()) {
+            listener.config().setAutoRead(true);
+            listener.read();
+        }
+    }
+
+    /** Registers an accepted client (already claimed as {@link #conn}) and makes it the connection. */
     private void serve(Channel child) {
         initConnection(child);
         owner.eventLoop().register(child).addListener(r -> {
             if (!r.isSuccess() || closed) {
-                child.close();
+                child.unsafe().closeForcibly();
+                if (conn == child) {   // it never came up: no events, just the next client
+                    conn = null;
+                    if (!closed) {
+                        serveNext();
+                    }
+                }
             } else {
                 adopt(child);
             }
         });
+    }
+
+    private void dropEmpty(ByteBuf frame) {
+        counters().drop(DropReason.BAD_LENGTH);
+        frame.release();
     }
 
     private void resumeReading() {
@@ -421,6 +439,12 @@ final class StreamNetdev extends NetClient {
             ByteBuf frame = (ByteBuf) msg;
             if (ctx.channel() != conn) {
                 frame.release();
+                return;
+            }
+            if (!frame.isReadable()) {
+                // A zero length: QEMU would pass an empty frame on and stall its receiver (§1.5).
+                // Dropped here because sendAsync's answer for it (0) would read as "queued".
+                dropEmpty(frame);
                 return;
             }
             if (sendAsync(frame, resume) == 0) {

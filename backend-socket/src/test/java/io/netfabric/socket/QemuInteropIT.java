@@ -115,6 +115,26 @@ class QemuInteropIT {
         }
     }
 
+    /**
+     * The ground truth for BadInputTest's refused connect: QEMU 7.2 on Linux creates the netdev
+     * (the non-blocking connect answers EINPROGRESS) and it dies with an empty info; a stream
+     * client shows {@code connection error}.
+     */
+    @Test
+    void qemuCreatesClientsWhoseConnectIsRefused() throws Exception {
+        int closed = FreePorts.tcp();
+        try (QemuProcess q = new QemuProcess(dir, "-netdev", "socket,id=c0,connect=127.0.0.1:" + closed,
+                "-netdev", "stream,id=c1,addr.type=inet,addr.host=127.0.0.1,addr.port=" + closed)) {
+            String info = "";
+            for (int i = 0; i < 50 && !info.contains("connection error"); i++) {
+                Thread.sleep(20);
+                info = q.infoNetwork();
+            }
+            assertThat(info).contains("c0: index=0,type=socket,\n").contains("c1: index=0,type=stream,connection error");
+            assertThat(q.stderr()).doesNotContain("can't connect");
+        }
+    }
+
     @Test
     void socketUdp() throws Exception {
         int a = FreePorts.udp();
