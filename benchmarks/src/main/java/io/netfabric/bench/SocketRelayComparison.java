@@ -29,8 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code socket,udp=,localaddr=}), for 64-, 1514- and 65535-byte frames. Prints a Markdown table.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.netfabric.bench.SocketRelayComparison [seconds [cell]]}
- * (measured seconds per cell, default 2, after 0.5 s of warm-up; {@code cell} such as {@code TCP}
- * or {@code UNIX:65535} runs only those). Loopback only.
+ * (measured seconds per pass, default 2, after 0.5 s of warm-up; {@code cell} such as {@code TCP}
+ * or {@code UNIX:65535} runs only those). Each cell runs the two relays alternately
+ * {@code -Dpasses=3} times and reports each one's best pass. Loopback only.
  */
 public final class SocketRelayComparison {
     private static final int[] SIZES = {64, 1514, 65535};
@@ -60,8 +61,14 @@ public final class SocketRelayComparison {
                     rows.add("| UDP | " + size + " | n/a | | n/a | | (above the 65507-byte UDP payload limit) |");
                     continue;
                 }
-                Result ours = run(kind, size, false, seconds, dir);
-                Result qemu = run(kind, size, true, seconds, dir);
+                // Alternate the two relays and keep each one's best pass: the machine is shared,
+                // and a neighbour's burst should not decide the ratio.
+                Result ours = null;
+                Result qemu = null;
+                for (int pass = 0; pass < PASSES; pass++) {
+                    ours = best(ours, run(kind, size, false, seconds, dir));
+                    qemu = best(qemu, run(kind, size, true, seconds, dir));
+                }
                 rows.add(String.format(Locale.ROOT, "| %s | %d | %,.0f | %.2f | %,.0f | %.2f | %.2f |", kind, size,
                         ours.framesPerSecond(), ours.gbps(), qemu.framesPerSecond(), qemu.gbps(),
                         ours.framesPerSecond() / Math.max(1, qemu.framesPerSecond())));
@@ -69,6 +76,12 @@ public final class SocketRelayComparison {
             }
         }
         rows.forEach(System.out::println);
+    }
+
+    private static final int PASSES = Integer.getInteger("passes", 3);
+
+    private static Result best(Result a, Result b) {
+        return a == null || b.framesPerSecond() > a.framesPerSecond() ? b : a;
     }
 
     private static int freeTcp() throws IOException {
