@@ -120,14 +120,28 @@ class FabricPairTest {
         }
     }
 
+    private static void burst(RecordingEndpoint ep, int side, int from, int n) {
+        for (int k = from; k < from + n; k++) {
+            ep.send(frame(side, k));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void framesPassBothWaysWithoutLoss(String kind, String leftNetdev, String rightNetdev) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(!kind.equals("dgram unix") || left.transport().domainDatagramChannel() != null,
+                "unix datagram sockets need the epoll transport");
         join(left, leftNetdev);
         join(right, rightNetdev);
         awaitUp();
-        sendFrames(left, leftEnd, 1, FRAMES);
-        sendFrames(right, rightEnd, 2, FRAMES);
+        // Both ways at once, 10 frames each way every 2 ms: a moderate rate that a datagram
+        // socket's receive buffer absorbs while the other loop is busy sending.
+        for (int i = 0; i < FRAMES; i += 10) {
+            int from = i;
+            left.run(() -> burst(leftEnd, 1, from, 10));
+            right.run(() -> burst(rightEnd, 2, from, 10));
+            Thread.sleep(2);
+        }
         long end = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < end
                 && (sequencesFrom(rightEnd, 1).size() < FRAMES || sequencesFrom(leftEnd, 2).size() < FRAMES)) {
