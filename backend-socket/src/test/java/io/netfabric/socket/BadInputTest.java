@@ -202,6 +202,19 @@ class BadInputTest {
     }
 
     @Test
+    void netdevDelRemovesAUnixServersSocketFileAndAStaleOneIsReplaced(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path sock = dir.resolve("st.sock");
+        Files.writeString(sock, "stale");   // QEMU unlinks whatever is there before it binds
+        fabric.addNetdev(NetdevOptionParser.parseNetdev("stream,id=u1,server=on,addr.type=unix,addr.path=" + sock,
+                fabric.availableTypes()));
+        assertThat(Files.isRegularFile(sock)).isFalse();
+        assertThat(Files.exists(sock)).isTrue();
+        fabric.deleteNetdev("u1");
+        assertThat(Files.exists(sock)).isFalse();
+    }
+
+    @Test
     void framesForAListenerWithNobodyConnectedAreDropped() {
         fabric.run(() -> endpoint.send(Unpooled.directBuffer(64).writeZero(64)));
         assertThat(fabric.call(() -> fabric.findNetdev("s0").counters().drops(DropReason.RECEIVER_LINK_DOWN)))
