@@ -80,7 +80,6 @@ final class StreamNetdev extends NetClient {
     private String info = "";
     private boolean flushPending;
     private boolean closed;
-    private boolean dead;
     private ScheduledFuture<?> reconnectTimer;
 
     private StreamNetdev(Fabric owner, String name, Kind kind, SocketAddress address, boolean serverMode,
@@ -148,9 +147,7 @@ final class StreamNetdev extends NetClient {
             UnixPaths.unlinkStale(address);
         }
         srv.config().setOption(ChannelOption.SO_BACKLOG, 0);   // QEMU: listen(fd, 0)
-        @SuppressWarnings("deprecation")
-        Runnable one = () -> srv.config().setMaxMessagesPerRead(1);
-        one.run();
+        acceptOneAtATime(srv);
         srv.pipeline().addLast(new Acceptor());
         ChannelFuture bound = srv.bind(address);
         if (!bound.isSuccess()) {
@@ -163,10 +160,15 @@ final class StreamNetdev extends NetClient {
             }
             log.warn("{}: can't listen on {}: {}", name(), address, OsErrors.strerror(cause));
             info = "connection error";
-            dead = true;
             return;
         }
         listener = srv;
+    }
+
+    /** One accept per read: the listener stops reading after each (see {@link Acceptor}). */
+    @SuppressWarnings("deprecation")
+    private static void acceptOneAtATime(Channel srv) {
+        srv.config().setMaxMessagesPerRead(1);
     }
 
     private void startConnect(boolean initial) {
@@ -216,7 +218,6 @@ final class StreamNetdev extends NetClient {
     }
 
     private void die() {
-        dead = true;
         info = "";
         flushQueued();   // what waited for the connection is dropped now (receive drops)
     }
@@ -375,11 +376,6 @@ final class StreamNetdev extends NetClient {
             }
             listener = null;
         }
-    }
-
-    /** True when a {@code socket} client's connection died: it never comes back (QEMU 7.2). */
-    boolean isDead() {
-        return dead;
     }
 
     // ---------------------------------------------------------------- addresses
