@@ -93,6 +93,27 @@ class QemuMessagesTest {
     }
 
     @Test
+    void netdevAddTakesStreamAndDgramWithNestedAddresses(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Map<String, Object> stream = new java.util.LinkedHashMap<>();
+        stream.put("type", "stream");
+        stream.put("id", "st0");
+        stream.put("server", true);
+        stream.put("addr", Map.of("type", "unix", "path", dir.resolve("st0.sock").toString()));
+        fabric.addNetdev(NetdevQmpDecoder.decode(stream, fabric.availableTypes()));
+        Map<String, Object> dgram = new java.util.LinkedHashMap<>();
+        dgram.put("type", "dgram");
+        dgram.put("id", "dg0");
+        dgram.put("local", Map.of("type", "inet", "host", "127.0.0.1", "port", "0"));
+        dgram.put("remote", Map.of("type", "inet", "host", "127.0.0.1", "port", "9"));
+        fabric.addNetdev(NetdevQmpDecoder.decode(dgram, fabric.availableTypes()));
+        assertThat(fabric.call(() -> fabric.findNetdev("dg0").toString()))
+                .isEqualTo("dg0: index=0,type=dgram,udp=127.0.0.1:0/127.0.0.1:9");
+        assertThat(fabric.call(() -> fabric.findNetdev("st0").toString())).isEqualTo("st0: index=0,type=stream,");
+        fabric.deleteNetdev("st0");
+        fabric.deleteNetdev("dg0");
+    }
+
+    @Test
     void legacyHostPortFollowsQemuParsing() {
         assertThat(HostPort.parse(":80").toString()).isEqualTo("/0.0.0.0:80");
         assertThat(HostPort.parse("127.1:0x50").toString()).isEqualTo("/127.0.0.1:80");
