@@ -262,11 +262,15 @@ public abstract class NetClient {
     }
 
     /**
-     * {@code qemu_flush_queued_packets}: this client is ready again. Clears the busy mark, lets a
-     * hub retry its other ports, and delivers this client's backlog in order.
+     * {@code qemu_flush_queued_packets}: this client is ready again. Clears the busy mark,
+     * delivers this client's backlog in order, then lets a hub retry its other ports.
      */
     public final boolean flushQueued() {
         receiveDisabled = false;
+        // Own backlog first, then the hub's: QEMU (net.c qemu_flush_or_purge_queued_packets)
+        // flushes the hub first, so a frame the hub releases is delivered straight away, ahead of
+        // older frames still queued here. Flushing ours first keeps a flow in order.
+        incoming.flush();
         NetClient p = peer;
         if (p != null) {
             p.peerFlushed();

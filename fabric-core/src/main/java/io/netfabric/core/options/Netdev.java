@@ -59,6 +59,9 @@ public record Netdev(String id, NetdevOptions options) {
                 }
                 return list;
             }
+            case SOCKET_ADDRESS -> {
+                return SocketAddressOptions.toQapi((SocketAddressOptions) v);
+            }
             default -> {
                 return v;
             }

@@ -34,6 +34,8 @@ public final class NetdevBranch {
         register(NetmapOptions.TYPE, NetmapOptions.class, NetmapOptions.MEMBERS);
         register(VhostUserOptions.TYPE, VhostUserOptions.class, VhostUserOptions.MEMBERS);
         register(VhostVdpaOptions.TYPE, VhostVdpaOptions.class, VhostVdpaOptions.MEMBERS);
+        register(StreamOptions.TYPE, StreamOptions.class, StreamOptions.MEMBERS);
+        register(DgramOptions.TYPE, DgramOptions.class, DgramOptions.MEMBERS);
     }
 
     private final String type;

@@ -20,8 +20,10 @@ import java.util.function.Consumer;
  * with QEMU's message; a malformed id carries QEMU's hint ({@code hint()}).
  *
  * <p>The JSON form {@code -netdev '{...}'} ({@link #isJson}) is decoded by the caller into a map
- * and given to {@link NetdevQmpDecoder#decodeCommandLineJson}. QEMU 7.2's {@code stream} and
- * {@code dgram}, which also take that path, are not in our schema yet.
+ * and given to {@link NetdevQmpDecoder#decodeCommandLineJson}. QEMU 7.2 also sends
+ * {@code stream} and {@code dgram} in {@code key=value} form down that path (keyval syntax, with
+ * dotted keys for their {@code SocketAddress} members): for them the id's syntax is not checked
+ * and the keyval visitor's messages apply ({@code Parameter 'foo' is unexpected}).
  */
 public final class NetdevOptionParser {
     private NetdevOptionParser() {
@@ -83,10 +85,20 @@ public final class NetdevOptionParser {
         Objects.requireNonNull(optarg);
         QemuOptsSyntax opts = QemuOptsSyntax.parse(optarg, "type");
         opts.warnings().forEach(warnings);
-        if (opts.id() != null) {
+        if (opts.id() != null && !isModern(opts)) {
             NetdevRules.checkId(opts.id(), true);
         }
         return opts;
+    }
+
+    /** net/net.c {@code netdev_is_modern()}: types whose -netdev string goes to keyval. */
+    private static boolean isModern(QemuOptsSyntax opts) {
+        for (QemuOptsSyntax.Opt o : opts.opts()) {
+            if (o.name().equals("type")) {
+                return o.value().equals(StreamOptions.TYPE) || o.value().equals(DgramOptions.TYPE);
+            }
+        }
+        return false;
     }
 
     /** A decoded netdev before the availability check; options null for {@code none}. */
@@ -101,6 +113,9 @@ public final class NetdevOptionParser {
             throw QapiErrors.missing("type");
         }
         NetdevRules.checkKnownType(type);
+        if (type.equals(StreamOptions.TYPE) || type.equals(DgramOptions.TYPE)) {
+            source.useKeyvalRules();
+        }
         NetdevBranch branch = NetdevBranch.forType(type);
         NetdevOptions options = branch == null ? null : branch.create(source.readAll(branch.members()));
         source.checkAllConsumed();

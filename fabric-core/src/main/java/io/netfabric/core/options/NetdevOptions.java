@@ -7,7 +7,8 @@ package io.netfabric.core.options;
  */
 public sealed interface NetdevOptions
         permits NicOptions, UserOptions, TapOptions, L2tpv3Options, SocketOptions, VdeOptions,
-        BridgeOptions, HubPortOptions, NetmapOptions, VhostUserOptions, VhostVdpaOptions {
+        BridgeOptions, HubPortOptions, NetmapOptions, VhostUserOptions, VhostVdpaOptions, StreamOptions,
+        DgramOptions {
 
     /** The QAPI {@code NetClientDriver} name of this branch ({@code user}, {@code vhost-user}...). */
     String type();

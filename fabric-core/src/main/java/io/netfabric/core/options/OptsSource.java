@@ -12,34 +12,88 @@ import java.util.function.Consumer;
  * occurrence in order; booleans are on/yes/true/y and off/no/false/n ({@code qapi_bool_parse()});
  * integers are C strtoll/parse_uint (so {@code 010} is 8 and {@code 0x1f} 31) with the range
  * of the QAPI type checked afterwards by qapi/qapi-visit-core.c; sizes are qemu_strtosz().
+ *
+ * <p>QEMU 7.2 reads {@code stream} and {@code dgram} with the keyval parser and its QObject
+ * visitor instead (net/net.c {@code netdev_is_modern()}, util/keyval.c,
+ * {@code qobject_input_visitor_new_keyval()}): nested members as dotted keys
+ * ({@code addr.host=...}), and other words for the same mistakes ({@link #useKeyvalRules()}).
  */
 final class OptsSource implements MemberSource {
-    private final Map<String, List<String>> unprocessed = new LinkedHashMap<>();
+    private final Map<String, List<String>> unprocessed;
     private final Consumer<String> warnings;
+    /** "" at the top, "addr." inside a struct-valued member. */
+    private final String prefix;
+    private boolean keyval;
 
     OptsSource(List<QemuOptsSyntax.Opt> opts, Consumer<String> warnings) {
+        this(new LinkedHashMap<>(), warnings, "", false);
         for (QemuOptsSyntax.Opt o : opts) {
             unprocessed.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(o.value());
         }
+    }
+
+    private OptsSource(Map<String, List<String>> unprocessed, Consumer<String> warnings, String prefix, boolean keyval) {
+        this.unprocessed = unprocessed;
         this.warnings = warnings;
+        this.prefix = prefix;
+        this.keyval = keyval;
+    }
+
+    /** From now on, the keyval visitor's messages (the type turned out to be stream or dgram). */
+    void useKeyvalRules() {
+        keyval = true;
     }
 
     @Override
     public boolean present(String name) {
-        return unprocessed.containsKey(name);
+        if (unprocessed.containsKey(name)) {
+            return true;
+        }
+        String dotted = name + ".";
+        for (String k : unprocessed.keySet()) {
+            if (k.startsWith(dotted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public RuntimeException missing(String name) {
+        return QapiErrors.missing(prefix + name);
+    }
+
+    /** A struct-valued member: its dotted keys, taken out, as a source of their own. */
+    private OptsSource nested(String name) {
+        if (unprocessed.containsKey(name)) {
+            throw QapiErrors.wrongType(prefix + name, "object");   // keyval: "addr=x" is a scalar
+        }
+        String dotted = name + ".";
+        Map<String, List<String>> inner = new LinkedHashMap<>();
+        unprocessed.entrySet().removeIf(e -> {
+            if (e.getKey().startsWith(dotted)) {
+                inner.put(e.getKey().substring(dotted.length()), e.getValue());
+                return true;
+            }
+            return false;
+        });
+        return new OptsSource(inner, warnings, prefix + dotted, keyval);
     }
 
     /** The last value of a scalar key, consumed; null when absent. */
     String take(String name) {
-        List<String> values = unprocessed.remove(name);
+        List<String> values = unprocessed.remove(name.substring(prefix.length()));
         return values == null ? null : values.get(values.size() - 1);
     }
 
     @Override
     public Object read(QapiMember m) {
-        String name = m.name();
+        String name = prefix + m.name();
+        if (m.type() == QapiType.SOCKET_ADDRESS) {
+            return SocketAddressOptions.read(nested(m.name()));
+        }
         if (m.type() == QapiType.STR_LIST) {
-            return List.copyOf(unprocessed.remove(name));
+            return List.copyOf(unprocessed.remove(m.name()));
         }
         String s = take(name);
         switch (m.type()) {
@@ -47,7 +101,7 @@ final class OptsSource implements MemberSource {
                 return s;
             case ENUM:
                 if (!m.enumValues().contains(s)) {
-                    throw QapiErrors.enumValue(name, s);
+                    throw QapiErrors.enumValue(m.name(), s);   // visit_type_enum(): no path
                 }
                 return s;
             case BOOL:
@@ -55,14 +109,14 @@ final class OptsSource implements MemberSource {
             case INT: {
                 Long v = QemuNumbers.parseInt64(s);
                 if (v == null) {
-                    throw QapiErrors.expects(name, "an int64 value");
+                    throw QapiErrors.expects(name, keyval ? "integer" : "an int64 value");
                 }
                 return v;
             }
             case INT32: {
                 Long v = QemuNumbers.parseInt64(s);
                 if (v == null) {
-                    throw QapiErrors.expects(name, "an int64 value");
+                    throw QapiErrors.expects(name, keyval ? "integer" : "an int64 value");
                 }
                 if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
                     throw QapiErrors.expects(name, m.type().cName());
@@ -72,7 +126,7 @@ final class OptsSource implements MemberSource {
             case UINT16, UINT32, UINT64: {
                 Long v = QemuNumbers.parseUint64(s);
                 if (v == null) {
-                    throw QapiErrors.expects(name, "a uint64 value");
+                    throw QapiErrors.expects(name, keyval ? "integer" : "a uint64 value");
                 }
                 return narrowUnsigned(m, v);
             }
@@ -115,7 +169,7 @@ final class OptsSource implements MemberSource {
     public void checkAllConsumed() {
         // QEMU reports one of the leftovers in hash-table order; we report the first given.
         for (String name : unprocessed.keySet()) {
-            throw QapiErrors.invalidParameter(name);
+            throw keyval ? QapiErrors.unexpected(prefix + name) : QapiErrors.invalidParameter(prefix + name);
         }
     }
 }

@@ -68,7 +68,7 @@ final class QObjectSource implements MemberSource {
                     throw QapiErrors.wrongType(full, "string");
                 }
                 if (!m.enumValues().contains(v)) {
-                    throw QapiErrors.enumValue(full, (String) v);
+                    throw QapiErrors.enumValue(m.name(), (String) v);   // visit_type_enum(): no path
                 }
                 return v;
             case BOOL:
@@ -102,6 +102,14 @@ final class QObjectSource implements MemberSource {
             }
             case STR_LIST:
                 return readStringList(full, v);
+            case SOCKET_ADDRESS: {
+                if (!(v instanceof Map<?, ?> object)) {
+                    throw QapiErrors.wrongType(full, "object");
+                }
+                @SuppressWarnings("unchecked")
+                QObjectSource inner = new QObjectSource((Map<String, Object>) object, full + ".");
+                return SocketAddressOptions.read(inner);
+            }
             default:
                 throw new IllegalStateException(m.type().name());
         }

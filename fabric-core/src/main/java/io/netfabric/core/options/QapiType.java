@@ -19,7 +19,12 @@ public enum QapiType {
     /** {@code ['String']}: on the wire a list of {@code {"str": ...}} objects. */
     STR_LIST("['String']", List.class),
     /** A QAPI enum; the member names its values. Held as the value's name. */
-    ENUM("enum", String.class);
+    ENUM("enum", String.class),
+    /**
+     * The {@code SocketAddress} union, a struct-valued member: dotted keys on the command line
+     * ({@code addr.host=...}), a nested object in QMP.
+     */
+    SOCKET_ADDRESS("SocketAddress", SocketAddressOptions.class);
 
     private final String qapiName;
     private final Class<?> javaType;

@@ -11,7 +11,9 @@
  *  Netdev.toQapi(): record -> QAPI map (query-netdev)
  * </pre>
  * A branch is a record whose components are the schema's members in schema order, plus a
- * {@code MEMBERS} table (wire name, {@link io.netfabric.core.options.QapiType}, required). Both
+ * {@code MEMBERS} table (wire name, {@link io.netfabric.core.options.QapiType}, required); a
+ * struct-valued member ({@code SocketAddress} of {@code stream}/{@code dgram}) is read by its own
+ * table from dotted keys ({@code addr.host}) or a nested QMP object. Both
  * decoders walk that table in order, as QEMU's generated visitors do, so the first error
  * reported for a doubly wrong input is QEMU's. Errors are
  * {@link io.netfabric.core.FabricException}s carrying QEMU's class, message and, on the command

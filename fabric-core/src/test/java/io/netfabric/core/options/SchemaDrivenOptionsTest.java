@@ -54,7 +54,25 @@ class SchemaDrivenOptionsTest {
                     new Sample("15E", new BigInteger("17293822569102704640"), 15L << 60));
             case STR_LIST -> List.of(new Sample(null, List.of(Map.of("str", "x,1"), Map.of("str", "y")), List.of("x,1", "y")));
             case ENUM -> throw new IllegalStateException("no enum member in Netdev");
+            // Nested: the command-line text is the dotted keys after "member.", comma-separated.
+            case SOCKET_ADDRESS -> List.of(
+                    new Sample("type=inet,host=127.0.0.1,port=5000,numeric=on,to=65535,ipv4=on,ipv6=off,keep-alive=on,mptcp=off",
+                            orderedMap("type", "inet", "host", "127.0.0.1", "port", "5000", "numeric", true, "to", 65535,
+                                    "ipv4", true, "ipv6", false, "keep-alive", true, "mptcp", false),
+                            new SocketAddressOptions.Inet("127.0.0.1", "5000", true, 65535, true, false, true, false)),
+                    new Sample("type=unix,path=/tmp/n0.sock,abstract=off,tight=on",
+                            orderedMap("type", "unix", "path", "/tmp/n0.sock", "abstract", false, "tight", true),
+                            new SocketAddressOptions.Unix("/tmp/n0.sock", false, true)),
+                    new Sample("type=fd,str=3", orderedMap("type", "fd", "str", "3"), new SocketAddressOptions.Fd("3")));
         };
+    }
+
+    private static Map<String, Object> orderedMap(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 
     /** Branch name -> members, read from the schema file. */
@@ -110,6 +128,37 @@ class SchemaDrivenOptionsTest {
         });
     }
 
+    /** The {@code SocketAddress} union of the schema and our nested model agree branch by branch. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void socketAddressBranchesMatchTheSchema() throws IOException {
+        Map<String, Map<String, Object>> structs = new LinkedHashMap<>();
+        Map<String, Object> union = null;
+        for (Object expr : JsonishReader.readAll(Files.readString(SCHEMA))) {
+            Map<String, Object> e = (Map<String, Object>) expr;
+            if (e.containsKey("struct")) {
+                structs.put((String) e.get("struct"), (Map<String, Object>) e.get("data"));
+            }
+            if ("SocketAddress".equals(e.get("union"))) {
+                union = e;
+            }
+        }
+        assertThat(union).as("union SocketAddress in the schema").isNotNull();
+        structs.put("String", Map.of("str", "str"));   // common.json's String
+        Map<String, Object> branches = (Map<String, Object>) union.get("data");
+        assertThat(branches.keySet()).containsExactlyElementsOf(SocketAddressOptions.TYPES);
+        branches.forEach((type, structName) -> {
+            List<SchemaMember> members = new ArrayList<>();
+            structs.get(structName).forEach((key, t) -> {
+                boolean optional = key.startsWith("*");
+                members.add(new SchemaMember(optional ? key.substring(1) : key, QapiType.fromSchema((String) t), !optional));
+            });
+            List<SchemaMember> ours = SocketAddressOptions.members(type).stream()
+                    .map(m -> new SchemaMember(m.name(), m.type(), m.required())).collect(Collectors.toList());
+            assertThat(ours).as("members of SocketAddress branch %s", type).containsExactlyElementsOf(members);
+        });
+    }
+
     private static NetdevOptions instanceWithNulls(NetdevBranch branch) {
         return branch.create(new Object[branch.members().size()]);
     }
@@ -150,7 +199,11 @@ class SchemaDrivenOptionsTest {
             }
             List<Sample> s = samples(m.type());
             Sample sample = s.get(Math.max(round, 0) % s.size());
-            if (m.type() == QapiType.STR_LIST) {
+            if (m.type() == QapiType.SOCKET_ADDRESS) {
+                for (String kv : sample.cli().split(",")) {
+                    cli.append(',').append(m.name()).append('.').append(kv);
+                }
+            } else if (m.type() == QapiType.STR_LIST) {
                 for (Object e : (List<?>) sample.java()) {
                     cli.append(',').append(m.name()).append('=').append(((String) e).replace(",", ",,"));
                 }

@@ -1,0 +1,285 @@
+package io.netfabric.socket;
+
+import io.netfabric.core.DropReason;
+import io.netfabric.core.Fabric;
+import io.netfabric.core.FabricException;
+import io.netfabric.core.NetClient;
+import io.netfabric.core.SentCallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.unix.DomainDatagramPacket;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.util.Enumeration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A netdev over a datagram socket, one frame per datagram with no header: {@code socket,udp=}/
+ * {@code mcast=} (net/socket.c) and {@code dgram} (net/dgram.c), over UDP or unix datagrams.
+ *
+ * <h2>Theory of operation</h2>
+ * Every datagram received, from any source (QEMU filters none), is one frame sent to the peer;
+ * every frame received from the peer is one datagram to the remote address. Multicast follows
+ * QEMU: the socket is bound to the group's address and port with SO_REUSEADDR, joins the group on
+ * the interface of {@code localaddr}, keeps IP_MULTICAST_LOOP on (so it hears itself and the
+ * other members on this host) and leaves the TTL at the kernel's default of 1. Back-pressure as
+ * in {@link StreamNetdev}: a full send buffer answers 0, a busy peer stops reading. An empty
+ * datagram is dropped and counted (QEMU would stop reading for good, §1.5).
+ */
+final class DatagramNetdev extends NetClient {
+    private static final Logger log = LoggerFactory.getLogger(DatagramNetdev.class);
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final Fabric owner;
+    private final SocketAddress remote;
+    private final String info;
+    private final SentCallback resume = (sender, result) -> resumeReading();
+    private final Runnable flushTask = this::flushNow;
+    private Channel channel;
+    private boolean flushPending;
+    private boolean unixBound;
+    private SocketAddress local;
+
+    private DatagramNetdev(Fabric owner, String name, String model, SocketAddress remote, String info) {
+        super(name, model);
+        this.owner = owner;
+        this.remote = remote;
+        this.info = info;
+    }
+
+    /** Unicast UDP: bound to {@code local}, sending to {@code remote}. */
+    static DatagramNetdev udp(Fabric f, String name, String model, InetSocketAddress local, InetSocketAddress remote,
+                              String info, String bindError) {
+        DatagramNetdev n = new DatagramNetdev(f, name, model, remote, info);
+        Channel ch = n.open(f.transport().datagramChannel(), 65536);
+        ch.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        n.bind(ch, local, bindError);
+        return n;
+    }
+
+    /**
+     * Multicast, as QEMU's {@code net_socket_mcast_create()}: bound to the group, member on the
+     * interface of {@code localAddr} (any when null), loop on, TTL untouched (1).
+     */
+    static DatagramNetdev multicast(Fabric f, String name, String model, InetSocketAddress group, InetAddress localAddr,
+                                    String info) {
+        DatagramNetdev n = new DatagramNetdev(f, name, model, group, info);
+        DatagramChannel ch = (DatagramChannel) n.open(f.transport().datagramChannel(), 65536);
+        ch.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        n.bind(ch, group, "can't bind ip=" + group.getAddress().getHostAddress() + " to socket");
+        NetworkInterface iface = multicastInterface(localAddr);
+        try {
+            ch.config().setOption(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false);
+            if (localAddr != null) {
+                ch.config().setOption(ChannelOption.IP_MULTICAST_ADDR, localAddr);
+            }
+        } catch (RuntimeException e) {
+            ch.close();
+            throw FabricException.generic("can't force multicast message to loopback: " + OsErrors.strerror(e));
+        }
+        ChannelFuture joined = ch.joinGroup(group, iface);   // done at once on the loop thread
+        if (joined.isDone() && !joined.isSuccess()) {
+            ch.close();
+            throw FabricException.generic("can't add socket to multicast group " + group.getAddress().getHostAddress()
+                    + ": " + OsErrors.strerror(joined.cause()));
+        }
+        return n;
+    }
+
+    /** Unix datagrams: bound to {@code localPath} (a stale file is removed first), sending to {@code remotePath}. */
+    static DatagramNetdev unix(Fabric f, String name, String localPath, String remotePath) {
+        Class<? extends Channel> type = f.transport().domainDatagramChannel();
+        if (type == null) {
+            throw FabricException.generic("can't create datagram socket: unix datagram sockets need the epoll transport");
+        }
+        DatagramNetdev n = new DatagramNetdev(f, name, "dgram", new DomainSocketAddress(remotePath),
+                "udp=" + localPath + ":" + remotePath);
+        Channel ch = n.open(type, MAX_FRAME);
+        SocketAddress local = new DomainSocketAddress(localPath);
+        String unlinkError = UnixPaths.unlinkStale(local);
+        if (unlinkError != null) {
+            ch.close();
+            throw FabricException.generic("failed to unlink socket " + localPath + ": " + unlinkError);
+        }
+        n.bind(ch, local, "can't bind unix=" + localPath + " to socket");
+        n.unixBound = true;
+        return n;
+    }
+
+    private Channel open(Class<? extends Channel> type, int receiveBuffer) {
+        Channel ch;
+        if (DatagramChannel.class.isAssignableFrom(type)) {
+            // An IPv4 socket, as QEMU's: the transports' default dual-stack IPv6 socket refuses
+            // (EINVAL) to send to an IPv4 multicast group.
+            try {
+                ch = type.getConstructor(SocketProtocolFamily.class).newInstance(SocketProtocolFamily.INET);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(type + " has no family constructor", e);
+            }
+        } else {
+            ch = new ReflectiveChannelFactory<>(type).newChannel();
+        }
+        // Room for bursts while the loop is busy elsewhere (QEMU keeps the kernel default).
+        ch.config().setOption(ChannelOption.SO_RCVBUF, 1024 * 1024);
+        ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(receiveBuffer));
+        ch.config().setWriteBufferWaterMark(WATER_MARK);
+        ch.pipeline().addLast(new DatagramHandler());
+        ChannelFuture reg = owner.eventLoop().register(ch);
+        if (!reg.isDone() || !reg.isSuccess()) {
+            ch.unsafe().closeForcibly();
+            throw FabricException.generic("can't create datagram socket: "
+                    + (reg.cause() == null ? "not registered" : OsErrors.strerror(reg.cause())));
+        }
+        channel = ch;
+        return ch;
+    }
+
+    private void bind(Channel ch, SocketAddress addr, String error) {
+        ChannelFuture b = ch.bind(addr);
+        if (!b.isSuccess()) {
+            ch.close();
+            throw FabricException.generic(error + ": " + OsErrors.strerror(b.cause()));
+        }
+        local = addr;
+    }
+
+    /** The interface of {@code localAddr}; without one, the first multicast-capable interface that is up. */
+    private static NetworkInterface multicastInterface(InetAddress localAddr) {
+        try {
+            if (localAddr != null) {
+                NetworkInterface ni = NetworkInterface.getByInetAddress(localAddr);
+                if (ni == null) {
+                    throw FabricException.generic("can't add socket to multicast group: no interface has "
+                            + localAddr.getHostAddress());
+                }
+                return ni;
+            }
+            NetworkInterface loopback = null;
+            for (Enumeration<NetworkInterface> e = NetworkInterface.getNetworkInterfaces(); e.hasMoreElements(); ) {
+                NetworkInterface ni = e.nextElement();
+                if (!ni.isUp()) {
+                    continue;
+                }
+                if (ni.isLoopback()) {
+                    loopback = ni;
+                } else if (ni.supportsMulticast()) {
+                    return ni;
+                }
+            }
+            return loopback;
+        } catch (SocketException e) {
+            throw FabricException.generic("can't add socket to multicast group: " + e.getMessage());
+        }
+    }
+
+    private void resumeReading() {
+        Channel ch = channel;
+        if (ch != null) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    private void flushNow() {
+        flushPending = false;
+        Channel ch = channel;
+        if (ch != null) {
+            ch.flush();
+        }
+    }
+
+    /** The address this netdev is bound to (tests read the port the kernel chose). */
+    SocketAddress localAddress() {
+        Channel ch = channel;
+        return ch == null ? local : ch.localAddress();
+    }
+
+    @Override
+    protected int receive(ByteBuf frame) {
+        int len = frame.readableBytes();
+        Channel ch = channel;
+        if (ch == null || !ch.isActive()) {
+            counters().drop(DropReason.RECEIVER_LINK_DOWN);
+            frame.release();
+            return len;
+        }
+        if (!ch.isWritable()) {
+            return 0;
+        }
+        Object packet = remote instanceof DomainSocketAddress d
+                ? new DomainDatagramPacket(frame, d) : new DatagramPacket(frame, (InetSocketAddress) remote);
+        ch.write(packet, ch.voidPromise());
+        if (!flushPending) {
+            flushPending = true;
+            ch.eventLoop().execute(flushTask);
+        }
+        return len;
+    }
+
+    @Override
+    public String info() {
+        return info;
+    }
+
+    @Override
+    protected void cleanup() {
+        Channel ch = channel;
+        channel = null;
+        if (ch != null) {
+            ch.close();
+        }
+        if (unixBound) {
+            UnixPaths.unlinkOwn(local);
+        }
+    }
+
+    private final class DatagramHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = ((ByteBufHolder) msg).content();
+            if (ctx.channel() != channel) {
+                frame.release();
+                return;
+            }
+            if (!frame.isReadable()) {
+                // An empty datagram: QEMU would stop reading for good (§1.5). Dropped here
+                // because sendAsync's answer for it (0) would read as "queued".
+                counters().drop(DropReason.BAD_LENGTH);
+                frame.release();
+                return;
+            }
+            if (sendAsync(frame, resume) == 0) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel() == channel && ctx.channel().isWritable()) {
+                flushQueued();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A send error (no listener on a unix path, EMSGSIZE) loses that datagram only.
+            counters().drop(DropReason.RECEIVER_ERROR);
+            log.debug("{}: datagram error: {}", name(), OsErrors.strerror(cause), cause);
+        }
+    }
+}

@@ -1,0 +1,474 @@
+package io.netfabric.socket;
+
+import io.netfabric.core.DropReason;
+import io.netfabric.core.Fabric;
+import io.netfabric.core.FabricException;
+import io.netfabric.core.NetClient;
+import io.netfabric.core.SentCallback;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ReflectiveChannelFactory;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A netdev over one stream connection at a time, TCP or unix: {@code socket,listen=}/
+ * {@code connect=} (net/socket.c) and {@code stream} (net/stream.c). Each frame travels as a
+ * 4-byte big-endian length and the frame (§3.1, {@code net_fill_rstate}), framed by Netty's
+ * {@link LengthFieldBasedFrameDecoder}/{@link LengthFieldPrepender}.
+ *
+ * <h2>Theory of operation</h2>
+ * <pre>
+ *  peer (hub port) --receive()--> [write, no flush] --one flush per loop turn--> connection
+ *  connection --decoder--> frame --sendAsync(frame, resume)--> peer
+ * </pre>
+ * <ul>
+ * <li>A server serves one client at a time, as QEMU's listener does: after an accept the
+ *     listening channel stops reading, so further clients wait in the kernel's backlog (or in
+ *     ours, unregistered, if one slipped through), and the next is served when the current one
+ *     goes. A length above 69632 closes that connection with QEMU's message; the netdev stays.</li>
+ * <li>Back-pressure both ways (§1.4): when the connection is not writable, {@link #receive}
+ *     answers 0 and the fabric queues; writability calls {@link #flushQueued()}. When the peer
+ *     is busy ({@code sendAsync} answers 0) the connection stops reading until the callback.</li>
+ * <li>Writes are flushed once per event-loop turn, so a burst of frames from a hub costs one
+ *     {@code writev}.</li>
+ * <li>{@code socket} in connect mode is "up" from the start: frames wait until the connection
+ *     completes; it never reconnects. {@code stream} is down until connected, raises
+ *     {@code NETDEV_STREAM_CONNECTED}/{@code _DISCONNECTED}, and a client with
+ *     {@code reconnect=N} tries again N seconds after a failure or a disconnect.</li>
+ * </ul>
+ * Everything runs on the fabric's event loop.
+ */
+final class StreamNetdev extends NetClient {
+    private static final Logger log = LoggerFactory.getLogger(StreamNetdev.class);
+
+    /** QEMU's oversize message (net/socket.c, net/stream.c), printed as it prints it. */
+    static final String OVERSIZE_MESSAGE = "serious error: oversized packet received,connection terminated.";
+
+    /** Which QEMU netdev this is: the info strings and events differ. */
+    enum Kind { SOCKET, STREAM }
+
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+
+    private final Fabric owner;
+    private final Kind kind;
+    private final SocketAddress address;
+    private final boolean serverMode;
+    private final long reconnectSeconds;
+    private final SentCallback resume = (sender, result) -> resumeReading();
+    private final Runnable flushTask = this::flushNow;
+    private final ArrayDeque<Channel> waiting = new ArrayDeque<>();
+
+    private Channel listener;
+    /** The connection frames go to: connected, or (socket connect mode) still connecting. */
+    private Channel conn;
+    private String info = "";
+    private boolean flushPending;
+    private boolean closed;
+    private ScheduledFuture<?> reconnectTimer;
+
+    private StreamNetdev(Fabric owner, String name, Kind kind, SocketAddress address, boolean serverMode,
+                         long reconnectSeconds) {
+        super(name, kind == Kind.SOCKET ? "socket" : "stream");
+        this.owner = owner;
+        this.kind = kind;
+        this.address = address;
+        this.serverMode = serverMode;
+        this.reconnectSeconds = reconnectSeconds;
+    }
+
+    /**
+     * {@code socket,listen=} or {@code stream,server=on}. A failed bind is an error for
+     * {@code socket} ({@code can't bind ip=A to socket: ...}); for {@code stream} 7.2 creates the
+     * netdev anyway with the info {@code connection error}.
+     */
+    static StreamNetdev listen(Fabric fabric, String name, Kind kind, SocketAddress address) {
+        StreamNetdev n = new StreamNetdev(fabric, name, kind, address, true, 0);
+        n.startListening();
+        return n;
+    }
+
+    /** {@code socket,connect=} or {@code stream,server=off}. */
+    static StreamNetdev connect(Fabric fabric, String name, Kind kind, SocketAddress address, long reconnectSeconds) {
+        StreamNetdev n = new StreamNetdev(fabric, name, kind, address, false, reconnectSeconds);
+        if (kind == Kind.SOCKET) {
+            InetSocketAddress a = (InetSocketAddress) address;
+            n.info = "socket: connect to " + a.getAddress().getHostAddress() + ":" + a.getPort();
+        }
+        n.startConnect(true);
+        return n;
+    }
+
+    // ---------------------------------------------------------------- setup
+
+    private boolean unix() {
+        return !(address instanceof InetSocketAddress);
+    }
+
+    private Channel newChannel(Class<? extends Channel> type) {
+        Channel ch = new ReflectiveChannelFactory<>(type).newChannel();
+        ChannelFuture reg = owner.eventLoop().register(ch);
+        if (!reg.isDone() || !reg.isSuccess()) {   // on the loop thread registration is immediate
+            ch.unsafe().closeForcibly();
+            throw FabricException.generic("can't create stream socket: "
+                    + (reg.cause() == null ? "not registered" : OsErrors.strerror(reg.cause())));
+        }
+        return ch;
+    }
+
+    private void initConnection(Channel ch) {
+        ch.config().setWriteBufferWaterMark(WATER_MARK);
+        ch.pipeline().addLast("frame-decoder", new LengthFieldBasedFrameDecoder(MAX_FRAME + 4, 0, 4, 0, 4))
+                .addLast("frame-encoder", new LengthFieldPrepender(4))
+                .addLast("netdev", new ConnectionHandler());
+    }
+
+    private void startListening() {
+        Channel srv = newChannel(unix() ? owner.transport().serverDomainSocketChannel()
+                                        : owner.transport().serverSocketChannel());
+        if (!unix()) {
+            srv.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        } else {
+            UnixPaths.unlinkStale(address);
+        }
+        srv.config().setOption(ChannelOption.SO_BACKLOG, 0);   // QEMU: listen(fd, 0)
+        acceptOneAtATime(srv);
+        srv.pipeline().addLast(new Acceptor());
+        ChannelFuture bound = srv.bind(address);
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            srv.close();
+            if (kind == Kind.SOCKET) {
+                InetSocketAddress a = (InetSocketAddress) address;
+                throw FabricException.generic("can't bind ip=" + a.getAddress().getHostAddress() + " to socket: "
+                        + OsErrors.strerror(cause));
+            }
+            log.warn("{}: can't listen on {}: {}", name(), address, OsErrors.strerror(cause));
+            info = "connection error";
+            return;
+        }
+        listener = srv;
+    }
+
+    /** One accept per read: the listener stops reading after each (see {@link Acceptor}). */
+    @SuppressWarnings("deprecation")
+    private static void acceptOneAtATime(Channel srv) {
+        srv.config().setMaxMessagesPerRead(1);
+    }
+
+    private void startConnect(boolean initial) {
+        reconnectTimer = null;
+        Channel ch = newChannel(unix() ? owner.transport().domainSocketChannel() : owner.transport().socketChannel());
+        if (!unix()) {
+            ch.config().setOption(ChannelOption.TCP_NODELAY, true);   // QEMU sets it on connect
+        }
+        initConnection(ch);
+        ChannelFuture f = ch.connect(address);
+        if (f.isDone() && !f.isSuccess()) {
+            // The kernel refused at once (connect() itself failed, not EINPROGRESS): QEMU 7.2's
+            // net_socket_connect_init() fails the netdev with the errno.
+            ch.close();
+            if (kind == Kind.SOCKET && initial) {
+                throw FabricException.generic("can't connect socket: " + OsErrors.strerror(f.cause()));
+            }
+            connectFailed(f.cause());
+            return;
+        }
+        if (kind == Kind.SOCKET) {
+            conn = ch;   // link up: frames wait in our queue until the connection completes
+        }
+        f.addListener(done -> {
+            if (closed) {
+                ch.close();
+            } else if (done.isSuccess()) {
+                adopt(ch);
+            } else {
+                ch.close();
+                if (conn == ch) {
+                    conn = null;
+                }
+                connectFailed(done.cause());
+            }
+        });
+    }
+
+    private void connectFailed(Throwable cause) {
+        log.warn("{}: can't connect to {}: {}", name(), address, OsErrors.strerror(cause));
+        if (kind == Kind.SOCKET) {
+            die();   // QEMU: the socket is closed on its first read and never reopened
+        } else {
+            info = "connection error";
+            armReconnect();
+        }
+    }
+
+    private void die() {
+        info = "";
+        flushQueued();   // what waited for the connection is dropped now (receive drops)
+    }
+
+    private void armReconnect() {
+        if (reconnectSeconds > 0 && !closed && reconnectTimer == null) {
+            reconnectTimer = owner.eventLoop().schedule(() -> {
+                if (!closed) {
+                    startConnect(false);
+                }
+            }, reconnectSeconds, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---------------------------------------------------------------- connection life
+
+    /** A connection is up: it is now where frames go and come from. */
+    private void adopt(Channel ch) {
+        conn = ch;
+        SocketAddress shown = serverMode && unix() ? ch.localAddress()
+                : ch.remoteAddress();
+        if (kind == Kind.SOCKET) {
+            if (serverMode) {
+                InetSocketAddress a = (InetSocketAddress) ch.remoteAddress();
+                info = "socket: connection from " + a.getAddress().getHostAddress() + ":" + a.getPort();
+            }
+        } else {
+            // net/stream.c: the client's address for inet, the socket's path for unix.
+            info = uri(shown);
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("netdev-id", name());
+            data.put("addr", qapiAddress(shown));
+            owner.emit("NETDEV_STREAM_CONNECTED", data);
+        }
+        flushQueued();
+    }
+
+    private void disconnected(Channel ch) {
+        if (ch != conn) {
+            return;
+        }
+        conn = null;
+        flushPending = false;
+        if (kind == Kind.STREAM) {
+            owner.emit("NETDEV_STREAM_DISCONNECTED", Map.of("netdev-id", name()));
+        }
+        if (serverMode) {
+            info = "";
+            flushQueued();
+            serveNext();
+        } else if (kind == Kind.SOCKET) {
+            die();
+        } else {
+            info = "";
+            flushQueued();
+            armReconnect();
+        }
+    }
+
+    /** The next waiting client, else the listener reads (accepts) again. */
+    private void serveNext() {
+        Channel next = waiting.poll();
+        if (next != null && !closed) {
+            conn = next;
+            serve(next);
+        } else if (listener != null && listener.isOpen()) {
+            listener.config().setAutoRead(true);
+            listener.read();
+        }
+    }
+
+    /** Registers an accepted client (already claimed as {@link #conn}) and makes it the connection. */
+    private void serve(Channel child) {
+        initConnection(child);
+        owner.eventLoop().register(child).addListener(r -> {
+            if (!r.isSuccess() || closed) {
+                child.unsafe().closeForcibly();
+                if (conn == child) {   // it never came up: no events, just the next client
+                    conn = null;
+                    if (!closed) {
+                        serveNext();
+                    }
+                }
+            } else {
+                adopt(child);
+            }
+        });
+    }
+
+    private void dropEmpty(ByteBuf frame) {
+        counters().drop(DropReason.BAD_LENGTH);
+        frame.release();
+    }
+
+    private void resumeReading() {
+        Channel ch = conn;
+        if (ch != null) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    private void flushNow() {
+        flushPending = false;
+        Channel ch = conn;
+        if (ch != null) {
+            ch.flush();
+        }
+    }
+
+    // ---------------------------------------------------------------- NetClient
+
+    @Override
+    protected int receive(ByteBuf frame) {
+        int len = frame.readableBytes();
+        Channel ch = conn;
+        if (ch == null) {
+            // QEMU: link down while nobody is connected; the frame is dropped.
+            counters().drop(DropReason.RECEIVER_LINK_DOWN);
+            frame.release();
+            return len;
+        }
+        if (!ch.isActive() || !ch.isWritable()) {
+            return 0;   // still connecting, or the peer is slow: the fabric keeps the frame
+        }
+        ch.write(frame, ch.voidPromise());
+        if (!flushPending) {
+            flushPending = true;
+            ch.eventLoop().execute(flushTask);
+        }
+        return len;
+    }
+
+    @Override
+    public String info() {
+        return info;
+    }
+
+    @Override
+    protected void cleanup() {
+        closed = true;
+        if (reconnectTimer != null) {
+            reconnectTimer.cancel(false);
+        }
+        if (conn != null) {
+            conn.close();
+            conn = null;
+        }
+        for (Channel c : waiting) {
+            c.unsafe().closeForcibly();
+        }
+        waiting.clear();
+        if (listener != null) {
+            listener.close();
+            if (unix()) {
+                UnixPaths.unlinkOwn(address);
+            }
+            listener = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    /** QEMU's {@code socket_uri()}: {@code tcp:host:port} or {@code unix:path}. */
+    static String uri(SocketAddress a) {
+        if (a instanceof InetSocketAddress in) {
+            return "tcp:" + in.getAddress().getHostAddress() + ":" + in.getPort();
+        }
+        return "unix:" + UnixPaths.path(a);
+    }
+
+    /** The QAPI {@code SocketAddress} of an event: port is a string, as InetSocketAddress has it. */
+    static Map<String, Object> qapiAddress(SocketAddress a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (a instanceof InetSocketAddress in) {
+            m.put("type", "inet");
+            m.put("host", in.getAddress().getHostAddress());
+            m.put("port", Integer.toString(in.getPort()));
+        } else {
+            m.put("type", "unix");
+            m.put("path", UnixPaths.path(a));
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- handlers
+
+    /** Accepts one client at a time (QEMU's listener is unwatched while a client is served). */
+    private final class Acceptor extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel child = (Channel) msg;
+            if (closed) {
+                child.unsafe().closeForcibly();
+                return;
+            }
+            ctx.channel().config().setAutoRead(false);
+            if (conn == null && waiting.isEmpty()) {
+                conn = child;   // claimed now, so a second accept in this turn waits
+                serve(child);
+            } else {
+                waiting.add(child);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.warn("{}: accept failed: {}", name(), OsErrors.strerror(cause));
+        }
+    }
+
+    /** One connection's frames in and its life cycle. */
+    private final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf frame = (ByteBuf) msg;
+            if (ctx.channel() != conn) {
+                frame.release();
+                return;
+            }
+            if (!frame.isReadable()) {
+                // A zero length: QEMU would pass an empty frame on and stall its receiver (§1.5).
+                // Dropped here because sendAsync's answer for it (0) would read as "queued".
+                dropEmpty(frame);
+                return;
+            }
+            if (sendAsync(frame, resume) == 0) {
+                // The peer is busy: stop reading until it took the frame (§1.4).
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel() == conn && ctx.channel().isWritable()) {
+                flushQueued();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            disconnected(ctx.channel());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof TooLongFrameException) {
+                log.error("{}: {}", name(), OVERSIZE_MESSAGE);
+            } else {
+                log.debug("{}: connection error: {}", name(), OsErrors.strerror(cause));
+            }
+            ctx.close();
+        }
+    }
+}
