@@ -178,8 +178,9 @@ public abstract class NetClient {
 
     /**
      * {@code qemu_send_packet_async}. Takes the frame's reference. Answers its length when it was
-     * delivered or dropped (a dropped frame "was sent", as in QEMU), or 0 when it was queued for
-     * a busy peer: a sender with a callback then stops producing until the callback fires.
+     * delivered or dropped (a dropped frame "was sent", as in QEMU), -1 for an empty or oversized
+     * frame (dropped, counted as BAD_LENGTH), or 0 when it was queued for a busy peer: a sender
+     * with a callback then stops producing until the callback fires.
      */
     public final int sendAsync(ByteBuf frame, SentCallback sentCallback) {
         return sendAsync(frame, Offload.NONE, sentCallback);
@@ -205,7 +206,9 @@ public abstract class NetClient {
         }
         if (len == 0 || len > MAX_FRAME) {
             // QEMU drops oversized iov sends; an empty frame would stall a QEMU receiver (§1.5).
-            return drop(frame, DropReason.BAD_LENGTH, len);
+            // Answer -1 (refused), never 0, which a sender would read as "queued, wait".
+            drop(frame, DropReason.BAD_LENGTH, len);
+            return -1;
         }
         if (offload != Offload.NONE && !p.acceptsOffload()) {
             return sendResolved(frame, offload, sentCallback, len);
