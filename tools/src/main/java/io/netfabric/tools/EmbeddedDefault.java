@@ -57,7 +57,10 @@ final class EmbeddedDefault {
         Path guest = dir.resolve("guest.sock");
         try {
             if (types.contains("user")) {
-                launcher.addNetdev("user,id=user0");
+                // NETFABRIC_DEFAULT_USER adds user options (QEMU syntax), e.g. a hostfwd or a
+                // dns-upstream, without giving up the default's wiring.
+                String extra = System.getenv("NETFABRIC_DEFAULT_USER");
+                launcher.addNetdev("user,id=user0" + (extra == null || extra.isBlank() ? "" : "," + extra));
                 launcher.addNetdev("hubport,id=user0port,hubid=0,netdev=user0");
             }
             launcher.addNetdev("stream,id=guest0,server=on,addr.type=unix,addr.path=" + guest);
