@@ -49,6 +49,10 @@ class MainJobIT {
     static void hostSide() throws IOException {
         assumeTrue(TinyGuest.missingTools().isEmpty(), "cannot build the tiny guest, missing: " + TinyGuest.missingTools());
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86 is not installed");
+        try (io.netfabric.core.Fabric probe = io.netfabric.core.Fabric.create()) {
+            assumeTrue(probe.availableTypes().containsAll(List.of("user", "stream", "socket")),
+                    "the user, stream and socket backends must be in this build");
+        }
         guest = TinyGuest.build();
         host = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         host.createContext("/hello", x -> {
