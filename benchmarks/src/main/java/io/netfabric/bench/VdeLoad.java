@@ -35,7 +35,7 @@ public final class VdeLoad {
             NetClient gv = gf.addNetdev(NetdevOptionParser.parseNetdev("vde,id=g,sock=" + sw1, gf.availableTypes()));
             gf.addClient(gen);
             gf.run(() -> NetClient.connect(gv, gen));
-            gf.execute(gen::pump);
+            gf.execute(gen::schedule);
             Thread.sleep(1000);
             long f0 = sf.call(() -> sink.frames);
             long s0 = gf.call(() -> gen.sent);
@@ -50,13 +50,17 @@ public final class VdeLoad {
         }
     }
 
-    /** Sends until its peer is busy, then waits for the sent callback. */
+    /**
+     * Sends until its peer is busy, then waits for the sent callback. One pump task at a time:
+     * the callback only reschedules when the generator was waiting.
+     */
     private static final class Generator extends NetClient {
         private final byte[] frame;
-        private final SentCallback resume = (c, len) -> pump();
         long sent;
         boolean stopped;
         private boolean waiting;
+        private boolean scheduled;
+        private final SentCallback resume = (c, len) -> resumed();
 
         Generator(int octets) {
             super("generator", "bench");
@@ -68,8 +72,22 @@ public final class VdeLoad {
             frame[13] = (byte) 0xb5;
         }
 
+        private void resumed() {
+            if (waiting) {
+                waiting = false;
+                schedule();
+            }
+        }
+
+        void schedule() {
+            if (!scheduled && !stopped) {
+                scheduled = true;
+                fabric().execute(this::pump);
+            }
+        }
+
         void pump() {
-            waiting = false;
+            scheduled = false;
             for (int i = 0; i < 256 && !stopped; i++) {
                 ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(frame.length).writeBytes(frame);
                 sent++;
@@ -78,9 +96,7 @@ public final class VdeLoad {
                     return;
                 }
             }
-            if (!stopped) {
-                fabric().execute(this::pump);
-            }
+            schedule();
         }
 
         @Override
