@@ -34,6 +34,11 @@ class CommandLineFixturesTest {
             if (!c.get("door").asText().equals("cli") || c.get("ok").asBoolean() || !ours) {
                 continue;
             }
+            if (c.get("message").asText().equals("network backend 'netmap' is not compiled into this binary")) {
+                // The recording QEMU was built without netmap; netfabric registers the type
+                // (backend-vhost) to refuse it saying what is missing: RefusalsTest there.
+                continue;
+            }
             List<String> argv = new ArrayList<>();
             c.get("argv").forEach(a -> argv.add(a.asText()));
             argv.add("-nodefaults");

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * DESIGN.md's table of what may import what, held on the compiled main code of every module on
  * this class path (tools depends on all of them). One package root per module:
- * {@code io.netfabric.<wire|core|qmp|hubport|socket|tap|l2tpv3|user|nic|tools|testkit>}.
+ * {@code io.netfabric.<wire|core|qmp|hubport|socket|tap|l2tpv3|user|vde|vhost|nic|tools|testkit>}.
  */
 class LayeringTest {
-    private static final List<String> BACKENDS = List.of("hubport", "socket", "tap", "l2tpv3", "user");
+    private static final List<String> BACKENDS = List.of("hubport", "socket", "tap", "l2tpv3", "user", "vde", "vhost");
     private static JavaClasses main;
 
     // Modules whose issue has not landed yet hold no classes; their rules then check nothing.
@@ -43,7 +43,7 @@ class LayeringTest {
     void theCoreKnowsNoBackendNorTheQmpServer() {
         noClasses().that().resideInAPackage(pkg("core"))
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        pkg("qmp"), pkg("hubport"), pkg("socket"), pkg("tap"), pkg("l2tpv3"), pkg("user"),
+                        pkg("qmp"), pkg("hubport"), pkg("socket"), pkg("tap"), pkg("l2tpv3"), pkg("user"), pkg("vde"), pkg("vhost"),
                         pkg("nic"), pkg("tools"), "com.fasterxml.jackson..")
                 .allowEmptyShould(true)
                 .check(main);
@@ -54,7 +54,7 @@ class LayeringTest {
         for (String m : List.of("qmp", "nic")) {
             noClasses().that().resideInAPackage(pkg(m))
                     .should().dependOnClassesThat().resideInAnyPackage(
-                            pkg("hubport"), pkg("socket"), pkg("tap"), pkg("l2tpv3"), pkg("user"), pkg("tools"),
+                            pkg("hubport"), pkg("socket"), pkg("tap"), pkg("l2tpv3"), pkg("user"), pkg("vde"), pkg("vhost"), pkg("tools"),
                             m.equals("qmp") ? pkg("nic") : pkg("qmp"))
                     .allowEmptyShould(true)
                 .check(main);
