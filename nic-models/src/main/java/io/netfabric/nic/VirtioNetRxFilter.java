@@ -65,7 +65,12 @@ public final class VirtioNetRxFilter extends RxFilter {
         reset(mac);
     }
 
-    /** {@code virtio_net_reset}: promiscuous, other flags clear, tables empty, VLAN bitmap zero. */
+    /**
+     * {@code virtio_net_reset}: promiscuous, other flags clear, tables empty; then the reset's
+     * feature set of 0 (no CTRL_VLAN) fills the VLAN bitmap with ones. QEMU 7.2 answers a fresh
+     * device's {@code query-rx-filter} with all 4096 ids in {@code vlan-table} (checked against
+     * {@code qemu-system-x86_64 -S -device virtio-net-pci}; behaviour notes §8.2 says {@code []}).
+     */
     @Override
     public void reset(MacAddress configured) {
         mac = configured.toLong();
@@ -74,8 +79,7 @@ public final class VirtioNetRxFilter extends RxFilter {
         Arrays.fill(macs, 0);
         inUse = firstMulti = 0;
         uniOverflow = multiOverflow = false;
-        Arrays.fill(vlans, 0);
-        features = 0;
+        setFeatures(0);
     }
 
     /**
