@@ -15,6 +15,7 @@ import io.netfabric.core.options.NicOptions;
 import io.netfabric.hubport.Hub;
 import io.netfabric.hubport.HubPort;
 import io.netfabric.hubport.Hubs;
+import io.netfabric.nic.NicDevice;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Builds a running fabric from a {@link CommandLine}, in QEMU's order: every {@code -netdev} is
  * parsed first (QemuOpts duplicate ids are caught there), then netdevs given in the modern
  * syntax (JSON) are created, then the QemuOpts ones, then legacy {@code -net} backends on hub 0,
- * then {@code -object} filters, then the QMP servers and the embedded default.
+ * then {@code -object} filters, then {@code -device} NICs, then the QMP servers and the embedded
+ * default.
  */
 final class Launcher implements AutoCloseable {
     /** A refused command line: the text after {@code netfabric: }. */
@@ -113,6 +115,10 @@ final class Launcher implements AutoCloseable {
                 // QEMU reports filter completion errors without the option's location.
                 throw new StartupException(e.getMessage());
             }
+        }
+        // QEMU creates -device after the backends and filters (vl.c qemu_create_cli_devices).
+        for (CommandLine.Option o : cl.all("device")) {
+            located(o, () -> NicDevice.create(fabric, o.value()));
         }
         warnAboutUnconnectedClients();
         // QMP servers and the embedded default join here (next commits).
