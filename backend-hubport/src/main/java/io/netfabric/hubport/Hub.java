@@ -1,5 +1,7 @@
 package io.netfabric.hubport;
 
+import io.netfabric.core.NetClient;
+import io.netfabric.wire.virtio.Offload;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
@@ -10,6 +12,12 @@ import java.util.Arrays;
  * its list. Flooding sends retained duplicates to all targets but the last, which gets the
  * original: no copy. The hub never reports "busy" for a frame it has taken; each destination's
  * own incoming queue absorbs congestion (10000 frames, then drops counted there).
+ *
+ * <p>Offloaded frames (a GSO frame or a partial checksum, see {@link NetClient}) are flooded with
+ * their descriptor: each port's send completes or segments them for a peer without offloads and
+ * passes them whole to one with, so two taps with virtio-net headers exchange 64 KiB frames
+ * while a third member of the hub gets ordinary segments. A port takes them whole only while
+ * some other member accepts them; otherwise the sender segments once for everybody.
  */
 public final class Hub {
     private final int id;
@@ -57,6 +65,11 @@ public final class Hub {
 
     /** {@code net_hub_receive}: floods {@code frame} (one reference) out of every port but {@code source}. */
     int flood(HubPort source, ByteBuf frame) {
+        return flood(source, frame, Offload.NONE);
+    }
+
+    /** {@link #flood(HubPort, ByteBuf)} with the frame's {@link Offload} descriptor. */
+    int flood(HubPort source, ByteBuf frame, long offload) {
         int len = frame.readableBytes();
         HubPort[] ps = ports;
         // Visiting newest first, the oldest non-source port is the last target: it gets the original.
@@ -70,11 +83,22 @@ public final class Hub {
         }
         for (int i = ps.length - 1; i > last; i--) {
             if (ps[i] != source) {
-                ps[i].send(frame.retainedDuplicate());
+                ps[i].sendAsync(frame.retainedDuplicate(), offload, null);
             }
         }
-        ps[last].send(frame);
+        ps[last].sendAsync(frame, offload, null);
         return len;
+    }
+
+    /** Some port other than {@code source} has a peer that takes offloaded frames whole. */
+    boolean acceptsOffload(HubPort source) {
+        for (HubPort p : ports) {
+            NetClient peer = p.peer();
+            if (p != source && peer != null && peer.acceptsOffload()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code net_hub_port_can_receive}: some other port's peer can take a frame now. */

@@ -25,6 +25,17 @@ public final class HubPort extends NetClient {
         return hub.flood(this, frame);
     }
 
+    /** Offloaded frames cross the hub whole while another member takes them; see {@link Hub}. */
+    @Override
+    public boolean acceptsOffload() {
+        return hub.acceptsOffload(this);
+    }
+
+    @Override
+    protected int receiveOffloaded(ByteBuf frame, long offload) {
+        return hub.flood(this, frame, offload);
+    }
+
     @Override
     protected boolean canReceive() {
         return hub.canReceive(this);

@@ -135,6 +135,24 @@ class HubTest {
     }
 
     @Test
+    void theNioFallbackTransportCarriesTheSameTraffic() {
+        try (Fabric nio = Fabric.create(io.netfabric.core.Transport.NIO)) {
+            RecordingEndpoint x = new RecordingEndpoint("x");
+            RecordingEndpoint y = new RecordingEndpoint("y");
+            nio.addClient(x);
+            nio.addClient(y);
+            nio.addNetdev(new Netdev("px", new HubPortOptions(3, "x")));
+            nio.addNetdev(new Netdev("py", new HubPortOptions(3, "y")));
+            nio.run(() -> {
+                x.send(frame(11, 1514));
+                assertThat(y.received).hasSize(1);
+                assertThat(nio.eventLoop().inEventLoop()).isTrue();
+            });
+            assertThat(nio.transport()).isEqualTo(io.netfabric.core.Transport.NIO);
+        }
+    }
+
+    @Test
     void setLinkOnAnUnknownNameIsDeviceNotFound() {
         assertThatThrownBy(() -> fabric.setLink("nope", false))
                 .isInstanceOf(FabricException.class).hasMessage("Device 'nope' not found");

@@ -6,10 +6,13 @@ import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A backend stand-in that records what reaches it and can play busy. */
+/** A backend stand-in that records what reaches it and can play busy, with or without offloads. */
 final class RecordingEndpoint extends NetClient {
     final List<byte[]> received = new ArrayList<>();
+    /** The offload descriptor of each received frame (0 for ordinary ones). */
+    final List<Long> offloads = new ArrayList<>();
     boolean busy;
+    boolean takesOffload;
     int linkChanges;
 
     RecordingEndpoint(String name) {
@@ -23,8 +26,23 @@ final class RecordingEndpoint extends NetClient {
         }
         int len = frame.readableBytes();
         received.add(ByteBufUtil.getBytes(frame));
+        offloads.add(0L);
         frame.release();
         return len;
+    }
+
+    @Override
+    public boolean acceptsOffload() {
+        return takesOffload;
+    }
+
+    @Override
+    protected int receiveOffloaded(ByteBuf frame, long offload) {
+        int ret = receive(frame);
+        if (ret > 0) {
+            offloads.set(offloads.size() - 1, offload);
+        }
+        return ret;
     }
 
     @Override

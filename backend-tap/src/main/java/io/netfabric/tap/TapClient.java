@@ -5,6 +5,7 @@ import static io.netfabric.tap.Native.LIBC;
 import io.netfabric.core.DropReason;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
+import io.netfabric.wire.virtio.Offload;
 import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -23,9 +24,13 @@ import org.slf4j.LoggerFactory;
  * the frame) and asks the reader to watch for POLLOUT, then {@link #flushQueued()}s
  * ({@code tap_writable}). A frame is released after its write, whatever the result.
  *
- * <p>The peer never sees a virtio-net header: reads are completed and segmented
- * ({@link GsoSegmenter}), writes get an all-zero header ({@code tap_receive} for a peer without
- * one). With several queues each flow is written to one queue, chosen by a hash of its
+ * <h2>Offloads</h2>
+ * With a virtio-net header and offloads on, a read's header becomes the frame's
+ * {@link Offload} descriptor and the frame goes to the peer whole: the fabric completes or
+ * segments it only for a receiver that takes no offloads ({@code NetClient#sendAsync}). Such a
+ * tap also {@linkplain #acceptsOffload() accepts} offloaded frames and writes each with its
+ * header rebuilt from the descriptor, one {@code writev} for up to 64 KiB; ordinary frames get
+ * an all-zero header ({@code tap_receive} for a peer without one). With several queues each flow is written to one queue, chosen by a hash of its
  * addresses and ports, so that its frames stay in order.
  */
 final class TapClient extends NetClient implements TapReader.Sink {
@@ -40,13 +45,19 @@ final class TapClient extends NetClient implements TapReader.Sink {
     /** iovec[2] {zero header, frame} for writev when the tap carries a header; loop thread only. */
     private final ByteBuf iov;
     private final ByteBuf zeroHeader;
+    /** The header of the offloaded frame being written; loop thread only. */
+    private final ByteBuf offloadHeader;
+    private final VirtioNetHeader offloadHeaderView = new VirtioNetHeader();
+    private final boolean offload;
     private final int[] queueFds;
     private boolean closed;
     final long pollUs;
 
+    /** @param offload the tap hands us offloaded frames (TUNSETOFFLOAD took), so it takes them too */
     TapClient(String name, String model, TapDevice device, String info, long pollUs, Runnable onCleanup,
-            java.util.concurrent.Executor loop) {
+            java.util.concurrent.Executor loop, boolean offload) {
         super(name, model);
+        this.offload = offload && device.vnetHdr;
         this.device = device;
         this.info = info;
         this.pollUs = pollUs;
@@ -57,9 +68,12 @@ final class TapClient extends NetClient implements TapReader.Sink {
         this.resumeReading = (sender, result) -> reader.resume();
         if (hdrLen != 0) {
             zeroHeader = Unpooled.directBuffer(hdrLen).writeZero(hdrLen);
+            offloadHeader = Unpooled.directBuffer(hdrLen).writeZero(hdrLen);
+            offloadHeaderView.wrap(offloadHeader, 0, hdrLen);
             iov = Unpooled.directBuffer(32);
         } else {
             zeroHeader = null;
+            offloadHeader = null;
             iov = null;
         }
     }
@@ -94,9 +108,9 @@ final class TapClient extends NetClient implements TapReader.Sink {
             return;
         }
         boolean busy = false;
-        for (ByteBuf f : frames) {
+        for (int i = 0, n = frames.size(); i < n; i++) {
             // tap_send: a frame queued for a busy peer stops reading until its callback.
-            if (sendAsync(f, resumeReading) == 0) {
+            if (sendAsync(frames.get(i), batch.offload(i), resumeReading) == 0) {
                 busy = true;
             }
         }
@@ -115,8 +129,30 @@ final class TapClient extends NetClient implements TapReader.Sink {
 
     // ---------------------------------------------------------------- peer -> tap
 
+    /** True with a virtio-net header and offloads on: GSO frames and partial checksums are written whole. */
+    @Override
+    public boolean acceptsOffload() {
+        return offload;
+    }
+
     @Override
     protected int receive(ByteBuf frame) {
+        return write(frame, zeroHeader);
+    }
+
+    @Override
+    protected int receiveOffloaded(ByteBuf frame, long offload) {
+        int thl = 0;
+        if (Offload.isGso(offload)) {
+            int at = frame.readerIndex() + Offload.csumStart(offload) + 12;
+            thl = at < frame.writerIndex() ? (frame.getUnsignedByte(at) >>> 4) * 4 : 0;
+        }
+        Offload.writeTo(offload, offloadHeaderView, Offload.headerLength(offload, thl));
+        return write(frame, offloadHeader);
+    }
+
+    /** Writes {@code frame} after {@code header} (ignored without a vnet header); takes the reference. */
+    private int write(ByteBuf frame, ByteBuf header) {
         if (closed) {
             frame.release();
             return -1;
@@ -133,7 +169,7 @@ final class TapClient extends NetClient implements TapReader.Sink {
         if (hdrLen == 0) {
             n = LIBC.write(queueFds[q], addr, len);
         } else {
-            iov.setLongLE(0, zeroHeader.memoryAddress());
+            iov.setLongLE(0, header.memoryAddress());
             iov.setLongLE(8, hdrLen);
             iov.setLongLE(16, addr);
             iov.setLongLE(24, len);
@@ -197,6 +233,7 @@ final class TapClient extends NetClient implements TapReader.Sink {
         if (iov != null) {
             iov.release();
             zeroHeader.release();
+            offloadHeader.release();
         }
         try {
             onCleanup.run();

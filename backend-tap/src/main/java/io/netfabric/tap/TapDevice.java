@@ -148,8 +148,9 @@ final class TapDevice implements AutoCloseable {
 
     /**
      * TUNSETOFFLOAD: which offloaded frames the kernel may hand us. 0 is QEMU's setting for a
-     * peer that is not virtio-net; with a header we take TSO super-frames and partial checksums
-     * and finish them in {@link GsoSegmenter}, which saves a read per segment.
+     * peer that is not virtio-net; with a header we take TSO super-frames and partial checksums,
+     * which saves a read per segment: they cross the fabric whole to a receiver with offloads
+     * and are finished by the fabric for the others ({@code NetClient#sendAsync}).
      */
     boolean setOffload(int offloads) {
         for (int fd : fds) {

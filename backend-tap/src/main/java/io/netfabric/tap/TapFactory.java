@@ -176,6 +176,7 @@ public final class TapFactory implements NetdevFactory {
     /** {@code net_init_tap_one} from the fds on: sndbuf, vhost, offloads, the client. */
     private static NetClient finish(Fabric fabric, String name, String model, TapDevice dev, String info,
             TapOptions t, Boolean vhost, long pollUs, Runnable downscript) {
+        boolean offload;
         try {
             dev.setSndbuf(t == null ? null : t.sndbuf());
             if (Boolean.TRUE.equals(vhost)) {
@@ -183,18 +184,20 @@ public final class TapFactory implements NetdevFactory {
             } else if (t != null && (t.vhostfd() != null || t.vhostfds() != null)) {
                 throw FabricException.generic("vhostfd(s)= is not valid without vhost");
             }
-            boolean offload = dev.vnetHdr && Boolean.parseBoolean(System.getProperty("netfabric.tap.offload", "true"));
+            offload = dev.vnetHdr && Boolean.parseBoolean(System.getProperty("netfabric.tap.offload", "true"));
             if (!dev.setOffload(offload ? OFFLOADS : 0) && offload) {
                 dev.setOffload(0);
+                offload = false;
             }
         } catch (FabricException e) {
             dev.close();
             runQuietly(downscript);
             throw e;
         }
-        TapClient c = new TapClient(name, model, dev, info, pollUs, downscript, fabric.eventLoop());
+        TapClient c = new TapClient(name, model, dev, info, pollUs, downscript, fabric.eventLoop(), offload);
         c.start();
-        log.debug("{}: {} on {} ({} queue(s), vnet_hdr={})", name, model, dev.ifname, dev.fds.length, dev.vnetHdr);
+        log.debug("{}: {} on {} ({} queue(s), vnet_hdr={}, offload={})", name, model, dev.ifname, dev.fds.length,
+                dev.vnetHdr, offload);
         return c;
     }
 

@@ -2,6 +2,8 @@ package io.netfabric.tap;
 
 import static io.netfabric.tap.Native.LIBC;
 
+import io.netfabric.wire.virtio.GsoSegmenter;
+import io.netfabric.wire.virtio.Offload;
 import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -33,8 +35,14 @@ final class TapReader implements Runnable {
     private static final int MAX_BATCHES_IN_FLIGHT = 2;
     private static final int POLLFD_SIZE = 8;
 
-    /** What a reader hands the loop: frames in order, and how many reads it dropped. */
-    record Batch(List<ByteBuf> frames, int malformed) {
+    /**
+     * What a reader hands the loop: frames in order, the {@link Offload} descriptor of each
+     * (null when none was offloaded), and how many reads it dropped.
+     */
+    record Batch(List<ByteBuf> frames, long[] offloads, int malformed) {
+        long offload(int i) {
+            return offloads == null ? Offload.NONE : offloads[i];
+        }
     }
 
     interface Sink {
@@ -126,7 +134,7 @@ final class TapReader implements Runnable {
         ByteBuf pfd = Unpooled.directBuffer((n + 1) * POLLFD_SIZE);
         // One read buffer: the largest frame plus its header, copied out into right-sized frames.
         ByteBuf scratch = Unpooled.directBuffer(hdrLen + io.netfabric.core.NetClient.MAX_FRAME);
-        GsoSegmenter segmenter = new GsoSegmenter(PooledByteBufAllocator.DEFAULT);
+        VirtioNetHeader hdr = new VirtioNetHeader();
         try {
             long pfdAddr = pfd.memoryAddress();
             long scratchAddr = scratch.memoryAddress();
@@ -158,6 +166,7 @@ final class TapReader implements Runnable {
                 }
                 int writable = 0;
                 List<ByteBuf> frames = null;
+                long[] offloads = null;
                 int malformed = 0;
                 for (int i = 0; i < n; i++) {
                     int rev = pfd.getShortLE(i * POLLFD_SIZE + 6);
@@ -185,9 +194,20 @@ final class TapReader implements Runnable {
                             break;
                         }
                         // A read no longer than the header carries no frame (QEMU 10.1 drops it too).
-                        if (r <= hdrLen || !segmenter.emit(scratch, 0, hdrLen, hdrLen, (int) r - hdrLen, frames)) {
+                        if (r <= hdrLen || hdrLen != 0 && !hdr.wrapChecked(scratch, 0, hdrLen)) {
                             malformed++;
+                            continue;
                         }
+                        // The frame goes out whole with its descriptor; the fabric completes or
+                        // segments it only for a receiver without offloads (NetClient#sendAsync).
+                        long offload = hdrLen == 0 ? Offload.NONE : Offload.of(hdr);
+                        if (offload != Offload.NONE) {
+                            if (offloads == null) {
+                                offloads = new long[BATCH * n];
+                            }
+                            offloads[frames.size()] = offload;
+                        }
+                        frames.add(copy(scratch, hdrLen, (int) r - hdrLen));
                     }
                 }
                 if (writable != 0) {
@@ -197,7 +217,7 @@ final class TapReader implements Runnable {
                 }
                 if (frames != null && (!frames.isEmpty() || malformed != 0)) {
                     inFlight.incrementAndGet();
-                    Batch b = new Batch(frames, malformed);
+                    Batch b = new Batch(frames, offloads, malformed);
                     loop.execute(() -> sink.deliver(b));
                 }
             }
@@ -207,6 +227,17 @@ final class TapReader implements Runnable {
             scratch.release();
             pfd.release();
         }
+    }
+
+    /** A right-sized pooled copy of a read, padded to 60 octets as QEMU pads for non-virtio peers (§1.6). */
+    private static ByteBuf copy(ByteBuf src, int off, int len) {
+        int size = Math.max(len, GsoSegmenter.MIN_FRAME);
+        ByteBuf f = PooledByteBufAllocator.DEFAULT.directBuffer(size);
+        f.writeBytes(src, off, len);
+        if (len < size) {
+            f.writeZero(size - len);
+        }
+        return f;
     }
 
     /** The header length reads carry (0 or {@link VirtioNetHeader#LEN}). */

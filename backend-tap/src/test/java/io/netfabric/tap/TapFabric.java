@@ -19,6 +19,13 @@ final class TapFabric implements AutoCloseable {
         return t;
     }
 
+    /** An in-process client joined to hub 0 through a port. */
+    <C extends NetClient> C onHub(C client) {
+        fabric.addClient(client);
+        netdev("hubport,id=hp-" + client.name() + ",hubid=0,netdev=" + client.name());
+        return client;
+    }
+
     @Override
     public void close() {
         fabric.close();

@@ -205,6 +205,7 @@ public final class Fabric implements AutoCloseable {
         }
         NetClient c = f.create(this, netdev);
         c.netdev = isNetdev;
+        c.creationOptions = netdev;
         register(c);
         return c;
     }
@@ -401,50 +402,54 @@ public final class Fabric implements AutoCloseable {
 
     /** Attaches {@code filter} at the tail of the netdev's filter list. */
     public void addFilter(String netdevId, NetFilter filter) {
-        addFilter(netdevId, filter, null, false);
+        try {
+            addFilter(filter.id(), netdevId, null, false, c -> filter);
+        } catch (RuntimeException e) {
+            filter.close();
+            throw e;
+        }
     }
 
     /**
-     * Attaches a filter to the netdev {@code netdevId} under the object id {@code filter.id()},
-     * placed as QEMU's {@code position} ({@code head}, {@code tail} (null), {@code id=<filter>})
-     * and {@code insert=before} say. QEMU net/filter.c {@code netfilter_complete}: filters attach
-     * to backends only. On refusal the filter is closed.
+     * Creates and attaches a filter (QEMU net/filter.c {@code netfilter_complete}, after QOM's
+     * {@code user_creatable_add_type}): the object id must be new, the netdev must be a backend
+     * (filters never attach to NICs), the position must name a filter of the same netdev; only
+     * then is {@code create} called (a dump opens its file there), and the filter is placed as
+     * {@code position} ({@code head}, {@code tail} or null, {@code id=<filter>}) and
+     * {@code insert=before} say.
      */
-    public void addFilter(String netdevId, NetFilter filter, String position, boolean insertBefore) {
+    public void addFilter(String id, String netdevId, String position, boolean insertBefore,
+            java.util.function.Function<NetClient, NetFilter> create) {
         run(() -> {
-            try {
-                checkOpen();
-                if (filters.containsKey(filter.id())) {
-                    throw FabricException.generic("attempt to add duplicate property '" + filter.id()
-                            + "' to object (type 'container')");
-                }
-                NetClient c = netdevId == null ? null : findNetdev(netdevId);
-                if (c == null) {
-                    throw FabricException.generic("Parameter 'netdev' expects a network backend id");
-                }
-                int index = c.filters().length;
-                if ("head".equals(position)) {
-                    index = 0;
-                } else if (position != null && position.startsWith("id=")) {
-                    String other = position.substring(3);
-                    FilterEntry e = filters.get(other);
-                    if (e == null) {
-                        throw FabricException.generic("filter '" + other + "' not found");
-                    }
-                    if (e.netdev != c) {
-                        throw FabricException.generic("filter '" + other + "' belongs to a different netdev");
-                    }
-                    int at = c.filterIndex(e.filter);
-                    index = insertBefore ? at : at + 1;
-                } else if (position != null && !position.equals("tail")) {
-                    throw FabricException.generic("Parameter 'position' expects 'head', 'tail' or 'id=<id>'");
-                }
-                c.addFilter(filter, index);
-                filters.put(filter.id(), new FilterEntry(filter, c));
-            } catch (RuntimeException e) {
-                filter.close();
-                throw e;
+            checkOpen();
+            if (filters.containsKey(id)) {
+                throw FabricException.generic("attempt to add duplicate property '" + id
+                        + "' to object (type 'container')");
             }
+            NetClient c = netdevId == null ? null : findNetdev(netdevId);
+            if (c == null) {
+                throw FabricException.generic("Parameter 'netdev' expects a network backend id");
+            }
+            int index = c.filters().length;
+            if ("head".equals(position)) {
+                index = 0;
+            } else if (position != null && position.startsWith("id=")) {
+                String other = position.substring(3);
+                FilterEntry e = filters.get(other);
+                if (e == null) {
+                    throw FabricException.generic("filter '" + other + "' not found");
+                }
+                if (e.netdev != c) {
+                    throw FabricException.generic("filter '" + other + "' belongs to a different netdev");
+                }
+                int at = c.filterIndex(e.filter);
+                index = insertBefore ? at : at + 1;
+            } else if (position != null && !position.equals("tail")) {
+                throw FabricException.generic("Parameter 'position' expects 'head', 'tail' or 'id=<id>'");
+            }
+            NetFilter filter = create.apply(c);
+            c.addFilter(filter, index);
+            filters.put(id, new FilterEntry(filter, c));
         });
     }
 

@@ -1,5 +1,6 @@
 package io.netfabric.core;
 
+import io.netfabric.wire.virtio.Offload;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 
@@ -27,6 +28,8 @@ final class IncomingQueue {
     private ByteBuf[] frames = new ByteBuf[16];
     private NetClient[] senders = new NetClient[16];
     private SentCallback[] callbacks = new SentCallback[16];
+    /** The {@link Offload} descriptor of each queued frame, {@code NONE} for ordinary ones. */
+    private long[] offloads = new long[16];
     private int head;
     private int size;
     private boolean delivering;
@@ -40,21 +43,21 @@ final class IncomingQueue {
     }
 
     /** {@code qemu_net_queue_send}: deliver now or queue. Takes the frame's reference. */
-    int send(NetClient sender, ByteBuf frame, SentCallback cb) {
+    int send(NetClient sender, ByteBuf frame, long offload, SentCallback cb) {
         if (delivering || !sender.canSend()) {
-            append(sender, frame, cb);
+            append(sender, frame, offload, cb);
             return 0;
         }
-        int ret = deliver(sender, frame);
+        int ret = deliver(sender, frame, offload);
         if (ret == 0) {
-            append(sender, frame, cb);
+            append(sender, frame, offload, cb);
             return 0;
         }
         flush();
         return ret;
     }
 
-    private void append(NetClient sender, ByteBuf frame, SentCallback cb) {
+    private void append(NetClient sender, ByteBuf frame, long offload, SentCallback cb) {
         if (size >= MAX_LEN && cb == null) {
             receiver.counters().drop(DropReason.QUEUE_FULL);
             frame.release();
@@ -67,6 +70,7 @@ final class IncomingQueue {
         frames[tail] = frame;
         senders[tail] = sender;
         callbacks[tail] = cb;
+        offloads[tail] = offload;
         size++;
     }
 
@@ -75,15 +79,18 @@ final class IncomingQueue {
         ByteBuf[] f = new ByteBuf[n * 2];
         NetClient[] s = new NetClient[n * 2];
         SentCallback[] c = new SentCallback[n * 2];
+        long[] o = new long[n * 2];
         for (int i = 0; i < size; i++) {
             int j = (head + i) & (n - 1);
             f[i] = frames[j];
             s[i] = senders[j];
             c[i] = callbacks[j];
+            o[i] = offloads[j];
         }
         frames = f;
         senders = s;
         callbacks = c;
+        offloads = o;
         head = 0;
     }
 
@@ -91,9 +98,11 @@ final class IncomingQueue {
      * {@code qemu_deliver_packet_iov}. Returns the receiver's answer: positive delivered, 0 busy
      * (the caller keeps the reference), negative refused (released). A frame dropped because the
      * receiver's link is down counts as delivered, as in QEMU. Frames are never empty: senders
-     * drop those first, see {@link NetClient#sendAsync}.
+     * drop those first, see {@link NetClient#sendAsync}. A frame with an offload descriptor goes
+     * to {@link NetClient#receiveOffloaded}: the sender gave it one only because the receiver
+     * {@linkplain NetClient#acceptsOffload() accepts} them.
      */
-    private int deliver(NetClient sender, ByteBuf frame) {
+    private int deliver(NetClient sender, ByteBuf frame, long offload) {
         NetClient r = receiver;
         int len = frame.readableBytes();
         if (r.linkDown()) {
@@ -110,7 +119,7 @@ final class IncomingQueue {
         delivering = true;
         int ret;
         try {
-            ret = r.receive(frame);
+            ret = offload == Offload.NONE ? r.receive(frame) : r.receiveOffloaded(frame, offload);
         } finally {
             delivering = false;
         }
@@ -132,18 +141,20 @@ final class IncomingQueue {
             ByteBuf frame = frames[i];
             NetClient sender = senders[i];
             SentCallback cb = callbacks[i];
+            long offload = offloads[i];
             frames[i] = null;
             senders[i] = null;
             callbacks[i] = null;
             head = (head + 1) & (frames.length - 1);
             size--;
-            int ret = deliver(sender, frame);
+            int ret = deliver(sender, frame, offload);
             if (ret == 0) {
                 // Busy again: back to the head, in order.
                 head = (head - 1) & (frames.length - 1);
                 frames[head] = frame;
                 senders[head] = sender;
                 callbacks[head] = cb;
+                offloads[head] = offload;
                 size++;
                 return false;
             }
@@ -175,6 +186,7 @@ final class IncomingQueue {
                     frames[j] = frames[i];
                     senders[j] = senders[i];
                     callbacks[j] = callbacks[i];
+                    offloads[j] = offloads[i];
                     frames[i] = null;
                     senders[i] = null;
                     callbacks[i] = null;

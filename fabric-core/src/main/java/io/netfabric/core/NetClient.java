@@ -1,7 +1,11 @@
 package io.netfabric.core;
 
 import io.netfabric.wire.MacAddress;
+import io.netfabric.wire.virtio.GsoSegmenter;
+import io.netfabric.wire.virtio.Offload;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,6 +19,21 @@ import java.util.Objects;
  * reference; {@link #receive} is handed one reference and must forward or release it on every
  * path, except when it answers 0 (busy): then the reference stays with the fabric, which queues
  * the frame and delivers it again after the receiver calls {@link #flushQueued()}.
+ *
+ * <h2>Offloads</h2>
+ * A sender that has a frame whose checksum is partial or that is a TCP GSO frame of up to
+ * 64 KiB (a tap read with a virtio-net header) sends it with its {@link Offload} descriptor,
+ * a {@code long} beside the frame: {@link #sendAsync(ByteBuf, long, SentCallback)}. The frame
+ * stays a plain {@code ByteBuf}; the descriptor is queued with it and never allocates.
+ * <ul>
+ *   <li>A peer that {@link #acceptsOffload()} gets the frame whole through
+ *       {@link #receiveOffloaded} (a tap with a header writes it with one {@code writev}).</li>
+ *   <li>Any other peer never sees one: the sender completes the checksum or cuts the frame into
+ *       segments ({@link GsoSegmenter}) before delivery, and sends those as ordinary frames.</li>
+ * </ul>
+ * The decision is taken per peer at send time, so a hub port decides per destination. QEMU has
+ * the same split as a negotiation between two peers ({@code qemu_has_vnet_hdr},
+ * {@code qemu_set_offload} in net/net.c); ours is per frame so that a hub can mix both kinds.
  *
  * <h2>Threading</h2>
  * Every method runs on the owning {@link Fabric}'s event loop. Subclasses never block it.
@@ -35,6 +54,7 @@ public abstract class NetClient {
     private NetFilter[] filters = NO_FILTERS;
     Fabric fabric;
     boolean netdev;
+    io.netfabric.core.options.Netdev creationOptions;
 
     /**
      * @param name  the id (QEMU: the client's name; hub ports without an id get hubNportK)
@@ -66,6 +86,15 @@ public abstract class NetClient {
         return netdev;
     }
 
+    /**
+     * The options this client was created from by {@code -netdev}, {@code -net} or
+     * {@code netdev_add}, or null for clients made otherwise (NICs, hub ports of legacy
+     * {@code -net}); {@code query-netdev} reports them.
+     */
+    public final io.netfabric.core.options.Netdev creationOptions() {
+        return creationOptions;
+    }
+
     public final ClientCounters counters() {
         return counters;
     }
@@ -93,6 +122,27 @@ public abstract class NetClient {
      * {@link #flushQueued()}), or a negative number for an error (the frame was released).
      */
     protected abstract int receive(ByteBuf frame);
+
+    /**
+     * True when this client takes offloaded frames whole ({@link #receiveOffloaded}); false
+     * (the default) makes senders complete and segment them first. Must not change while frames
+     * are queued for this client. A hub port answers for the other members of its hub.
+     */
+    public boolean acceptsOffload() {
+        return false;
+    }
+
+    /**
+     * Takes a frame with an offload descriptor other than {@link Offload#NONE}: a partial
+     * checksum to finish ({@link Offload#needsCsum}) and/or a GSO frame to cut
+     * ({@link Offload#isGso}). Called only when {@link #acceptsOffload()}; ownership and answers
+     * as {@link #receive}. The default refuses (releases, answers -1): a client that accepts
+     * offloads overrides both.
+     */
+    protected int receiveOffloaded(ByteBuf frame, long offload) {
+        frame.release();
+        return -1;
+    }
 
     /** QEMU's {@code can_receive}: false holds frames in this client's queue. */
     protected boolean canReceive() {
@@ -157,6 +207,19 @@ public abstract class NetClient {
      * a busy peer: a sender with a callback then stops producing until the callback fires.
      */
     public final int sendAsync(ByteBuf frame, SentCallback sentCallback) {
+        return sendAsync(frame, Offload.NONE, sentCallback);
+    }
+
+    /**
+     * {@link #sendAsync(ByteBuf, SentCallback)} for a frame with an {@link Offload} descriptor
+     * ({@link Offload#NONE} for an ordinary one). When the peer does not
+     * {@linkplain #acceptsOffload() accept offloads}, the checksum is completed here (in place
+     * when nothing else shares the frame's memory, else in a copy) or the GSO frame is cut into
+     * segments, each sent as an ordinary frame (counted, filtered and queued one by one); the
+     * callback then goes with the last segment, which is queued whenever an earlier one was.
+     * A descriptor the frame does not fit drops it ({@link DropReason#MALFORMED}).
+     */
+    public final int sendAsync(ByteBuf frame, long offload, SentCallback sentCallback) {
         int len = frame.readableBytes();
         if (linkDown) {
             return drop(frame, DropReason.SENDER_LINK_DOWN, len);
@@ -169,12 +232,46 @@ public abstract class NetClient {
             // QEMU drops oversized iov sends; an empty frame would stall a QEMU receiver (§1.5).
             return drop(frame, DropReason.BAD_LENGTH, len);
         }
+        if (offload != Offload.NONE && !p.acceptsOffload()) {
+            return sendResolved(frame, offload, sentCallback, len);
+        }
         if (filters.length != 0 && runFilters(frame, NetFilter.Direction.TX)) {
             return len;
         }
         counters.txFrames++;
         counters.txBytes += len;
-        return p.incoming.send(this, frame, sentCallback);
+        return p.incoming.send(this, frame, offload, sentCallback);
+    }
+
+    /** The frame as a peer without offloads must get it: checksums complete, segments of gso_size. */
+    private int sendResolved(ByteBuf frame, long offload, SentCallback sentCallback, int len) {
+        if (!Offload.isGso(offload)) {
+            ByteBuf f = frame;
+            // Another holder (a hub's duplicate for an offloading port) must still see the partial
+            // sum. A derived buffer (Netty's retained duplicate) counts its references apart from
+            // the memory it shares, so only an underived buffer with one reference is ours alone.
+            if (frame.unwrap() != null || frame.refCnt() != 1) {
+                f = frame.alloc().directBuffer(len).writeBytes(frame, frame.readerIndex(), len);
+                frame.release();
+            }
+            if (!GsoSegmenter.completeChecksum(f, Offload.csumStart(offload), Offload.csumOffset(offload))) {
+                return drop(f, DropReason.MALFORMED, len);
+            }
+            return sendAsync(f, Offload.NONE, sentCallback);
+        }
+        List<ByteBuf> segments = new ArrayList<>(len / Math.max(Offload.gsoSize(offload), 1) + 1);
+        boolean ok = GsoSegmenter.segment(frame, offload, frame.alloc(), segments);
+        frame.release();
+        if (!ok) {
+            segments.forEach(ByteBuf::release);
+            counters.drop(DropReason.MALFORMED);
+            return len;
+        }
+        int last = segments.size() - 1;
+        for (int i = 0; i < last; i++) {
+            sendAsync(segments.get(i), Offload.NONE, null);
+        }
+        return sendAsync(segments.get(last), Offload.NONE, sentCallback) == 0 ? 0 : len;
     }
 
     private int drop(ByteBuf frame, DropReason reason, int len) {

@@ -59,7 +59,8 @@ public enum Transport {
         return this == EPOLL ? EpollDomainDatagramChannel.class : null;
     }
 
-    IoHandlerFactory ioHandlerFactory() {
+    /** A Netty I/O handler factory for event loops of this transport. */
+    public IoHandlerFactory ioHandlerFactory() {
         return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 }

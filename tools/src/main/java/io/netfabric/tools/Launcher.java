@@ -16,9 +16,12 @@ import io.netfabric.hubport.Hub;
 import io.netfabric.hubport.HubPort;
 import io.netfabric.hubport.Hubs;
 import io.netfabric.nic.NicDevice;
+import io.netfabric.qmp.FabricCommands;
+import io.netfabric.qmp.QmpDispatcher;
+import io.netfabric.qmp.QmpEndpoint;
+import io.netfabric.qmp.QmpServer;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +113,7 @@ final class Launcher implements AutoCloseable {
         for (CommandLine.Option o : cl.all("object")) {
             FilterDumpOptions fo = located(o, () -> FilterDumpOptions.parseObjectSyntax(o.value()));
             try {
-                addFilterDump(fo.checked());
+                FilterDump.attach(fabric, fo.checked());
             } catch (FabricException e) {
                 // QEMU reports filter completion errors without the option's location.
                 throw new StartupException(e.getMessage());
@@ -120,14 +123,50 @@ final class Launcher implements AutoCloseable {
         for (CommandLine.Option o : cl.all("device")) {
             located(o, () -> NicDevice.create(fabric, o.value()));
         }
-        warnAboutUnconnectedClients();
-        // QMP servers and the embedded default join here (next commits).
+        boolean embeddedDefault = !cl.namesNetdevs() && !cl.noDefaults();
+        if (embeddedDefault) {
+            EmbeddedDefault.start(this, cl.all("qmp").isEmpty());
+        } else {
+            warnAboutUnconnectedClients();
+        }
+        for (CommandLine.Option o : cl.all("qmp")) {
+            startQmp(o.location(), o.value());
+        }
     }
 
-    /** {@code object-add} of a filter-dump, shared by {@code -object} and QMP. */
-    void addFilterDump(FilterDumpOptions o) {
-        FilterDump dump = FilterDump.open(o, fabric.eventLoop());
-        fabric.addFilter(o.netdev(), dump, o.position(), "before".equals(o.insert()));
+    /** A QMP server on {@code spec} (QEMU's {@code -qmp} syntax), closed with the launcher. */
+    QmpServer startQmp(String location, String spec) throws StartupException {
+        try {
+            QmpServer server = QmpServer.start(QmpEndpoint.parse(spec), fabric, dispatcher());
+            services.add(server);
+            return server;
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            throw new StartupException(location + ": " + e.getMessage());
+        }
+    }
+
+    private QmpDispatcher dispatcher;
+
+    /** One dispatcher for every QMP server of this process; {@code quit} ends the process. */
+    synchronized QmpDispatcher dispatcher() {
+        if (dispatcher == null) {
+            dispatcher = FabricCommands.dispatcher(fabric, this::requestQuit);
+        }
+        return dispatcher;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    /** Adds a netdev given in QEMU's {@code -netdev} syntax, as the command line would. */
+    NetClient addNetdev(String optarg) {
+        return fabric.addNetdev(NetdevOptionParser.parseNetdev(optarg, fabric.availableTypes(), this::warn));
+    }
+
+    /** Files the launcher created and removes on close (socket paths of the embedded default). */
+    void removeOnClose(java.nio.file.Path path) {
+        services.add(() -> java.nio.file.Files.deleteIfExists(path));
     }
 
     /**
@@ -251,7 +290,4 @@ final class Launcher implements AutoCloseable {
         quit.countDown();
     }
 
-    static Map<String, Object> orderedMap() {
-        return new LinkedHashMap<>();
-    }
 }

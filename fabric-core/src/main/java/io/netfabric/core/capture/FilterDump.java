@@ -1,5 +1,6 @@
 package io.netfabric.core.capture;
 
+import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.NetFilter;
@@ -93,9 +94,15 @@ public final class FilterDump implements NetFilter {
     }
 
     /**
-     * The dump a {@code -object filter-dump} or {@code object-add} describes, not yet attached:
-     * {@link io.netfabric.core.Fabric#addFilter(String, NetFilter, String, boolean)} does that.
+     * {@code -object filter-dump} and {@code object-add}: checks the object id, the netdev and
+     * the position as QEMU does, then opens the file and attaches the dump.
      */
+    public static void attach(Fabric fabric, FilterDumpOptions o) {
+        fabric.addFilter(o.id(), o.netdev(), o.position(), "before".equals(o.insert()),
+                c -> open(o, fabric.eventLoop()));
+    }
+
+    /** The dump {@code o} describes, not yet attached (see {@link #attach}). */
     public static FilterDump open(FilterDumpOptions o, EventLoop loop) {
         Direction d = o.queue() == null ? Direction.ALL : Direction.valueOf(o.queue().toUpperCase(java.util.Locale.ROOT));
         FilterDump dump = open(o.id(), Path.of(o.file()), (int) Math.min(o.snapLength(), Integer.MAX_VALUE), d, loop);

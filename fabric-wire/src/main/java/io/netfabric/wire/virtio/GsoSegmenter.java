@@ -1,27 +1,27 @@
-package io.netfabric.tap;
+package io.netfabric.wire.virtio;
 
 import io.netfabric.wire.InetChecksum;
-import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.List;
 
 /**
- * Turns what a tap with {@code IFF_VNET_HDR} and offloads hands us into plain Ethernet frames
- * for a peer that takes no virtio-net header: completes a partial checksum
- * ({@code VIRTIO_NET_HDR_F_NEEDS_CSUM}) and cuts a TCP GSO frame into segments of
+ * Turns an offloaded frame ({@link Offload}) into what a receiver without offloads takes:
+ * completes a partial checksum ({@code NEEDS_CSUM}) and cuts a TCP GSO frame into segments of
  * {@code gso_size} payload bytes, as the kernel's software GSO would
  * ({@code net/ipv4/tcp_offload.c tcp_gso_segment}, {@code net/ipv4/af_inet.c inet_gso_segment}).
  *
  * <p>Per segment: the headers are copied; IPv4 total length, identification (+1 per segment)
  * and header checksum, or the IPv6 payload length, are rewritten; the TCP sequence number
  * advances by the payload sent before it; FIN and PSH stay on the last segment only, CWR on the
- * first only; the TCP checksum is computed in full over the pseudo-header.
+ * first only; the TCP checksum is computed in full over the pseudo-header. Segments shorter than
+ * 60 octets are padded (QEMU and the kernel pad for peers that are not virtio, behaviour §1.6).
  *
- * <p>Runs on a tap's reader thread. Never throws for bad input: answers false and the caller
- * counts the frame as malformed. Reads {@code src} without moving its indices.
+ * <p>Stateless; never throws for bad input: answers false and the caller counts the frame as
+ * malformed. Offsets count from the frame's {@code readerIndex}; the frame's indices and
+ * reference count are left alone.
  */
-final class GsoSegmenter {
+public final class GsoSegmenter {
     private static final int ETH_HLEN = 14;
     private static final int ETHERTYPE_VLAN = 0x8100;
     private static final int ETHERTYPE_IPV4 = 0x0800;
@@ -30,59 +30,17 @@ final class GsoSegmenter {
     private static final int TCP_FIN = 0x01;
     private static final int TCP_PSH = 0x08;
     private static final int TCP_CWR = 0x80;
-    /** QEMU and the kernel pad short frames for peers that are not virtio (§1.6). */
-    static final int MIN_FRAME = 60;
+    /** The shortest Ethernet frame without FCS. */
+    public static final int MIN_FRAME = 60;
 
-    private final VirtioNetHeader hdr = new VirtioNetHeader();
-    private final ByteBufAllocator alloc;
-
-    GsoSegmenter(ByteBufAllocator alloc) {
-        this.alloc = alloc;
+    private GsoSegmenter() {
     }
 
     /**
-     * Emits the frame at {@code src[frameOff, frameOff+frameLen)} whose virtio-net header of
-     * {@code hdrLen} bytes is at {@code hdrOff} into {@code out}, as one frame or as segments.
+     * Linux CHECKSUM_PARTIAL: the field at start+offset holds the pseudo-header sum; folds the
+     * rest of the frame in and complements, in place. False when the field is outside the frame.
      */
-    boolean emit(ByteBuf src, int hdrOff, int hdrLen, int frameOff, int frameLen, List<ByteBuf> out) {
-        if (hdrLen == 0) {
-            out.add(copy(src, frameOff, frameLen));
-            return true;
-        }
-        if (!hdr.wrapChecked(src, hdrOff, hdrLen)) {
-            return false;
-        }
-        int gso = hdr.gsoProtocol();
-        if (gso == VirtioNetHeader.GSO_NONE) {
-            ByteBuf f = copy(src, frameOff, frameLen);
-            if (hdr.needsCsum() && !completeChecksum(f, hdr.csumStart(), hdr.csumOffset())) {
-                f.release();
-                return false;
-            }
-            out.add(f);
-            return true;
-        }
-        if (gso != VirtioNetHeader.GSO_TCPV4 && gso != VirtioNetHeader.GSO_TCPV6) {
-            return false; // UFO/USO are never enabled by TUNSETOFFLOAD here.
-        }
-        return segmentTcp(src, frameOff, frameLen, hdr.gsoSize(), out);
-    }
-
-    private ByteBuf copy(ByteBuf src, int off, int len) {
-        int size = Math.max(len, MIN_FRAME);
-        ByteBuf f = alloc.directBuffer(size);
-        f.writeBytes(src, off, len);
-        if (len < size) {
-            f.writeZero(size - len);
-        }
-        return f;
-    }
-
-    /**
-     * Linux CHECKSUM_PARTIAL: the field at start+offset holds the pseudo-header sum; fold the
-     * rest of the frame in and complement.
-     */
-    static boolean completeChecksum(ByteBuf f, int start, int offset) {
+    public static boolean completeChecksum(ByteBuf f, int start, int offset) {
         int base = f.readerIndex();
         int len = f.readableBytes();
         if (start >= len || start + offset + 2 > len) {
@@ -96,7 +54,20 @@ final class GsoSegmenter {
         return true;
     }
 
-    private boolean segmentTcp(ByteBuf src, int off, int len, int mss, List<ByteBuf> out) {
+    /**
+     * Appends to {@code out} the segments of the TCP GSO frame {@code frame} described by
+     * {@code offload} (a {@link Offload#isGso} descriptor), each a new buffer from {@code alloc}.
+     * UDP GSO types are refused: the taps never enable them ({@code TUNSETOFFLOAD}).
+     */
+    public static boolean segment(ByteBuf frame, long offload, ByteBufAllocator alloc, List<ByteBuf> out) {
+        int gso = Offload.gsoProtocol(offload);
+        if (gso != VirtioNetHeader.GSO_TCPV4 && gso != VirtioNetHeader.GSO_TCPV6) {
+            return false;
+        }
+        ByteBuf src = frame;
+        int off = frame.readerIndex();
+        int len = frame.readableBytes();
+        int mss = Offload.gsoSize(offload);
         int l3 = ETH_HLEN;
         if (len < l3 + 20) {
             return false;
@@ -118,7 +89,7 @@ final class GsoSegmenter {
             }
             l4 = l3 + ihl;
         } else {
-            if (src.getUnsignedByte(off + l3 + 6) != PROTO_TCP) {
+            if (len < l3 + 40 || src.getUnsignedByte(off + l3 + 6) != PROTO_TCP) {
                 return false; // extension headers before TCP: not produced by the kernel's TSO paths we enable
             }
             l4 = l3 + 40;

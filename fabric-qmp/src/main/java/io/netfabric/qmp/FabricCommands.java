@@ -1,0 +1,145 @@
+package io.netfabric.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netfabric.core.Fabric;
+import io.netfabric.core.FabricException;
+import io.netfabric.core.NetClient;
+import io.netfabric.core.MonitorFds;
+import io.netfabric.core.capture.FilterDump;
+import io.netfabric.core.options.FilterDumpOptions;
+import io.netfabric.core.options.Netdev;
+import io.netfabric.core.options.NetdevQmpDecoder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The QMP commands of one fabric: {@code qmp_capabilities}, {@code query-version},
+ * {@code query-commands}, {@code quit}, {@code netdev_add}, {@code netdev_del}, {@code set_link},
+ * {@code query-netdev}, {@code object-add}/{@code object-del} (filter-dump). Each handler runs
+ * the fabric's own methods, which hop onto its event loop.
+ */
+public final class FabricCommands {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final Fabric fabric;
+    private final Runnable onQuit;
+
+    private FabricCommands(Fabric fabric, Runnable onQuit) {
+        this.fabric = Objects.requireNonNull(fabric);
+        this.onQuit = Objects.requireNonNull(onQuit);
+    }
+
+    /**
+     * A dispatcher holding every command of this module; {@code onQuit} runs after quit's reply
+     * is sent. Later modules register their commands into the same dispatcher.
+     */
+    public static QmpDispatcher dispatcher(Fabric fabric, Runnable onQuit) {
+        QmpDispatcher d = new QmpDispatcher();
+        new FabricCommands(fabric, onQuit).registerInto(d);
+        return d;
+    }
+
+    private void registerInto(QmpDispatcher d) {
+        d.register("qmp_capabilities", QmpSession::alreadyNegotiated);
+        d.register("query-version", args -> {
+            args.end();
+            return QmpVersion.json();
+        });
+        d.register("query-commands", args -> {
+            args.end();
+            ArrayNode list = NODES.arrayNode();
+            for (String name : d.commandNames()) {
+                list.addObject().put("name", name);
+            }
+            return list;
+        });
+        d.register("quit", this::quit);
+        d.register("set_link", this::setLink);
+        d.register("netdev_add", this::netdevAdd);
+        d.register("netdev_del", this::netdevDel);
+        d.register("query-netdev", this::queryNetdev);
+        d.register("object-add", this::objectAdd);
+        d.register("object-del", this::objectDel);
+    }
+
+    /** QEMU emits SHUTDOWN (reason host-qmp-quit) before quit's reply, then exits. */
+    private JsonNode quit(QmpArguments args) {
+        args.end();
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("guest", false);
+        data.put("reason", "host-qmp-quit");
+        fabric.emit("SHUTDOWN", data);
+        args.afterReply(onQuit);
+        return null;
+    }
+
+    private JsonNode setLink(QmpArguments args) {
+        String name = args.requiredString("name");
+        boolean up = args.requiredBool("up");
+        args.end();
+        fabric.setLink(name, up);
+        return null;
+    }
+
+    private JsonNode netdevAdd(QmpArguments args) {
+        Netdev netdev = NetdevQmpDecoder.decode(QmpArguments.toJava(args.all()), fabric.availableTypes());
+        // Our sessions take no descriptors (no getfd yet): a named fd= is QEMU's "not found".
+        fabric.addNetdev(netdev, MonitorFds.NONE);
+        return null;
+    }
+
+    private JsonNode netdevDel(QmpArguments args) {
+        String id = args.requiredString("id");
+        args.end();
+        fabric.deleteNetdev(id);
+        return null;
+    }
+
+    /**
+     * QEMU 6.0-rc's query-netdev (reverted before release; reference §10): every netdev but hub
+     * ports, with its creation options and {@code peer-id}. NICs are not netdevs.
+     */
+    private JsonNode queryNetdev(QmpArguments args) {
+        args.end();
+        ArrayNode list = NODES.arrayNode();
+        for (NetClient c : fabric.clients()) {
+            Netdev netdev = c.creationOptions();
+            if (!c.isNetdev() || netdev == null || "hubport".equals(netdev.options().type())) {
+                continue;
+            }
+            ObjectNode info = (ObjectNode) QmpArguments.toJson(netdev.toQapi());
+            info.put("id", netdev.id());
+            info.put("type", netdev.options().type());
+            NetClient peer = c.peer();
+            if (peer != null) {
+                info.put("peer-id", peer.name());
+            }
+            list.add(info);
+        }
+        return list;
+    }
+
+    /**
+     * object-add for {@code filter-dump} (QEMU qom/object_interfaces.c, net/filter.c, net/dump.c):
+     * the arguments checked as QEMU's schema and property setters do, then the object id, the
+     * netdev and the position, then the file opened.
+     */
+    private JsonNode objectAdd(QmpArguments args) {
+        FilterDumpOptions o = FilterDumpOptions.decodeObjectAdd(QmpArguments.toJava(args.all()));
+        FilterDump.attach(fabric, o);
+        return null;
+    }
+
+    private JsonNode objectDel(QmpArguments args) {
+        String id = args.requiredString("id");
+        args.end();
+        if (!fabric.removeFilter(id)) {
+            throw FabricException.generic("object '" + id + "' not found");
+        }
+        return null;
+    }
+}

@@ -1,0 +1,204 @@
+package io.netfabric.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netfabric.core.Fabric;
+import io.netfabric.core.FabricEvent;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A QMP server on a unix socket or TCP, for any number of clients at once.
+ *
+ * <p>Threads, as QEMU splits them (monitor/qmp.c: I/O in the monitor's own context, commands in
+ * the main loop): socket I/O and JSON parsing run on this server's own one-thread event loop,
+ * so a slow or hostile client never costs the data plane; each command then runs through the
+ * fabric's methods, which execute on the fabric loop and block this thread until done. That
+ * keeps one connection's replies in request order. Events come from the fabric on any thread
+ * and are written to every negotiated client.
+ *
+ * <p>Each reply or event is one JSON object followed by CRLF, in QEMU's exact formatting
+ * ({@link QJsonWriter}).
+ */
+public final class QmpServer implements AutoCloseable {
+    private static final AttributeKey<QmpSession> SESSION = AttributeKey.valueOf("qmp-session");
+
+    private final Fabric fabric;
+    private final QmpDispatcher dispatcher;
+    private final EventLoopGroup group;
+    private final ChannelGroup clients = new DefaultChannelGroup("qmp-clients", GlobalEventExecutor.INSTANCE);
+    private final Consumer<FabricEvent> eventListener = this::broadcast;
+    private final Channel serverChannel;
+    private final Path socketFile;
+
+    private QmpServer(Fabric fabric, QmpDispatcher dispatcher, QmpEndpoint endpoint) {
+        this.fabric = fabric;
+        this.dispatcher = dispatcher;
+        boolean epoll = Epoll.isAvailable();
+        if (endpoint instanceof QmpEndpoint.Unix && !epoll) {
+            throw new IllegalStateException("a unix QMP socket needs Netty's native epoll transport: "
+                    + Epoll.unavailabilityCause());
+        }
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netfabric-qmp", true),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        ServerBootstrap b = new ServerBootstrap().group(group).childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new QmpFrameDecoder(), new Connection());
+            }
+        });
+        try {
+            if (endpoint instanceof QmpEndpoint.Unix u) {
+                socketFile = u.path().toAbsolutePath();
+                replaceStale(socketFile);
+                serverChannel = b.channel(EpollServerDomainSocketChannel.class)
+                        .bind(new DomainSocketAddress(socketFile.toFile())).syncUninterruptibly().channel();
+                // Only our user may talk to the fabric. Set right after bind: the window before it
+                // is closed by the directory's permissions, as for QEMU's own sockets.
+                Files.setPosixFilePermissions(socketFile, PosixFilePermissions.fromString("rw-------"));
+            } else {
+                QmpEndpoint.Tcp t = (QmpEndpoint.Tcp) endpoint;
+                socketFile = null;
+                serverChannel = b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                        .bind(new InetSocketAddress(t.host(), t.port())).syncUninterruptibly().channel();
+            }
+        } catch (IOException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        fabric.addEventListener(eventListener);
+    }
+
+    /** Starts serving {@code dispatcher}'s commands at {@code endpoint}; events come from {@code fabric}. */
+    public static QmpServer start(QmpEndpoint endpoint, Fabric fabric, QmpDispatcher dispatcher) {
+        return new QmpServer(fabric, dispatcher, endpoint);
+    }
+
+    /** The bound address: a {@link DomainSocketAddress} or an {@link InetSocketAddress}. */
+    public SocketAddress localAddress() {
+        return serverChannel.localAddress();
+    }
+
+    /**
+     * A socket file left by a dead process is replaced; one with a live listener is refused in
+     * QEMU's words (util/qemu-sockets.c), since binding over it would silently steal the path.
+     */
+    private static void replaceStale(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+        } catch (IOException dead) {
+            // ECONNREFUSED: nobody listens, the file is stale.
+            Files.delete(path);
+            return;
+        }
+        throw new IllegalStateException("Failed to bind socket to " + path + ": Address already in use");
+    }
+
+    private void broadcast(FabricEvent e) {
+        String line = QJsonWriter.write(QmpSession.event(e)) + "\r\n";
+        for (Channel ch : clients) {
+            if (ch.eventLoop().inEventLoop()) {
+                sendEvent(ch, line); // keeps an event raised by a command ahead of its reply
+            } else {
+                ch.eventLoop().execute(() -> sendEvent(ch, line));
+            }
+        }
+    }
+
+    private static void sendEvent(Channel ch, String line) {
+        QmpSession s = ch.attr(SESSION).get();
+        if (s != null && s.negotiated() && ch.isActive()) {
+            write(ch, line);
+        }
+    }
+
+    private static io.netty.channel.ChannelFuture write(Channel ch, String line) {
+        return ch.writeAndFlush(ByteBufUtil.writeUtf8(ch.alloc(), line));
+    }
+
+    /** Stops listening, closes every client, removes the socket file. */
+    @Override
+    public void close() {
+        fabric.removeEventListener(eventListener);
+        serverChannel.close().syncUninterruptibly();
+        clients.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (socketFile != null) {
+            try {
+                Files.deleteIfExists(socketFile);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** One client: greeting on connect, then one reply per message, in order. */
+    private final class Connection extends SimpleChannelInboundHandler<Object> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.channel().attr(SESSION).set(new QmpSession(dispatcher));
+            clients.add(ctx.channel());
+            write(ctx.channel(), QJsonWriter.write(QmpSession.greeting()) + "\r\n");
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            ObjectNode reply;
+            List<Runnable> after = new ArrayList<>();
+            if (msg instanceof JsonMessageParser.ParseError e) {
+                reply = QmpSession.parseError(e.getMessage());
+            } else {
+                reply = ctx.channel().attr(SESSION).get().handle((JsonNode) msg, after);
+            }
+            var future = write(ctx.channel(), QJsonWriter.write(reply) + "\r\n");
+            if (!after.isEmpty()) {
+                // On a thread of their own: quit's action typically closes this server, which
+                // cannot wait for its own event loop from inside it.
+                future.addListener((ChannelFutureListener) f -> new Thread(
+                        () -> after.forEach(Runnable::run), "netfabric-qmp-after-reply").start());
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A reset client or an I/O error ends that connection only.
+            ctx.close();
+        }
+    }
+}
