@@ -1,5 +1,6 @@
 package io.netfabric.nic;
 
+import io.netfabric.core.ErrorClass;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.options.NetdevRules;
 import io.netfabric.wire.MacAddress;
@@ -62,7 +63,7 @@ public record DeviceOptions(NicModel model, String id, String netdev, MacAddress
             }
         }
         if (id != null && !NetdevRules.isWellFormedId(id)) {
-            throw new FabricException(io.netfabric.core.ErrorClass.GenericError,
+            throw new FabricException(ErrorClass.GenericError,
                     "Parameter 'id' expects an identifier", NetdevRules.ID_HINT, null);
         }
         if (driver == null) {

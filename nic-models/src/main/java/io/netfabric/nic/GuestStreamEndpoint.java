@@ -36,15 +36,13 @@ import org.slf4j.LoggerFactory;
 public final class GuestStreamEndpoint implements GuestPort, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GuestStreamEndpoint.class);
 
-    private final Fabric fabric;
     private final Path path;
     private Channel server;
     private Channel client;
     private Nic nic;
     private long droppedWithoutClient;
 
-    private GuestStreamEndpoint(Fabric fabric, Path path) {
-        this.fabric = fabric;
+    private GuestStreamEndpoint(Path path) {
         this.path = path;
     }
 
@@ -54,7 +52,7 @@ public final class GuestStreamEndpoint implements GuestPort, AutoCloseable {
      * {@code Failed to bind socket to PATH: REASON}.
      */
     public static GuestStreamEndpoint listen(Fabric fabric, Path path) {
-        GuestStreamEndpoint e = new GuestStreamEndpoint(fabric, path);
+        GuestStreamEndpoint e = new GuestStreamEndpoint(path);
         try {
             Files.deleteIfExists(path);
         } catch (IOException ex) {
