@@ -15,7 +15,9 @@ public enum DropReason {
     /** The receiver refused the frame with an error (QEMU: receive returned < 0). */
     RECEIVER_ERROR,
     /** A frame this client's own parser rejected (counted by backends). */
-    MALFORMED;
+    MALFORMED,
+    /** A NIC's receive filter refused the frame: the guest did not ask for that address. */
+    RX_FILTER;
 
     static final DropReason[] VALUES = values();
 }

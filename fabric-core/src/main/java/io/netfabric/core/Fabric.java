@@ -2,6 +2,7 @@ package io.netfabric.core;
 
 import io.netfabric.core.options.Netdev;
 import io.netfabric.core.spi.NetdevFactory;
+import io.netfabric.wire.MacAddress;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -319,6 +320,84 @@ public final class Fabric implements AutoCloseable {
         });
     }
 
+    // ---------------------------------------------------------------- NIC commands
+
+    /**
+     * {@code query-rx-filter}: the receive filter of the NIC named {@code name}, or of every NIC
+     * that can report one when {@code name} is null, in creation order (QEMU net.c
+     * {@code qmp_query_rx_filter}: the first client of that name decides; a netdev there is
+     * {@code isn't a NIC}). Querying a NIC re-arms its {@code NIC_RX_FILTER_CHANGED}.
+     */
+    public List<RxFilterInfo> queryRxFilter(String name) {
+        return call(() -> {
+            List<RxFilterInfo> out = new ArrayList<>();
+            for (NetClient c : List.copyOf(clients)) {
+                if (name != null && !c.name().equals(name)) {
+                    continue;
+                }
+                if (!c.isNic()) {
+                    if (name != null) {
+                        throw FabricException.generic("net client(" + name + ") isn't a NIC");
+                    }
+                    continue;
+                }
+                RxFilterInfo info = c.queryRxFilter();
+                if (info != null) {
+                    out.add(info);
+                } else if (name != null) {
+                    throw FabricException.generic("net client(" + name + ") doesn't support rx-filter querying");
+                }
+                if (name != null) {
+                    break;
+                }
+            }
+            if (out.isEmpty() && name != null) {
+                throw FabricException.generic("invalid net client name: " + name);
+            }
+            return out;
+        });
+    }
+
+    /**
+     * {@code announce-self}: (re)starts the announce timer named by {@code params.id()} on this
+     * fabric's loop; the first round goes out before this returns (QEMU net/announce.c).
+     */
+    public void announceSelf(AnnounceParameters params) {
+        run(() -> {
+            checkOpen();
+            announceTimers().start(params);
+        });
+    }
+
+    private AnnounceTimers announceTimers;
+
+    private AnnounceTimers announceTimers() {
+        if (announceTimers == null) {
+            announceTimers = new AnnounceTimers((delay, task) -> {
+                var f = loop.schedule(task, delay, TimeUnit.MILLISECONDS);
+                return () -> f.cancel(false);
+            }, this::announceRound);
+        }
+        return announceTimers;
+    }
+
+    /**
+     * One round ({@code qemu_announce_self_iter} over every NIC): the RARP of each selected NIC,
+     * sent from the NIC towards its peer (dropped while the NIC's link is down), then the NIC's
+     * own {@code announce} hook.
+     */
+    private void announceRound(AnnounceParameters params) {
+        for (NetClient c : List.copyOf(clients)) {
+            MacAddress mac = c.announceMac();
+            if (!c.isNic() || mac == null
+                    || (params.interfaces() != null && !params.interfaces().contains(c.name()))) {
+                continue;
+            }
+            c.send(RarpAnnouncement.frame(mac));
+            c.announce();
+        }
+    }
+
     // ---------------------------------------------------------------- filters
 
     /** Attaches {@code filter} at the tail of the netdev's filter list. */
@@ -438,6 +517,9 @@ public final class Fabric implements AutoCloseable {
                     return;
                 }
                 closed = true;
+                if (announceTimers != null) {
+                    announceTimers.cancelAll();
+                }
                 for (String id : List.copyOf(filters.keySet())) {
                     removeFilter(id);
                 }

@@ -1,5 +1,6 @@
 package io.netfabric.core;
 
+import io.netfabric.wire.MacAddress;
 import io.netfabric.wire.virtio.GsoSegmenter;
 import io.netfabric.wire.virtio.Offload;
 import io.netty.buffer.ByteBuf;
@@ -162,6 +163,30 @@ public abstract class NetClient {
      */
     protected boolean peerFlushed() {
         return false;
+    }
+
+    /**
+     * QEMU's {@code query_rx_filter}: this NIC's receive filter, or null when the client cannot
+     * report one. A NIC also re-arms its {@code NIC_RX_FILTER_CHANGED} event here (QEMU
+     * virtio-net {@code virtio_net_query_rxfilter}).
+     */
+    protected RxFilterInfo queryRxFilter() {
+        return null;
+    }
+
+    /**
+     * The MAC a NIC announces for {@code announce-self} (QEMU: the configured {@code mac}, not a
+     * guest-changed one), or null for a client that is not a NIC.
+     */
+    public MacAddress announceMac() {
+        return null;
+    }
+
+    /**
+     * QEMU's {@code announce} hook, called after the fabric sent this NIC's RARP: a NIC that can
+     * ask its guest to announce itself (virtio-net with GUEST_ANNOUNCE) does so here.
+     */
+    protected void announce() {
     }
 
     /** QEMU's {@code info_str}: what this client is connected to, for humans. */

@@ -4,22 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netfabric.core.AnnounceParameters;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.MonitorFds;
+import io.netfabric.core.RxFilterInfo;
 import io.netfabric.core.capture.FilterDump;
 import io.netfabric.core.options.FilterDumpOptions;
 import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.NetdevQmpDecoder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * The QMP commands of one fabric: {@code qmp_capabilities}, {@code query-version},
  * {@code query-commands}, {@code quit}, {@code netdev_add}, {@code netdev_del}, {@code set_link},
- * {@code query-netdev}, {@code object-add}/{@code object-del} (filter-dump). Each handler runs
+ * {@code query-netdev}, {@code query-rx-filter}, {@code announce-self}, {@code object-add}/
+ * {@code object-del} (filter-dump). Each handler runs
  * the fabric's own methods, which hop onto its event loop.
  */
 public final class FabricCommands {
@@ -62,6 +66,8 @@ public final class FabricCommands {
         d.register("netdev_add", this::netdevAdd);
         d.register("netdev_del", this::netdevDel);
         d.register("query-netdev", this::queryNetdev);
+        d.register("query-rx-filter", this::queryRxFilter);
+        d.register("announce-self", this::announceSelf);
         d.register("object-add", this::objectAdd);
         d.register("object-del", this::objectDel);
     }
@@ -121,6 +127,38 @@ public final class FabricCommands {
             list.add(info);
         }
         return list;
+    }
+
+    /**
+     * {@code query-rx-filter [name]}: what the NICs' own {@code queryRxFilter} hooks report
+     * (nic-models answers for virtio-net, e1000 and rtl8139), with QEMU's errors from
+     * {@link Fabric#queryRxFilter}. Querying re-arms the NICs' NIC_RX_FILTER_CHANGED.
+     */
+    private JsonNode queryRxFilter(QmpArguments args) {
+        String name = args.optionalString("name");
+        args.end();
+        ArrayNode list = NODES.arrayNode();
+        for (RxFilterInfo info : fabric.queryRxFilter(name)) {
+            list.add(QmpArguments.toJson(info.toQmp()));
+        }
+        return list;
+    }
+
+    /**
+     * {@code announce-self} (boxed {@code AnnounceParameters}): members read in schema order,
+     * as QEMU's visitor does, then the named timer (re)started; the first round is sent before
+     * the reply.
+     */
+    private JsonNode announceSelf(QmpArguments args) {
+        long initial = args.requiredInt("initial");
+        long max = args.requiredInt("max");
+        long rounds = args.requiredInt("rounds");
+        long step = args.requiredInt("step");
+        List<String> interfaces = args.optionalStringList("interfaces");
+        String id = args.optionalString("id");
+        args.end();
+        fabric.announceSelf(new AnnounceParameters(initial, max, rounds, step, interfaces, id));
+        return null;
     }
 
     /**

@@ -63,6 +63,31 @@ public final class QmpArguments {
         return v.booleanValue();
     }
 
+    /**
+     * A required {@code 'int'} member: a JSON integer within int64 (QEMU's
+     * {@code qobject_input_type_int64}: a float or a larger integer is a type error).
+     */
+    public long requiredInt(String name) {
+        JsonNode v = required(name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw invalidType(name, "integer");
+        }
+        return v.longValue();
+    }
+
+    /** An optional {@code ['str']} member; null when absent. Elements are named {@code name[i]}. */
+    public List<String> optionalStringList(String name) {
+        JsonNode v = optionalArray(name);
+        if (v == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>(v.size());
+        for (int i = 0; i < v.size(); i++) {
+            out.add(string(name + "[" + i + "]", v.get(i)));
+        }
+        return out;
+    }
+
     /** An optional list member ({@code 'array'}); null when absent. */
     public JsonNode optionalArray(String name) {
         JsonNode v = optional(name);

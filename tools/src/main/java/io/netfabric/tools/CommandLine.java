@@ -18,7 +18,7 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
         }
     }
 
-    private static final Set<String> WITH_VALUE = Set.of("netdev", "net", "qmp", "object");
+    private static final Set<String> WITH_VALUE = Set.of("netdev", "net", "qmp", "object", "device");
 
     /** Thrown for a malformed command line, with QEMU's text (without the program prefix). */
     static final class UsageException extends Exception {
@@ -77,6 +77,9 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
               -net TYPE[,...]            legacy: add a backend on a new port of hub 0
               -object filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N]
                                          capture what passes a netdev to a pcap file
+              -device MODEL,netdev=ID[,id=ID][,mac=MAC][,guest=unix:PATH]
+                                         a NIC (virtio-net, e1000, rtl8139) with its receive
+                                         filter; guest= serves its guest side as a stream socket
               -qmp unix:PATH,server=on,wait=off
               -qmp tcp:HOST:PORT,server=on,wait=off
                                          serve QMP (repeatable)

@@ -15,6 +15,12 @@ import io.netfabric.core.options.NicOptions;
 import io.netfabric.hubport.Hub;
 import io.netfabric.hubport.HubPort;
 import io.netfabric.hubport.Hubs;
+import io.netfabric.nic.GuestPort;
+import io.netfabric.nic.Nic;
+import io.netfabric.nic.NicConfig;
+import io.netfabric.nic.NicDevice;
+import io.netfabric.nic.NicModel;
+import io.netfabric.wire.MacAddress;
 import io.netfabric.qmp.FabricCommands;
 import io.netfabric.qmp.QmpDispatcher;
 import io.netfabric.qmp.QmpEndpoint;
@@ -32,7 +38,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Builds a running fabric from a {@link CommandLine}, in QEMU's order: every {@code -netdev} is
  * parsed first (QemuOpts duplicate ids are caught there), then netdevs given in the modern
  * syntax (JSON) are created, then the QemuOpts ones, then legacy {@code -net} backends on hub 0,
- * then {@code -object} filters, then the QMP servers and the embedded default.
+ * then {@code -object} filters, then {@code -device} NICs, then the QMP servers and the embedded
+ * default.
  */
 final class Launcher implements AutoCloseable {
     /** A refused command line: the text after {@code netfabric: }. */
@@ -117,6 +124,12 @@ final class Launcher implements AutoCloseable {
                 throw new StartupException(e.getMessage());
             }
         }
+        createLegacyNics();
+        // QEMU creates -device after the backends, filters and the machine's own NICs
+        // (vl.c qemu_create_cli_devices).
+        for (CommandLine.Option o : cl.all("device")) {
+            located(o, () -> NicDevice.create(fabric, o.value()));
+        }
         boolean embeddedDefault = !cl.namesNetdevs() && !cl.noDefaults();
         if (embeddedDefault) {
             EmbeddedDefault.start(this, cl.all("qmp").isEmpty());
@@ -169,14 +182,72 @@ final class Launcher implements AutoCloseable {
      */
     private void addLegacyNet(Netdev nd) {
         if (nd.options() instanceof NicOptions nic) {
-            if (nic.netdev() != null && fabric.call(() -> fabric.findNetdev(nic.netdev())) == null) {
-                throw FabricException.generic("netdev '" + nic.netdev() + "' not found");   // net.c net_init_nic
-            }
-            throw FabricException.generic("NIC frontends are not built yet: -net nic has nothing to attach to");
+            legacyNics.add(legacyNic(nic));
+            return;
         }
         String id = nd.id() != null ? nd.id() : legacyId();
         NetClient backend = fabric.addLegacyNetdev(new Netdev(id, nd.options()));
         fabric.run(() -> fabric.addClient(Hubs.of(fabric).newPort(0, null, backend)));
+    }
+
+    /** A {@code -net nic} checked as QEMU's net_init_nic does, its NIC made at machine init. */
+    private record LegacyNic(String model, MacAddress mac, String peer) {
+    }
+
+    private final List<LegacyNic> legacyNics = new ArrayList<>();
+
+    /**
+     * QEMU net.c {@code net_init_nic}: the netdev must exist, the MAC must parse and be unicast;
+     * without {@code netdev=} the NIC's peer is a new port of hub 0, made now so ports are
+     * numbered in command-line order.
+     */
+    private LegacyNic legacyNic(NicOptions nic) {
+        String peer;
+        if (nic.netdev() != null) {
+            if (fabric.call(() -> fabric.findNetdev(nic.netdev())) == null) {
+                throw FabricException.generic("netdev '" + nic.netdev() + "' not found");
+            }
+            peer = nic.netdev();
+        } else {
+            peer = fabric.call(() -> {
+                HubPort port = Hubs.of(fabric).newPort(0, null, null);
+                fabric.addClient(port);
+                return port.name();
+            });
+        }
+        MacAddress mac = null;
+        if (nic.macaddr() != null) {
+            try {
+                mac = MacAddress.parse(nic.macaddr());
+            } catch (IllegalArgumentException e) {
+                throw FabricException.generic("invalid syntax for ethernet address");
+            }
+            if (mac.isMulticast()) {
+                throw FabricException.generic("NIC cannot have multicast MAC address (odd 1st byte)");
+            }
+        }
+        return new LegacyNic(nic.model() != null ? nic.model() : "e1000", mac, peer);
+    }
+
+    /** The machine's NICs of {@code -net nic} (QEMU pc_nic_init; e1000 is the pc default). */
+    private void createLegacyNics() throws StartupException {
+        for (LegacyNic n : legacyNics) {
+            NicModel model = NicModel.ofDriver(n.model());
+            if (model == null) {
+                throw new StartupException("Unsupported NIC model: " + n.model());
+            }
+            Nic.attach(fabric, new NicConfig(model, null, n.mac(), n.peer()), new DiscardingGuest());
+        }
+    }
+
+    /** The guest side of a {@code -net nic}: nothing behind it, frames for it are dropped. */
+    private static final class DiscardingGuest implements GuestPort {
+        @Override
+        public int receive(io.netty.buffer.ByteBuf frame) {
+            int n = frame.readableBytes();
+            frame.release();
+            return n;
+        }
     }
 
     private int legacyCounter;
