@@ -36,6 +36,11 @@ class QmpFixturesTest {
             if (!c.get("door").asText().equals("qmp") || c.get("ok").asBoolean() || !ours) {
                 continue;
             }
+            if (c.path("message").asText().equals("network backend 'netmap' is not compiled into this binary")) {
+                // The recording QEMU was built without netmap; netfabric registers the type
+                // (backend-vhost) to refuse it saying what is missing: RefusalsTest there.
+                continue;
+            }
             tests.add(DynamicTest.dynamicTest(c.get("name").asText(), () -> {
                 try (Fabric fabric = Fabric.create()) {
                     String type = c.get("command").path("arguments").path("type").asText("");
