@@ -47,6 +47,7 @@ final class DatagramNetdev extends NetClient {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final Fabric owner;
+    /** Where each frame goes; null for a given socket, which send()s (to its peer when connected). */
     private final SocketAddress remote;
     private final String info;
     private final SentCallback resume = (sender, result) -> resumeReading();
@@ -122,6 +123,18 @@ final class DatagramNetdev extends NetClient {
         return n;
     }
 
+    /**
+     * {@code socket,fd=} or {@code dgram} with {@code local.type=fd}: a datagram socket that was
+     * given. Frames are sent with send(), as QEMU does for a unix one ({@code net_socket_receive_dgram},
+     * {@code net_dgram_receive} with no destination): a connected socket sends to its peer, an
+     * unconnected one fails each send (counted), where QEMU's sendto() to an empty address fails too.
+     */
+    static DatagramNetdev inherited(Fabric f, String name, String model, InheritedSocket socket, String info) {
+        DatagramNetdev n = new DatagramNetdev(f, name, model, null, info);
+        n.setUp(socket.datagramChannel(), socket.unix() ? MAX_FRAME : 65536);
+        return n;
+    }
+
     private Channel open(Class<? extends Channel> type, int receiveBuffer) {
         Channel ch;
         if (DatagramChannel.class.isAssignableFrom(type)) {
@@ -137,6 +150,10 @@ final class DatagramNetdev extends NetClient {
         }
         // Room for bursts while the loop is busy elsewhere (QEMU keeps the kernel default).
         ch.config().setOption(ChannelOption.SO_RCVBUF, 1024 * 1024);
+        return setUp(ch, receiveBuffer);
+    }
+
+    private Channel setUp(Channel ch, int receiveBuffer) {
         ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(receiveBuffer));
         ch.config().setWriteBufferWaterMark(WATER_MARK);
         ch.pipeline().addLast(new DatagramHandler());
@@ -221,8 +238,9 @@ final class DatagramNetdev extends NetClient {
         if (!ch.isWritable()) {
             return 0;
         }
-        Object packet = remote instanceof DomainSocketAddress d
-                ? new DomainDatagramPacket(frame, d) : new DatagramPacket(frame, (InetSocketAddress) remote);
+        Object packet = remote == null ? frame
+                : remote instanceof DomainSocketAddress d ? new DomainDatagramPacket(frame, d)
+                : new DatagramPacket(frame, (InetSocketAddress) remote);
         ch.write(packet, ch.voidPromise());
         if (!flushPending) {
             flushPending = true;
@@ -251,7 +269,7 @@ final class DatagramNetdev extends NetClient {
     private final class DatagramHandler extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf frame = ((ByteBufHolder) msg).content();
+            ByteBuf frame = msg instanceof ByteBufHolder h ? h.content() : (ByteBuf) msg;
             if (ctx.channel() != channel) {
                 frame.release();
                 return;

@@ -21,6 +21,7 @@ import java.util.Set;
  * {@code net_init_dgram()}), then a {@link StreamNetdev} or {@link DatagramNetdev}.
  */
 public final class SocketNetdevFactory implements NetdevFactory {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SocketNetdevFactory.class);
 
     @Override
     public Set<String> types() {
@@ -49,8 +50,7 @@ public final class SocketNetdevFactory implements NetdevFactory {
             throw FabricException.generic("localaddr= is only valid with mcast= or udp=");
         }
         if (o.fd() != null) {
-            // Inheriting a socket needs the fd passing of QEMU's monitor; not built.
-            throw FabricException.generic("fd= is not supported by this build of the socket netdev");
+            return socketFd(fabric, id, o.fd());
         }
         if (o.listen() != null) {
             return StreamNetdev.listen(fabric, id, StreamNetdev.Kind.SOCKET, HostPort.parse(o.listen()));
@@ -82,6 +82,39 @@ public final class SocketNetdevFactory implements NetdevFactory {
                 "can't bind ip=" + local.getAddress().getHostAddress() + " to socket");
     }
 
+    /**
+     * {@code net_socket_fd_init()}: a given socket, by its SO_TYPE. (Its {@code mcast=} "clone" is
+     * out of reach in 7.2: fd= and mcast= together fail the exactly-one check above.)
+     */
+    private static NetClient socketFd(Fabric fabric, String id, String value) {
+        int fd = InheritedSocket.take(fabric, id, value);
+        InheritedSocket s = InheritedSocket.probe(fd, "can't get socket option SO_TYPE", false);
+        if (s.type() == InheritedSocket.SOCK_DGRAM) {
+            s.checkFamily();
+            return wrapped(fd, () -> DatagramNetdev.inherited(fabric, id, "socket", s,
+                    "socket: fd=" + fd + " " + s.addressType()));
+        }
+        if (s.type() == InheritedSocket.SOCK_STREAM) {
+            s.checkFamily();
+            return wrapped(fd, () -> StreamNetdev.inherited(fabric, id, StreamNetdev.Kind.SOCKET, s, "socket: fd=" + fd));
+        }
+        InheritedSocket.close(fd);
+        throw FabricException.generic("socket type=" + s.type() + " for fd=" + fd
+                + " must be either SOCK_DGRAM or SOCK_STREAM");
+    }
+
+    /** A Netty channel that cannot take the descriptor leaves it closed and says why. */
+    private static NetClient wrapped(int fd, java.util.function.Supplier<NetClient> create) {
+        try {
+            return create.get();
+        } catch (FabricException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            InheritedSocket.close(fd);
+            throw FabricException.generic("can't use fd=" + fd + ": " + OsErrors.strerror(e));
+        }
+    }
+
     private static int count(String s) {
         return s == null ? 0 : 1;
     }
@@ -105,9 +138,32 @@ public final class SocketNetdevFactory implements NetdevFactory {
             // QEMU 8.0, where reconnect comes from.
             throw FabricException.generic("'reconnect' option is incompatible with socket in server mode");
         }
+        if (o.addr() instanceof SocketAddressOptions.Fd f) {
+            return streamFd(fabric, id, f.str(), server);
+        }
         SocketAddress addr = streamAddress(fabric, o.addr());
         return server ? StreamNetdev.listen(fabric, id, StreamNetdev.Kind.STREAM, addr)
                       : StreamNetdev.connect(fabric, id, StreamNetdev.Kind.STREAM, addr, reconnect);
+    }
+
+    /**
+     * {@code stream} with {@code addr.type=fd}: a connected socket (client) or one to accept on
+     * (server). 7.2 takes the descriptor in its asynchronous connect/listen, so a bad one is no
+     * error: the netdev is created with the info {@code connection error}, as here.
+     */
+    private static NetClient streamFd(Fabric fabric, String id, String value, boolean server) {
+        InheritedSocket s;
+        try {
+            int fd = InheritedSocket.take(fabric, id, value);
+            s = InheritedSocket.probe(fd, "File descriptor '" + value + "' is not a socket", false);
+            s.checkType(InheritedSocket.SOCK_STREAM, "stream");
+            s.checkFamily();
+        } catch (FabricException e) {
+            log.warn("{}: {}", id, e.getMessage());
+            return StreamNetdev.failed(fabric, id);
+        }
+        return wrapped(s.fd(), () -> server ? StreamNetdev.inheritedListener(fabric, id, s)
+                : StreamNetdev.inherited(fabric, id, StreamNetdev.Kind.STREAM, s, ""));
     }
 
     private static SocketAddress streamAddress(Fabric fabric, SocketAddressOptions a) {
@@ -189,7 +245,17 @@ public final class SocketNetdevFactory implements NetdevFactory {
             checkUnixPath(r.path());
             return DatagramNetdev.unix(fabric, id, l.path(), r.path());
         }
-        throw FabricException.generic("local.type=fd is not supported by this build of the dgram netdev");
+        return dgramFd(fabric, id, ((SocketAddressOptions.Fd) local).str());
+    }
+
+    /** {@code net_dgram_init()} with a local fd: a datagram socket, sent on with send(). */
+    private static NetClient dgramFd(Fabric fabric, String id, String value) {
+        int fd = InheritedSocket.take(fabric, id, value);
+        // socket_local_address(): getsockname on something that is no socket.
+        InheritedSocket s = InheritedSocket.probe(fd, "Unable to query local socket address", true);
+        s.checkFamily();
+        s.checkType(InheritedSocket.SOCK_DGRAM, "dgram");
+        return wrapped(fd, () -> DatagramNetdev.inherited(fabric, id, "dgram", s, "fd=" + fd + " " + s.addressType()));
     }
 
     /** {@code net_dgram_mcast_init()} (whose model string is "dram", sic; info shows the type, dgram). */
@@ -201,8 +267,12 @@ public final class SocketNetdevFactory implements NetdevFactory {
                 throw FabricException.generic("localaddr '" + l.host() + "' is not a valid IPv4 address");
             }
             localAddr = HostPort.ipv4(a);
-        } else if (local instanceof SocketAddressOptions.Fd) {
-            throw FabricException.generic("local.type=fd is not supported by this build of the dgram netdev");
+        } else if (local instanceof SocketAddressOptions.Fd f) {
+            // net_dgram_mcast_init() 7.2 reads the fd branch's union as inet, so its port is NULL:
+            // after the descriptor is taken, every fd "clone" fails with this message.
+            int fd = InheritedSocket.take(fabric, id, f.str());
+            InheritedSocket.close(fd);
+            throw FabricException.generic("port number '(null)' is invalid");
         } else if (local != null) {
             throw FabricException.generic("only support inet or fd type for local");
         }

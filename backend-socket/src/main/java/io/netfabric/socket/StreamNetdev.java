@@ -67,7 +67,9 @@ final class StreamNetdev extends NetClient {
 
     private final Fabric owner;
     private final Kind kind;
+    /** Where to listen or connect; null for a socket that was given ({@code fd=}). */
     private final SocketAddress address;
+    private final boolean unix;
     private final boolean serverMode;
     private final long reconnectSeconds;
     private final SentCallback resume = (sender, result) -> resumeReading();
@@ -84,10 +86,16 @@ final class StreamNetdev extends NetClient {
 
     private StreamNetdev(Fabric owner, String name, Kind kind, SocketAddress address, boolean serverMode,
                          long reconnectSeconds) {
+        this(owner, name, kind, address, !(address instanceof InetSocketAddress), serverMode, reconnectSeconds);
+    }
+
+    private StreamNetdev(Fabric owner, String name, Kind kind, SocketAddress address, boolean unix, boolean serverMode,
+                         long reconnectSeconds) {
         super(name, kind == Kind.SOCKET ? "socket" : "stream");
         this.owner = owner;
         this.kind = kind;
         this.address = address;
+        this.unix = unix;
         this.serverMode = serverMode;
         this.reconnectSeconds = reconnectSeconds;
     }
@@ -114,10 +122,59 @@ final class StreamNetdev extends NetClient {
         return n;
     }
 
+    /**
+     * {@code socket,fd=} (info {@code socket: fd=N}) or {@code stream} with {@code addr.type=fd}:
+     * a connection that is already up, wrapped in {@code ch}. It never reconnects: when it goes,
+     * the netdev stays with its link down, as QEMU's.
+     */
+    static StreamNetdev inherited(Fabric fabric, String name, Kind kind, InheritedSocket socket, String info) {
+        StreamNetdev n = new StreamNetdev(fabric, name, kind, null, socket.unix(), false, 0);
+        n.info = info;
+        Channel ch = socket.streamChannel();
+        n.conn = ch;   // claimed before registration, as an accepted client is
+        n.serve(ch);
+        return n;
+    }
+
+    /**
+     * {@code stream,server=on} with {@code addr.type=fd}: accepts on the given socket, one client
+     * at a time. A socket that cannot listen (a connected one) leaves 7.2's {@code connection
+     * error} info, as a failed bind does.
+     */
+    static StreamNetdev inheritedListener(Fabric fabric, String name, InheritedSocket socket) {
+        StreamNetdev n = new StreamNetdev(fabric, name, Kind.STREAM, null, socket.unix(), true, 0);
+        Channel srv;
+        try {
+            srv = socket.serverChannel();
+        } catch (java.io.IOException e) {
+            InheritedSocket.close(socket.fd());
+            log.warn("{}: can't listen on fd={}: {}", name, socket.fd(), OsErrors.strerror(e));
+            n.info = "connection error";
+            return n;
+        }
+        acceptOneAtATime(srv);
+        srv.pipeline().addLast(n.new Acceptor());
+        ChannelFuture reg = fabric.eventLoop().register(srv);
+        if (!reg.isDone() || !reg.isSuccess()) {
+            srv.unsafe().closeForcibly();
+            n.info = "connection error";
+            return n;
+        }
+        n.listener = srv;
+        return n;
+    }
+
+    /** A {@code stream} whose given socket could not be used: 7.2's {@code connection error}, link down. */
+    static StreamNetdev failed(Fabric fabric, String name) {
+        StreamNetdev n = new StreamNetdev(fabric, name, Kind.STREAM, null, false, false, 0);
+        n.info = "connection error";
+        return n;
+    }
+
     // ---------------------------------------------------------------- setup
 
     private boolean unix() {
-        return !(address instanceof InetSocketAddress);
+        return unix;
     }
 
     private Channel newChannel(Class<? extends Channel> type) {
@@ -371,7 +428,7 @@ final class StreamNetdev extends NetClient {
         waiting.clear();
         if (listener != null) {
             listener.close();
-            if (unix()) {
+            if (unix() && address != null) {   // a given socket's path is its owner's
                 UnixPaths.unlinkOwn(address);
             }
             listener = null;

@@ -24,7 +24,11 @@ final class UnixPaths {
         return transport == Transport.EPOLL ? new DomainSocketAddress(path) : UnixDomainSocketAddress.of(path);
     }
 
+    /** The path; empty for an unnamed socket (one end of a socketpair), as QEMU shows it. */
     static String path(SocketAddress a) {
+        if (a == null) {
+            return "";
+        }
         if (a instanceof DomainSocketAddress d) {
             return d.path();
         }

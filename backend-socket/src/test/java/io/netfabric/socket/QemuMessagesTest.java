@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The messages QEMU 7.2 printed for the socket and dgram backends' own checks
- * (fabric-core/src/test/resources/qemu-7.2/netdev-errors.json, cases tagged {@code backend:socket}
+ * (fabric-core/src/test/resources/qemu-7.2/netdev-errors.json, cases tagged {@code backend:socket}, {@code backend:stream}
  * and {@code backend:dgram}), word for word, through both front doors and {@code Fabric.addNetdev}.
  */
 class QemuMessagesTest {
@@ -43,7 +43,8 @@ class QemuMessagesTest {
     static List<Map<String, Object>> cases() throws IOException {
         Map<String, Object> all = (Map<String, Object>) JsonishReader.read(Files.readString(FIXTURES));
         return ((List<Map<String, Object>>) all.get("cases")).stream()
-                .filter(c -> "backend:socket".equals(c.get("tag")) || "backend:dgram".equals(c.get("tag")))
+                .filter(c -> "backend:socket".equals(c.get("tag")) || "backend:stream".equals(c.get("tag"))
+                        || "backend:dgram".equals(c.get("tag")))
                 .toList();
     }
 

@@ -4,6 +4,7 @@ import static io.netfabric.tap.Native.LIBC;
 
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
+import io.netfabric.core.FdParam;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.options.BridgeOptions;
 import io.netfabric.core.options.Netdev;

@@ -1,19 +1,17 @@
-package io.netfabric.tap;
-
-import io.netfabric.core.Fabric;
-import io.netfabric.core.FabricException;
-import io.netfabric.core.MonitorFds;
+package io.netfabric.core;
 
 /**
  * QEMU monitor/misc.c {@code monitor_fd_param}: under a monitor, a value not starting with a
  * digit names a descriptor the session was given; otherwise (and always on the command line)
  * it is a number this process inherited ({@code qemu_parse_fd}: decimal, the whole string).
+ * Shared by the backends that take {@code fd=} (tap, socket, stream, dgram).
  */
-final class FdParam {
+public final class FdParam {
     private FdParam() {
     }
 
-    static int parse(Fabric fabric, String value) {
+    /** The descriptor {@code value} stands for; QEMU's messages for a bad number or unknown name. Loop thread. */
+    public static int parse(Fabric fabric, String value) {
         MonitorFds monitor = fabric.currentMonitor();
         boolean number = !value.isEmpty() && Character.isDigit(value.charAt(0));
         if (monitor != null && !number) {
