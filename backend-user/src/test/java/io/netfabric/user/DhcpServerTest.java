@@ -49,7 +49,8 @@ class DhcpServerTest {
         DhcpPacket o = view(offer);
         assertThat(o.messageType()).isEqualTo(DhcpPacket.OFFER);
         Ipv4Address yi = o.yiaddr();
-        h.send(udp4(mac, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67, dhcp(3, mac, xid, yi, HOST, UDHCPC_PRL)));
+        Ipv4Address server = o.addressOption(DhcpPacket.OPT_SERVER_ID);
+        h.send(udp4(mac, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67, dhcp(3, mac, xid, yi, server, UDHCPC_PRL)));
         DhcpPacket ack = view(h.last());
         assertThat(ack.messageType()).isEqualTo(DhcpPacket.ACK);
         assertThat(ack.yiaddr()).isEqualTo(yi);
