@@ -46,6 +46,8 @@ public final class Fabric implements AutoCloseable {
     private final List<Consumer<FabricEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Map<Class<?>, Object> attachments = new HashMap<>();
     private boolean closed;
+    /** The monitor whose command is running on the loop now (QEMU's {@code monitor_cur()}). */
+    private MonitorFds currentMonitor;
 
     private record FilterEntry(NetFilter filter, NetClient netdev) {
     }
@@ -152,7 +154,15 @@ public final class Fabric implements AutoCloseable {
      * QEMU net/net.c {@code net_client_init1}: the id must not name an existing non-NIC client.
      */
     public NetClient addNetdev(Netdev netdev) {
-        return create(netdev, true);
+        return addNetdev(netdev, null);
+    }
+
+    /**
+     * {@code netdev_add} from a QMP session: as {@link #addNetdev(Netdev)}, with the session's
+     * named descriptors visible to the factory through {@link #currentMonitor()}.
+     */
+    public NetClient addNetdev(Netdev netdev, MonitorFds monitor) {
+        return create(netdev, true, monitor);
     }
 
     /**
@@ -160,27 +170,46 @@ public final class Fabric implements AutoCloseable {
      * {@code netdev_del} refuses it (QEMU's {@code is_netdev} false). The caller peers it.
      */
     public NetClient addLegacyNetdev(Netdev netdev) {
-        return create(netdev, false);
+        return create(netdev, false, null);
     }
 
-    private NetClient create(Netdev netdev, boolean isNetdev) {
+    private NetClient create(Netdev netdev, boolean isNetdev, MonitorFds monitor) {
         return call(() -> {
-            checkOpen();
-            String id = netdev.id();
-            if (findNetdev(id) != null) {
-                throw FabricException.generic("Duplicate ID '" + id + "'");
+            MonitorFds outer = currentMonitor;
+            currentMonitor = monitor;
+            try {
+                return createNetdev(netdev, isNetdev);
+            } finally {
+                currentMonitor = outer;
             }
-            NetdevFactory f = factories.get(netdev.options().type());
-            if (f == null) {
-                // QEMU 7.2 net_client_init1, for a schema type with no backend in this build.
-                throw FabricException.generic("network backend '" + netdev.options().type()
-                        + "' is not compiled into this binary");
-            }
-            NetClient c = f.create(this, netdev);
-            c.netdev = isNetdev;
-            register(c);
-            return c;
         });
+    }
+
+    /**
+     * QEMU's {@code monitor_cur()}: the descriptors of the QMP session whose command is running,
+     * or null for the command line and the library API. Loop thread, inside a factory.
+     */
+    public MonitorFds currentMonitor() {
+        checkLoop();
+        return currentMonitor;
+    }
+
+    private NetClient createNetdev(Netdev netdev, boolean isNetdev) {
+        checkOpen();
+        String id = netdev.id();
+        if (findNetdev(id) != null) {
+            throw FabricException.generic("Duplicate ID '" + id + "'");
+        }
+        NetdevFactory f = factories.get(netdev.options().type());
+        if (f == null) {
+            // QEMU 7.2 net_client_init1, for a schema type with no backend in this build.
+            throw FabricException.generic("network backend '" + netdev.options().type()
+                    + "' is not compiled into this binary");
+        }
+        NetClient c = f.create(this, netdev);
+        c.netdev = isNetdev;
+        register(c);
+        return c;
     }
 
     /**
