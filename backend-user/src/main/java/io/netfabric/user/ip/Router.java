@@ -176,6 +176,11 @@ public final class Router implements Timed {
 
     // ---------------------------------------------------------------- input
 
+    /** The MACs ARP hands out for our other addresses (52:55:<address>) reach the router too. */
+    private boolean ownsMac(long dst) {
+        return (dst >>> 32) == 0x5255 && arpAnswered.contains(Ipv4Address.fromInt((int) dst));
+    }
+
     /** Takes one frame from the guest (one reference: released here on every path). */
     public void input(ByteBuf frame, long now) {
         try {
@@ -184,7 +189,7 @@ public final class Router implements Timed {
                 return;
             }
             long dst = eth.dstLong();
-            if (dst != mac.toLong() && (dst & 0x0100_0000_0000L) == 0) {
+            if (dst != mac.toLong() && (dst & 0x0100_0000_0000L) == 0 && !ownsMac(dst)) {
                 counters.drop(StackDrop.NOT_FOR_US);   // unicast to another guest on the hub
                 return;
             }
