@@ -253,4 +253,23 @@ class UserNetnsIT {
                     .isInstanceOf(java.net.SocketTimeoutException.class);
         }
     }
+
+    @Test
+    void tenThousandHostileFramesLeaveTheStackServingAndAreCountedByReason() throws Exception {
+        NetnsExtension.assumeCommand("udhcpc");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3"))
+                && new ProcessBuilder("/usr/bin/python3", "-c", "import scapy").start().waitFor() == 0,
+                "needs python3-scapy");
+        Netns ns = guest(",dns-upstream=127.0.0.1:1");
+        Path script = tmp.resolve("hostile-frames.py");
+        Files.copy(getClass().getResourceAsStream("/hostile-frames.py"), script);
+        ExecResult r = ns.exec(Duration.ofSeconds(180), "/usr/bin/python3", script.toString(), ifname, "10000");
+        assertThat(r.requireSuccess().stdout().trim()).isEqualTo("10000");
+        Thread.sleep(500);
+        java.util.Map<io.netfabric.user.ip.StackDrop, Long> drops = fabric.call(() -> stack().counters().dropsByReason());
+        System.out.println("hostile frames: " + drops);
+        assertThat(drops).containsKeys(io.netfabric.user.ip.StackDrop.MALFORMED, io.netfabric.user.ip.StackDrop.BAD_CHECKSUM,
+                io.netfabric.user.ip.StackDrop.BAD_FRAGMENT);
+        assertThat(udhcpc(ns)).contains("ip=10.0.2.15 ");
+    }
 }
