@@ -56,7 +56,7 @@ while sent < n:
     f = rnd.choice(ms)()
     # overlap() returns two frames joined by a marker; every other maker returns one frame.
     parts = f.split(b"|") if f.count(b"|") == 1 and len(f.split(b"|")[0]) > 30 else [f]
-    for p in parts:
+    for p in parts[:n - sent]:
         s.send(p)
         sent += 1
 s.close()
