@@ -10,6 +10,7 @@ import io.netfabric.user.nat.UdpNat;
 import io.netfabric.user.service.DhcpServer;
 import io.netfabric.user.service.Dhcpv6Server;
 import io.netfabric.user.service.DnsForwarder;
+import io.netfabric.user.service.DnsTcpServer;
 import io.netfabric.user.service.RouterAdvertiser;
 import io.netfabric.user.service.TftpServer;
 import io.netfabric.wire.Ipv4Address;
@@ -33,6 +34,7 @@ public final class UserStack implements Timed {
     private final Router router;
     private final DhcpServer dhcp;
     private final DnsForwarder dns;
+    private final DnsTcpServer dnsTcp;
     private final TftpServer tftp;
     private final UdpNat udpNat;
 
@@ -65,6 +67,10 @@ public final class UserStack implements Timed {
         router.bindUdp(dns4, 53, dns);
         router.bindUdp(dns6, 53, dns);
         router.addTimed(dns);
+        dnsTcp = new DnsTcpServer(router, dns);
+        router.bindTcp(dns4, 53, dnsTcp);
+        router.bindTcp(dns6, 53, dnsTcp);
+        router.addTimed(dnsTcp);
 
         if (c.tftpRoot() != null) {
             tftp = new TftpServer(router, Path.of(c.tftpRoot()), c.mtu());
@@ -147,7 +153,12 @@ public final class UserStack implements Timed {
     }
 
     /** Closes host sockets and files. */
+    public DnsTcpServer dnsTcp() {
+        return dnsTcp;
+    }
+
     public void close() {
+        dnsTcp.close();
         dns.close();
         udpNat.close();
         if (tftp != null) {

@@ -114,13 +114,13 @@ class UserNetnsIT {
     @Test
     void digOverTcp() throws Exception {
         NetnsExtension.assumeCommand("dig");
-        Assumptions.assumeTrue(Boolean.getBoolean("netfabric.user.tcp"),
-                "DNS over TCP needs the guest-facing TCP endpoint (user-mode network part 2)");
         try (LoopbackResolver resolver = new LoopbackResolver()) {
             Netns ns = guest(",dns-upstream=127.0.0.1:" + resolver.port());
             lease(ns);
             ExecResult r = ns.exec("dig", "+tcp", "+short", "@10.0.2.3", "example.org", "A");
             assertThat(r.requireSuccess().stdout().trim()).isEqualTo("192.0.2.44");
+            ExecResult local = ns.exec("dig", "+tcp", "+short", "@10.0.2.3", "host.netfabric.internal", "A");
+            assertThat(local.requireSuccess().stdout().trim()).isEqualTo("10.0.2.2");
         }
     }
 

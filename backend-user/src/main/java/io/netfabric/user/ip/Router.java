@@ -12,6 +12,7 @@ import io.netfabric.wire.icmp.IcmpPacket;
 import io.netfabric.wire.icmpv6.Icmpv6Packet;
 import io.netfabric.wire.ipv4.Ipv4Packet;
 import io.netfabric.wire.ipv6.Ipv6Packet;
+import io.netfabric.wire.tcp.TcpPacket;
 import io.netfabric.wire.udp.UdpPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -79,6 +80,8 @@ public final class Router implements Timed {
     private final boolean ipv6;
     private final MacAddress mac;
     private final Map<Port, UdpHandler> udp = new HashMap<>();
+    private final Map<Port, TcpHandler> tcp = new HashMap<>();
+    private final TcpPacket tcpView = new TcpPacket();
     private final Map<Integer, MacAddress> arpTable = new HashMap<>();
     private final Map<Ipv6Address, MacAddress> ndpTable = new HashMap<>();
     private final List<Timed> timed = new ArrayList<>();
@@ -147,6 +150,11 @@ public final class Router implements Timed {
 
     public boolean isUdpBound(InetAddress addr, int port) {
         return udp.containsKey(new Port(addr, port));
+    }
+
+    /** Binds {@code handler} to TCP {@code port} of {@code addr} (the guest-facing side of a service). */
+    public void bindTcp(InetAddress addr, int port, TcpHandler handler) {
+        tcp.put(new Port(addr, port), handler);
     }
 
     public void setUdpFallback(UdpHandler fallback) {
@@ -288,6 +296,15 @@ public final class Router implements Timed {
             udp4Input(p, srcMac, now);
         } else if (proto.equals(IpProtocol.ICMP)) {
             icmpInput(p, srcMac, now);
+        } else if (proto.equals(IpProtocol.TCP)) {
+            TcpPacket t = tcpView;
+            if (!t.wrapChecked(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+                counters.drop(StackDrop.MALFORMED);
+            } else if (!t.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
+                counters.drop(StackDrop.BAD_CHECKSUM);
+            } else {
+                tcpDispatch(srcMac, inet4(p.srcInt()), inet4(p.dstInt()), t, now);
+            }
         } else {
             counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
         }
@@ -398,9 +415,72 @@ public final class Router implements Timed {
             if (!dispatchUdp(new UdpDatagram(srcMac, s, d, frame, u.payloadOffset(), u.payloadLength()), now)) {
                 counters.drop(StackDrop.NOT_FOR_US);
             }
+        } else if (next.equals(IpProtocol.TCP)) {
+            TcpPacket t = tcpView;
+            if (!t.wrapChecked(frame, ip6.payloadOffset(), ip6.payloadLength())) {
+                counters.drop(StackDrop.MALFORMED);
+            } else if (!t.verifyChecksumIpv6(src, dst)) {
+                counters.drop(StackDrop.BAD_CHECKSUM);
+            } else {
+                tcpDispatch(srcMac, inet6(src), inet6(dst), t, now);
+            }
         } else {
             counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
         }
+    }
+
+    private void tcpDispatch(MacAddress srcMac, InetAddress src, InetAddress dst, TcpPacket t, long now) {
+        TcpHandler h = tcp.get(new Port(dst, t.dstPort()));
+        if (h == null) {
+            counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);   // TCP NAT comes with part 2
+            return;
+        }
+        h.segment(srcMac, new InetSocketAddress(src, t.srcPort()), new InetSocketAddress(dst, t.dstPort()), t, now);
+    }
+
+    /**
+     * Sends one TCP segment to the guest: header (with an MSS option when {@code mss > 0}) and
+     * {@code length} octets of {@code data} (borrowed) from {@code offset}.
+     */
+    public void sendTcp(InetSocketAddress from, InetSocketAddress to, long seq, long ack, int flags, int window, int mss,
+                        ByteBuf data, int offset, int length) {
+        MacAddress dstMac = neighbour(to.getAddress());
+        if (dstMac == null) {
+            counters.drop(StackDrop.NO_NEIGHBOUR);
+            return;
+        }
+        int hl = TcpPacket.HEADER_LEN + (mss > 0 ? 4 : 0);
+        int segLen = hl + length;
+        boolean v6 = from.getAddress() instanceof Inet6Address;
+        ByteBuf out;
+        int at;
+        if (v6) {
+            out = newIpv6Frame(dstMac, Ipv6Address.fromBytes(from.getAddress().getAddress()),
+                    Ipv6Address.fromBytes(to.getAddress().getAddress()), IpProtocol.TCP, segLen, 64);
+            at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+        } else {
+            out = newIpv4Frame(dstMac, Ipv4Address.fromBytes(from.getAddress().getAddress()),
+                    Ipv4Address.fromBytes(to.getAddress().getAddress()), IpProtocol.TCP, segLen);
+            at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+        }
+        TcpPacket t = new TcpPacket().wrap(out, at, segLen);
+        t.setHeader(from.getPort(), to.getPort(), seq, ack, hl, flags, window);
+        if (mss > 0) {
+            out.setByte(at + 20, TcpPacket.OPT_MSS);
+            out.setByte(at + 21, 4);
+            out.setShort(at + 22, mss);
+        }
+        if (length > 0) {
+            out.setBytes(at + hl, data, offset, length);
+        }
+        if (v6) {
+            t.fillChecksumIpv6(Ipv6Address.fromBytes(from.getAddress().getAddress()),
+                    Ipv6Address.fromBytes(to.getAddress().getAddress()));
+        } else {
+            t.fillChecksumIpv4(Ipv4Address.fromBytes(from.getAddress().getAddress()).toInt(),
+                    Ipv4Address.fromBytes(to.getAddress().getAddress()).toInt());
+        }
+        link.toGuest(out);
     }
 
     private void icmpv6Input(ByteBuf frame, int offset, int length, MacAddress srcMac, Ipv6Address src,

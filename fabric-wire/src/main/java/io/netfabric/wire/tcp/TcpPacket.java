@@ -73,6 +73,10 @@ public final class TcpPacket {
         return malformed;
     }
 
+    public ByteBuf buffer() {
+        return buf;
+    }
+
     public int srcPort() {
         return buf.getUnsignedShort(offset);
     }
