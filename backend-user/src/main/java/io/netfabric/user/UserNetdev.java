@@ -42,7 +42,7 @@ public final class UserNetdev extends NetClient {
             public ByteBufAllocator alloc() {
                 return PooledByteBufAllocator.DEFAULT;
             }
-        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm));
+        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm), new NativeIcmp(fabric, System::nanoTime, this::rearm));
     }
 
     public UserStack stack() {

@@ -4,6 +4,7 @@ import io.netfabric.user.forward.GuestForwardRule;
 import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackCounters;
 import io.netfabric.user.ip.Timed;
+import io.netfabric.user.nat.HostIcmp;
 import io.netfabric.user.nat.HostUdp;
 import io.netfabric.user.nat.IcmpEchoNat;
 import io.netfabric.user.nat.UdpNat;
@@ -37,12 +38,14 @@ public final class UserStack implements Timed {
     private final DnsTcpServer dnsTcp;
     private final TftpServer tftp;
     private final UdpNat udpNat;
+    private final IcmpEchoNat echoNat;
 
-    public UserStack(UserConfig c, Router.Link link, HostUdp host) {
-        this(c, link, host, UdpNat.DEFAULT_MAX_FLOWS);
+    public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp) {
+        this(c, link, host, icmp, UdpNat.DEFAULT_MAX_FLOWS);
     }
 
-    public UserStack(UserConfig c, Router.Link link, HostUdp host, int maxFlows) {
+    /** @param icmp host echo sockets, or null for none (echo to outside addresses is then dropped) */
+    public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp, int maxFlows) {
         this.config = c;
         Set<Ipv4Address> own4 = new HashSet<>(Set.of(c.host(), c.dns()));
         for (GuestForwardRule g : c.guestfwd()) {
@@ -97,7 +100,9 @@ public final class UserStack implements Timed {
         udpNat = new UdpNat(router, host, host4, host6, virtual, c.restrict(), maxFlows);
         router.setUdpFallback(udpNat);
         router.addTimed(udpNat);
-        router.setEchoFallback(new IcmpEchoNat(router, c.restrict()));
+        echoNat = new IcmpEchoNat(router, icmp, c.restrict(), host4, host6);
+        router.setEchoFallback(echoNat);
+        router.addTimed(echoNat);
     }
 
     /** The guest's own address for its {@code hostname}: its DHCP lease, else the first lease. */
@@ -161,6 +166,7 @@ public final class UserStack implements Timed {
         dnsTcp.close();
         dns.close();
         udpNat.close();
+        echoNat.close();
         if (tftp != null) {
             tftp.close();
         }
