@@ -61,20 +61,20 @@ public final class UserNetdev extends NetClient {
         return len;
     }
 
-    /** Points the timer at the stack's earliest deadline. */
+    /**
+     * Makes sure a timer fires by the stack's earliest deadline. A timer already set earlier is
+     * kept (it fires, finds nothing due, and re-arms): cancelling and rescheduling on every frame
+     * would cost more than the occasional early wake-up.
+     */
     private void rearm() {
         long d = stack.nextDeadline();
-        if (d == timerDeadline && timer != null) {
+        if (d == Timed.NONE || (timer != null && timerDeadline <= d)) {
             return;
         }
         if (timer != null) {
             timer.cancel(false);
-            timer = null;
         }
         timerDeadline = d;
-        if (d == Timed.NONE) {
-            return;
-        }
         long delay = Math.max(0, d - System.nanoTime());
         timer = fabric.eventLoop().schedule(this::fire, delay, TimeUnit.NANOSECONDS);
     }
