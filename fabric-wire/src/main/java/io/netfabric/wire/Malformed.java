@@ -15,6 +15,8 @@ public enum Malformed {
     BAD_LENGTH,
     /** A checksum did not verify. */
     BAD_CHECKSUM,
+    /** An option or record inside the packet runs past its region or has an impossible length (DHCP, NDP, TFTP). */
+    BAD_OPTION,
     /** Well-formed, but a variant this view does not parse (ARP over a non-Ethernet/IPv4 pair). */
     UNSUPPORTED;
 

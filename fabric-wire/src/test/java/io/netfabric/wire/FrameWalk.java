@@ -9,6 +9,12 @@ import io.netfabric.wire.ethernet.EthernetPacket;
 import io.netfabric.wire.ethernet.EthernetRepr;
 import io.netfabric.wire.ipv4.Ipv4Packet;
 import io.netfabric.wire.ipv4.Ipv4Repr;
+import io.netfabric.wire.dhcp.DhcpPacket;
+import io.netfabric.wire.dhcp.Dhcpv6Packet;
+import io.netfabric.wire.icmp.IcmpPacket;
+import io.netfabric.wire.icmpv6.Icmpv6Packet;
+import io.netfabric.wire.ipv6.Ipv6Packet;
+import io.netfabric.wire.tftp.TftpRepr;
 import io.netfabric.wire.udp.UdpPacket;
 import io.netfabric.wire.udp.UdpRepr;
 import io.netty.buffer.ByteBuf;
@@ -24,6 +30,82 @@ public final class FrameWalk {
     private final ArpPacket arp = new ArpPacket();
     private final Ipv4Packet ip = new Ipv4Packet();
     private final UdpPacket udp = new UdpPacket();
+    private final IcmpPacket icmp = new IcmpPacket();
+    private final Ipv6Packet ip6 = new Ipv6Packet();
+    private final Icmpv6Packet icmp6 = new Icmpv6Packet();
+    private final DhcpPacket dhcp = new DhcpPacket();
+    private final Dhcpv6Packet dhcp6 = new Dhcpv6Packet();
+
+    public Malformed icmp(ByteBuf buf, int offset, int length) {
+        if (!icmp.wrapChecked(buf, offset, length)) {
+            return icmp.malformed();
+        }
+        assertThat(icmp.toString()).isNotEmpty();
+        icmp.identifier();
+        icmp.sequence();
+        icmp.isError();
+        return icmp.verifyChecksum() ? null : Malformed.BAD_CHECKSUM;
+    }
+
+    public Malformed ipv6(ByteBuf buf, int offset, int length) {
+        if (!ip6.wrapChecked(buf, offset, length)) {
+            return ip6.malformed();
+        }
+        assertThat(ip6.toString()).isNotEmpty();
+        ip6.trafficClass();
+        ip6.flowLabel();
+        if (ip6.nextHeader().equals(IpProtocol.ICMPV6)) {
+            return icmpv6(buf, ip6.payloadOffset(), ip6.payloadLength(), ip6.src(), ip6.dst());
+        }
+        return null;
+    }
+
+    public Malformed icmpv6(ByteBuf buf, int offset, int length, Ipv6Address src, Ipv6Address dst) {
+        if (!icmp6.wrapChecked(buf, offset, length)) {
+            return icmp6.malformed();
+        }
+        assertThat(icmp6.toString()).isNotEmpty();
+        if (length >= Icmpv6Packet.NS_NA_LEN) {
+            icmp6.target();
+        }
+        for (int fixed : new int[] {Icmpv6Packet.RS_LEN, Icmpv6Packet.RA_LEN, Icmpv6Packet.NS_NA_LEN}) {
+            if (icmp6.ndpOptionsValid(fixed)) {
+                int at = icmp6.findNdpOption(fixed, Icmpv6Packet.OPT_SOURCE_LINK_ADDR);
+                assertThat(at).isLessThan(offset + length);
+            }
+        }
+        return icmp6.verifyChecksum(src, dst) ? null : Malformed.BAD_CHECKSUM;
+    }
+
+    public Malformed dhcp(ByteBuf buf, int offset, int length) {
+        if (!dhcp.wrapChecked(buf, offset, length)) {
+            return dhcp.malformed();
+        }
+        assertThat(dhcp.toString()).isNotEmpty();
+        dhcp.messageType();
+        dhcp.maxMessageSize();
+        dhcp.parameterRequestList();
+        dhcp.addressOption(DhcpPacket.OPT_REQUESTED_IP);
+        dhcp.chaddr();
+        return null;
+    }
+
+    public Malformed dhcpv6(ByteBuf buf, int offset, int length) {
+        if (!dhcp6.wrapChecked(buf, offset, length)) {
+            return dhcp6.malformed();
+        }
+        assertThat(dhcp6.toString()).isNotEmpty();
+        dhcp6.findOption(Dhcpv6Packet.OPT_ORO);
+        return null;
+    }
+
+    public Malformed tftp(ByteBuf buf, int offset, int length) {
+        ParseResult<TftpRepr> r = TftpRepr.parse(buf, offset, length);
+        if (r.isOk() && r.value() instanceof TftpRepr.Data d) {
+            assertThat(d.dataIndex() + d.dataLength()).isLessThanOrEqualTo(offset + length);
+        }
+        return r.reason();
+    }
 
     /** The first reason a layer refused the frame, or {@code null} when every layer took it. */
     public Malformed ethernet(ByteBuf buf, int offset, int length) {
@@ -43,6 +125,9 @@ public final class FrameWalk {
         }
         if (type.equals(EtherType.IPV4)) {
             return ipv4(buf, payload, payloadLength);
+        }
+        if (type.equals(EtherType.IPV6)) {
+            return ipv6(buf, payload, payloadLength);
         }
         return null;
     }
@@ -90,7 +175,17 @@ public final class FrameWalk {
             return verified.reason();
         }
         if (repr.protocol().equals(IpProtocol.UDP) && !ip.isFragment()) {
-            return udp(buf, ip.payloadOffset(), ip.payloadLength(), ip.srcInt(), ip.dstInt());
+            Malformed m = udp(buf, ip.payloadOffset(), ip.payloadLength(), ip.srcInt(), ip.dstInt());
+            if (m == null && udp.dstPort() == 67) {
+                return dhcp(buf, udp.payloadOffset(), udp.payloadLength());
+            }
+            if (m == null && udp.dstPort() == 69) {
+                return tftp(buf, udp.payloadOffset(), udp.payloadLength());
+            }
+            return m;
+        }
+        if (repr.protocol().equals(IpProtocol.ICMP) && !ip.isFragment()) {
+            return icmp(buf, ip.payloadOffset(), ip.payloadLength());
         }
         return null;
     }

@@ -42,6 +42,36 @@ class ParserFuzzTest {
         run(input, (buf, offset, length) -> walk.udp(buf, offset, length, GUEST, GATEWAY));
     }
 
+    @FuzzTest(maxDuration = "60s")
+    void icmp(byte[] input) {
+        run(input, walk::icmp);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void ipv6(byte[] input) {
+        run(input, walk::ipv6);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void icmpv6(byte[] input) {
+        run(input, (buf, offset, length) -> walk.icmpv6(buf, offset, length, Ipv6Address.LOOPBACK, Ipv6Address.LOOPBACK));
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void dhcp(byte[] input) {
+        run(input, walk::dhcp);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void dhcpv6(byte[] input) {
+        run(input, walk::dhcpv6);
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void tftp(byte[] input) {
+        run(input, walk::tftp);
+    }
+
     @FunctionalInterface
     interface Layer {
         Malformed walk(ByteBuf buf, int offset, int length);

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The user mode network stack. QAPI {@code NetdevUserOptions}, the {@code user} branch of {@code Netdev}.
- * Components are the schema's members in schema order; absent optional members are null.
+ * Components are the schema's members in schema order; absent optional members are null. The last
+ * two, {@code mtu} and {@code dns-upstream}, are netfabric extensions that QEMU does not have.
  */
 public record UserOptions(
         String hostname,
@@ -28,7 +29,9 @@ public record UserOptions(
         String smbserver,
         List<String> hostfwd,
         List<String> guestfwd,
-        String tftpServerName) implements NetdevOptions {
+        String tftpServerName,
+        Long mtu,
+        List<String> dnsUpstream) implements NetdevOptions {
 
     public static final String TYPE = "user";
 
@@ -55,12 +58,16 @@ public record UserOptions(
             QapiMember.optional("smbserver", QapiType.STR),
             QapiMember.optional("hostfwd", QapiType.STR_LIST),
             QapiMember.optional("guestfwd", QapiType.STR_LIST),
-            QapiMember.optional("tftp-server-name", QapiType.STR));
+            QapiMember.optional("tftp-server-name", QapiType.STR),
+            // netfabric extensions, not in QEMU's schema (schema/net-schema.qapi says so too)
+            QapiMember.optional("mtu", QapiType.INT),
+            QapiMember.optional("dns-upstream", QapiType.STR_LIST));
 
     public UserOptions {
         dnssearch = dnssearch == null ? null : List.copyOf(dnssearch);
         hostfwd = hostfwd == null ? null : List.copyOf(hostfwd);
         guestfwd = guestfwd == null ? null : List.copyOf(guestfwd);
+        dnsUpstream = dnsUpstream == null ? null : List.copyOf(dnsUpstream);
     }
 
     @Override

@@ -1,0 +1,143 @@
+package io.netfabric.user;
+
+import io.netfabric.core.Fabric;
+import io.netfabric.user.nat.HostUdp;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.util.ArrayDeque;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter from {@link HostUdp} to Netty datagram channels on the fabric's event loop, of the
+ * fabric's transport (epoll or NIO). Channels bind asynchronously; datagrams sent before the
+ * bind completes wait in a small queue. Receivers run on the loop with the netdev's clock.
+ */
+final class NettyHostUdp implements HostUdp {
+    private static final Logger log = LoggerFactory.getLogger(NettyHostUdp.class);
+    /** Datagrams held per socket while it binds; more are dropped (UDP may lose them anyway). */
+    private static final int MAX_PENDING = 64;
+
+    private final Fabric fabric;
+    private final LongSupplier clock;
+    private final Runnable afterEvent;
+
+    /** @param afterEvent run after each receiver call (the netdev re-arms its timer) */
+    NettyHostUdp(Fabric fabric, LongSupplier clock, Runnable afterEvent) {
+        this.fabric = fabric;
+        this.clock = clock;
+        this.afterEvent = afterEvent;
+    }
+
+    @Override
+    public Socket open(boolean ipv6, Receiver receiver) {
+        return new NettySocket(receiver, null);
+    }
+
+    @Override
+    public Socket openConnected(InetSocketAddress remote, Receiver receiver) {
+        return new NettySocket(receiver, remote);
+    }
+
+    private final class NettySocket extends SimpleChannelInboundHandler<DatagramPacket> implements Socket {
+        private final Receiver receiver;
+        private final InetSocketAddress remote;
+        private final Channel channel;
+        private ArrayDeque<DatagramPacket> pending = new ArrayDeque<>();
+        private boolean closed;
+
+        NettySocket(Receiver receiver, InetSocketAddress remote) {
+            this.receiver = receiver;
+            this.remote = remote;
+            Bootstrap b = new Bootstrap().group(fabric.eventLoop()).channel(fabric.transport().datagramChannel())
+                    .option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                    .handler(this);
+            ChannelFuture f = remote == null ? b.bind(0) : b.connect(remote);
+            channel = f.channel();
+            f.addListener(done -> {
+                ArrayDeque<DatagramPacket> q = pending;
+                pending = null;
+                if (!done.isSuccess() || closed) {
+                    if (!done.isSuccess()) {
+                        log.debug("host UDP socket failed: {}", done.cause().toString());
+                    }
+                    q.forEach(DatagramPacket::release);
+                    return;
+                }
+                for (DatagramPacket p : q) {
+                    write(p);
+                }
+                channel.flush();
+            });
+        }
+
+        @Override
+        public void send(ByteBuf payload, InetSocketAddress to) {
+            if (closed) {
+                payload.release();
+                return;
+            }
+            DatagramPacket p = new DatagramPacket(payload, to);
+            if (pending != null) {
+                if (pending.size() < MAX_PENDING) {
+                    pending.add(p);
+                } else {
+                    p.release();
+                }
+                return;
+            }
+            write(p);
+            channel.flush();
+        }
+
+        private void write(DatagramPacket p) {
+            if (remote != null) {
+                // A connected channel takes plain buffers; the address is implied.
+                channel.write(p.content()).addListener(this::writeDone);
+            } else {
+                channel.write(p).addListener(this::writeDone);
+            }
+        }
+
+        private void writeDone(io.netty.util.concurrent.Future<? super Void> f) {
+            if (!f.isSuccess() && f.cause() instanceof PortUnreachableException && remote != null && !closed) {
+                receiver.unreachable(remote, clock.getAsLong());
+                afterEvent.run();
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            channel.close();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+            if (closed) {
+                return;
+            }
+            receiver.received(msg.content(), msg.sender(), clock.getAsLong());
+            afterEvent.run();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof PortUnreachableException && remote != null && !closed) {
+                receiver.unreachable(remote, clock.getAsLong());
+                afterEvent.run();
+            } else {
+                log.debug("host UDP socket error: {}", cause.toString());
+            }
+        }
+    }
+}

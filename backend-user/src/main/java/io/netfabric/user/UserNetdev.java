@@ -1,0 +1,105 @@
+package io.netfabric.user;
+
+import io.netfabric.core.Fabric;
+import io.netfabric.core.NetClient;
+import io.netfabric.user.ip.Router;
+import io.netfabric.user.ip.Timed;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code user} netdev: QEMU's {@code -netdev user}, a {@link UserStack} behind a net client.
+ * The guest's frames arrive from the peer (usually a hub port) in {@link #receive}; the stack's
+ * frames go to the peer padded to 60 octets, as QEMU's slirp backend pads them (behaviour notes
+ * §1.6). One timer on the fabric's loop serves the stack's earliest deadline.
+ */
+public final class UserNetdev extends NetClient {
+    private final UserStack stack;
+    private final UserConfig config;
+    private final Fabric fabric;
+    private final SambaServer samba;
+    private ScheduledFuture<?> timer;
+    private long timerDeadline = Timed.NONE;
+
+    UserNetdev(String name, Fabric fabric, UserConfig config, SambaServer samba) {
+        super(name, "user");
+        this.fabric = fabric;
+        this.config = config;
+        this.samba = samba;
+        this.stack = new UserStack(config, new Router.Link() {
+            @Override
+            public void toGuest(ByteBuf frame) {
+                if (frame.readableBytes() < 60) {
+                    frame.writeZero(60 - frame.readableBytes());
+                }
+                send(frame);
+            }
+
+            @Override
+            public ByteBufAllocator alloc() {
+                return PooledByteBufAllocator.DEFAULT;
+            }
+        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm));
+    }
+
+    public UserStack stack() {
+        return stack;
+    }
+
+    public UserConfig config() {
+        return config;
+    }
+
+    @Override
+    protected int receive(ByteBuf frame) {
+        int len = frame.readableBytes();
+        stack.input(frame, System.nanoTime());
+        rearm();
+        return len;
+    }
+
+    /** Points the timer at the stack's earliest deadline. */
+    private void rearm() {
+        long d = stack.nextDeadline();
+        if (d == timerDeadline && timer != null) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        timerDeadline = d;
+        if (d == Timed.NONE) {
+            return;
+        }
+        long delay = Math.max(0, d - System.nanoTime());
+        timer = fabric.eventLoop().schedule(this::fire, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void fire() {
+        timer = null;
+        timerDeadline = Timed.NONE;
+        stack.poll(System.nanoTime());
+        rearm();
+    }
+
+    @Override
+    protected void cleanup() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        stack.close();
+        if (samba != null) {
+            samba.close();
+        }
+    }
+
+    /** QEMU's info_str for the user backend: {@code net=10.0.2.0,restrict=off}. */
+    @Override
+    public String info() {
+        return "net=" + config.net() + ",restrict=" + (config.restrict() ? "on" : "off");
+    }
+}

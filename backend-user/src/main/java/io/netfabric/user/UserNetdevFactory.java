@@ -1,0 +1,25 @@
+package io.netfabric.user;
+
+import io.netfabric.core.Fabric;
+import io.netfabric.core.NetClient;
+import io.netfabric.core.options.Netdev;
+import io.netfabric.core.options.UserOptions;
+import io.netfabric.core.spi.NetdevFactory;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code -netdev user,...} and {@code netdev_add type=user} (QEMU net/slirp.c {@code net_init_slirp}). */
+public final class UserNetdevFactory implements NetdevFactory {
+    @Override
+    public Set<String> types() {
+        return Set.of(UserOptions.TYPE);
+    }
+
+    @Override
+    public NetClient create(Fabric fabric, Netdev netdev) {
+        UserConfig config = UserConfig.from((UserOptions) netdev.options(), Path.of("/etc/resolv.conf"));
+        SambaServer samba = config.smb() == null ? null : SambaServer.prepare(config.smb(), SambaServer.SMBD);
+        String name = netdev.id() != null ? netdev.id() : "user";
+        return new UserNetdev(name, fabric, config, samba);
+    }
+}

@@ -1,0 +1,157 @@
+package io.netfabric.user;
+
+import io.netfabric.user.forward.GuestForwardRule;
+import io.netfabric.user.ip.Router;
+import io.netfabric.user.ip.StackCounters;
+import io.netfabric.user.ip.Timed;
+import io.netfabric.user.nat.HostUdp;
+import io.netfabric.user.nat.IcmpEchoNat;
+import io.netfabric.user.nat.UdpNat;
+import io.netfabric.user.service.DhcpServer;
+import io.netfabric.user.service.Dhcpv6Server;
+import io.netfabric.user.service.DnsForwarder;
+import io.netfabric.user.service.RouterAdvertiser;
+import io.netfabric.user.service.TftpServer;
+import io.netfabric.wire.Ipv4Address;
+import io.netfabric.wire.Ipv6Address;
+import io.netty.buffer.ByteBuf;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The user-mode network for one netdev, without I/O: the router and the services wired as
+ * {@link UserConfig} says. Frames in through {@link #input}, out through the {@link Router.Link};
+ * host sockets through {@link HostUdp}. Time is passed in and deadlines reported, so the same
+ * object runs under the fabric's loop ({@link UserNetdev}) and under a test's manual clock.
+ */
+public final class UserStack implements Timed {
+    private final UserConfig config;
+    private final StackCounters counters = new StackCounters();
+    private final Router router;
+    private final DhcpServer dhcp;
+    private final DnsForwarder dns;
+    private final TftpServer tftp;
+    private final UdpNat udpNat;
+
+    public UserStack(UserConfig c, Router.Link link, HostUdp host) {
+        this(c, link, host, UdpNat.DEFAULT_MAX_FLOWS);
+    }
+
+    public UserStack(UserConfig c, Router.Link link, HostUdp host, int maxFlows) {
+        this.config = c;
+        Set<Ipv4Address> own4 = new HashSet<>(Set.of(c.host(), c.dns()));
+        for (GuestForwardRule g : c.guestfwd()) {
+            own4.add(g.server());
+        }
+        if (c.smb() != null) {
+            own4.add(c.smbServer());
+        }
+        Set<Ipv6Address> own6 = Set.of(c.host6(), c.dns6(), Router.LINK_LOCAL);
+        router = new Router(link, counters, c.net(), c.prefixLen(), c.host(), own4, c.host6(), own6, c.mtu(),
+                c.ipv4(), c.ipv6());
+        InetAddress host4 = Router.inet(c.host());
+        InetAddress dns4 = Router.inet(c.dns());
+        InetAddress host6 = Router.inet(c.host6());
+        InetAddress dns6 = Router.inet(c.dns6());
+
+        dhcp = new DhcpServer(router, new DhcpServer.Settings(c.net(), c.prefixLen(), c.host(), c.dns(), c.dhcpStart(),
+                c.restrict(), c.hostname(), c.domainname(), c.dnssearch(), c.tftpServerName(), c.bootfile(), c.mtu()));
+        router.bindUdp(null, 67, dhcp);
+
+        dns = new DnsForwarder(router, host, c.dnsUpstreams(), host4, host6, c.hostname(), this::guestAddressFor);
+        router.bindUdp(dns4, 53, dns);
+        router.bindUdp(dns6, 53, dns);
+        router.addTimed(dns);
+
+        if (c.tftpRoot() != null) {
+            tftp = new TftpServer(router, Path.of(c.tftpRoot()), c.mtu());
+            router.bindUdp(host4, TftpServer.PORT, tftp);
+            router.bindUdp(host6, TftpServer.PORT, tftp);
+            router.addTimed(tftp);
+        } else {
+            tftp = null;
+        }
+
+        if (c.ipv6()) {
+            router.setRouterSolicitationHandler(new RouterAdvertiser(router, c.prefix6(), c.prefix6Len(), c.dns6(),
+                    c.mtu(), c.dnssearch(), c.restrict()));
+            router.bindUdp(null, Dhcpv6Server.SERVER_PORT, new Dhcpv6Server(router, c.dns6(), c.dnssearch(), c.restrict()));
+        }
+
+        Set<InetAddress> virtual = new HashSet<>();
+        for (Ipv4Address a : own4) {
+            if (!a.equals(c.host())) {
+                virtual.add(Router.inet(a));
+            }
+        }
+        virtual.add(dns6);
+        udpNat = new UdpNat(router, host, host4, host6, virtual, c.restrict(), maxFlows);
+        router.setUdpFallback(udpNat);
+        router.addTimed(udpNat);
+        router.setEchoFallback(new IcmpEchoNat(router, c.restrict()));
+    }
+
+    /** The guest's own address for its {@code hostname}: its DHCP lease, else the first lease. */
+    private InetAddress guestAddressFor(InetAddress querier) {
+        if (!(querier instanceof Inet6Address)) {
+            return querier;
+        }
+        Ipv4Address first = dhcp.firstLease();
+        return first == null ? null : Router.inet(first);
+    }
+
+    public UserConfig config() {
+        return config;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public StackCounters counters() {
+        return counters;
+    }
+
+    public DhcpServer dhcp() {
+        return dhcp;
+    }
+
+    public DnsForwarder dns() {
+        return dns;
+    }
+
+    public TftpServer tftp() {
+        return tftp;
+    }
+
+    public UdpNat udpNat() {
+        return udpNat;
+    }
+
+    /** One frame from the guest; takes its reference. */
+    public void input(ByteBuf frame, long now) {
+        router.input(frame, now);
+    }
+
+    @Override
+    public long nextDeadline() {
+        return router.nextDeadline();
+    }
+
+    @Override
+    public void poll(long now) {
+        router.poll(now);
+    }
+
+    /** Closes host sockets and files. */
+    public void close() {
+        dns.close();
+        udpNat.close();
+        if (tftp != null) {
+            tftp.close();
+        }
+    }
+}

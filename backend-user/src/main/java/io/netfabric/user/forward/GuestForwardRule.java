@@ -1,0 +1,83 @@
+package io.netfabric.user.forward;
+
+import io.netfabric.core.FabricException;
+import io.netfabric.wire.Ipv4Address;
+import java.util.List;
+
+/**
+ * One {@code guestfwd=[tcp]:[server]:port-DEV} rule ({@code DEV}: a chardev spec or
+ * {@code cmd:COMMAND}), parsed with the checks of QEMU 7.2's net/slirp.c {@code slirp_guestfwd()}
+ * and libslirp's {@code slirp_add_guestfwd()}. Connecting it is part 2 of the user-mode work.
+ *
+ * @param server the guest-visible address, net | 0.0.2.4 when empty (libslirp's default)
+ * @param target what follows the {@code -}: {@code cmd:...} or a chardev spec
+ */
+public record GuestForwardRule(String text, Ipv4Address server, int port, String target) {
+
+    public boolean isCommand() {
+        return target.startsWith("cmd:");
+    }
+
+    /**
+     * @param earlier the rules already accepted, for libslirp's address:port uniqueness check
+     */
+    public static GuestForwardRule parse(String rule, Ipv4Address net, int mask, Ipv4Address host, Ipv4Address dns,
+                                         Ipv4Address defaultServer, List<GuestForwardRule> earlier) {
+        Fields f = new Fields(rule);
+        String proto = f.next(':');
+        if (proto == null || !(proto.equals("tcp") || proto.isEmpty())) {
+            throw syntax(rule);
+        }
+        String server = f.next(':');
+        if (server == null) {
+            throw syntax(rule);
+        }
+        Integer s = server.isEmpty() ? null : CText.inetAton(server);
+        if (!server.isEmpty() && s == null) {
+            throw syntax(rule);
+        }
+        String port = f.next('-');
+        if (port == null) {
+            throw syntax(rule);
+        }
+        Integer p = CText.strtoiWhole(port, 10);
+        if (p == null || p < 1 || p > 65535) {
+            throw syntax(rule);
+        }
+        String target = f.rest();
+        Ipv4Address addr = s == null ? defaultServer : Ipv4Address.fromInt(s);
+        if (!target.startsWith("cmd:") && !isChardevWeCanOpen(target)) {
+            throw FabricException.generic("Could not open guest forwarding device 'guestfwd.tcp." + p + "'");
+        }
+        // libslirp slirp_add_guestfwd/add_exec: inside the network, not the host or DNS address, unique.
+        boolean conflict = (addr.toInt() & mask) != net.toInt() || addr.equals(host) || addr.equals(dns);
+        for (GuestForwardRule r : earlier) {
+            conflict |= r.server.equals(addr) && r.port == p;
+        }
+        if (conflict) {
+            throw FabricException.generic("Conflicting/invalid host:port in guest forwarding rule '" + rule + "'");
+        }
+        return new GuestForwardRule(rule, addr, p, target);
+    }
+
+    /**
+     * The chardev backends a guestfwd can reach from a helper process: {@code tcp:HOST:PORT} and
+     * {@code unix:PATH} (QEMU's chardev shorthand, without server options).
+     */
+    private static boolean isChardevWeCanOpen(String spec) {
+        if (spec.startsWith("tcp:")) {
+            String hp = spec.substring(4);
+            int comma = hp.indexOf(',');
+            if (comma >= 0) {
+                hp = hp.substring(0, comma);
+            }
+            int colon = hp.lastIndexOf(':');
+            return colon >= 0 && CText.strtoiWhole(hp.substring(colon + 1), 10) != null;
+        }
+        return spec.startsWith("unix:") && spec.length() > 5;
+    }
+
+    private static FabricException syntax(String rule) {
+        return FabricException.generic("Invalid guest forwarding rule '" + rule + "'");
+    }
+}

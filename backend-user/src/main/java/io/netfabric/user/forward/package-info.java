@@ -1,0 +1,11 @@
+/**
+ * Port forwarding between the host and the guest: {@code hostfwd} (host listener to a guest
+ * port) and {@code guestfwd} (a guest-visible address:port to a host endpoint).
+ *
+ * <h2>Theory of operation</h2>
+ * Part 1 parses and validates both rule kinds with QEMU 7.2's exact failure reasons
+ * ({@link io.netfabric.user.forward.HostForwardRule}, {@link io.netfabric.user.forward.GuestForwardRule});
+ * {@link io.netfabric.user.forward.CText} holds the C library parsers (inet_aton, strtol) those
+ * reasons depend on. Listeners and guest TCP splicing come with the TCP endpoint (part 2).
+ */
+package io.netfabric.user.forward;

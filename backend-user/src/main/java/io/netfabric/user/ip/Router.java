@@ -1,0 +1,736 @@
+package io.netfabric.user.ip;
+
+import io.netfabric.wire.IpProtocol;
+import io.netfabric.wire.Ipv4Address;
+import io.netfabric.wire.Ipv6Address;
+import io.netfabric.wire.MacAddress;
+import io.netfabric.wire.arp.ArpOperation;
+import io.netfabric.wire.arp.ArpPacket;
+import io.netfabric.wire.ethernet.EtherType;
+import io.netfabric.wire.ethernet.EthernetPacket;
+import io.netfabric.wire.icmp.IcmpPacket;
+import io.netfabric.wire.icmpv6.Icmpv6Packet;
+import io.netfabric.wire.ipv4.Ipv4Packet;
+import io.netfabric.wire.ipv6.Ipv6Packet;
+import io.netfabric.wire.udp.UdpPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The virtual router of the user-mode network: what the guest sees at 10.0.2.2 / fec0::2.
+ *
+ * <p>Takes the guest's Ethernet frames ({@link #input}), answers ARP for its own addresses,
+ * Neighbor Discovery for its IPv6 addresses, ICMP and ICMPv6 echo to them, reassembles IPv4
+ * fragments, and hands UDP to the handler bound to the destination address and port (the DHCP,
+ * DNS and TFTP services) or else to the fallback (UDP NAT). What it cannot deliver gets the ICMP
+ * error RFC 1122 asks for (port unreachable, fragmentation needed).
+ *
+ * <p>Frames to the guest come from the router's MAC, libslirp's {@code 52:55:} followed by the
+ * host address (slirp.c {@code special_ethaddr}), padded to 60 octets by the link. Loop thread
+ * only; time is passed in.
+ */
+public final class Router implements Timed {
+    /** libslirp's link-local router address (ip6.h {@code LINKLOCAL_ADDR}): fe80::2. */
+    public static final Ipv6Address LINK_LOCAL = Ipv6Address.of(0xfe80_0000_0000_0000L, 2);
+    public static final Ipv6Address ALL_NODES = Ipv6Address.of(0xff02_0000_0000_0000L, 1);
+
+    /** Where frames for the guest go. Takes one reference per frame. */
+    public interface Link {
+        void toGuest(ByteBuf frame);
+
+        ByteBufAllocator alloc();
+    }
+
+    /** Handles ICMPv6 Neighbor Discovery messages the router does not answer itself (RS). */
+    public interface Icmpv6Handler {
+        void icmpv6(MacAddress srcMac, Ipv6Address src, Ipv6Address dst, Icmpv6Packet msg, long now);
+    }
+
+    /** Handles ICMP echo requests to addresses that are not the router's (ICMP NAT). */
+    public interface EchoHandler {
+        /** {@code payload} covers the ICMP message; borrowed. */
+        void echo(MacAddress srcMac, InetAddress src, InetAddress dst, int id, int seq, ByteBuf buf, int dataOffset,
+                  int dataLength, int ttl, long now);
+    }
+
+    private record Port(InetAddress addr, int port) {
+    }
+
+    private final Link link;
+    private final StackCounters counters;
+    private final Ipv4Address host;
+    private final Ipv4Address net;
+    private final int netmask;
+    private final Set<Ipv4Address> arpAnswered;
+    private final Ipv6Address host6;
+    private final Set<Ipv6Address> ndpAnswered;
+    private final int mtu;
+    private final boolean ipv4;
+    private final boolean ipv6;
+    private final MacAddress mac;
+    private final Map<Port, UdpHandler> udp = new HashMap<>();
+    private final Map<Integer, MacAddress> arpTable = new HashMap<>();
+    private final Map<Ipv6Address, MacAddress> ndpTable = new HashMap<>();
+    private final List<Timed> timed = new ArrayList<>();
+    private final Ipv4Reassembler reassembler;
+    private UdpHandler udpFallback;
+    private Icmpv6Handler routerSolicitations;
+    private EchoHandler echoFallback;
+    private int nextIpId = 1;
+
+    private final EthernetPacket eth = new EthernetPacket();
+    private final ArpPacket arp = new ArpPacket();
+    private final Ipv4Packet ip = new Ipv4Packet();
+    private final Ipv6Packet ip6 = new Ipv6Packet();
+    private final UdpPacket udpView = new UdpPacket();
+    private final IcmpPacket icmp = new IcmpPacket();
+    private final Icmpv6Packet icmp6 = new Icmpv6Packet();
+
+    /**
+     * @param arpAnswered the IPv4 addresses the router owns (host, DNS, forward targets)
+     * @param ndpAnswered the IPv6 addresses it owns (host, DNS, fe80::2)
+     */
+    public Router(Link link, StackCounters counters, Ipv4Address net, int prefixLen, Ipv4Address host,
+                  Set<Ipv4Address> arpAnswered, Ipv6Address host6, Set<Ipv6Address> ndpAnswered, int mtu,
+                  boolean ipv4, boolean ipv6) {
+        this.link = link;
+        this.counters = counters;
+        this.net = net;
+        this.netmask = Ipv4Address.netmask(prefixLen);
+        this.host = host;
+        this.arpAnswered = Set.copyOf(arpAnswered);
+        this.host6 = host6;
+        this.ndpAnswered = Set.copyOf(ndpAnswered);
+        this.mtu = mtu;
+        this.ipv4 = ipv4;
+        this.ipv6 = ipv6;
+        byte[] m = {0x52, 0x55, 0, 0, 0, 0};
+        System.arraycopy(host.toBytes(), 0, m, 2, 4);
+        this.mac = MacAddress.fromBytes(m);
+        this.reassembler = new Ipv4Reassembler(counters);
+    }
+
+    public MacAddress mac() {
+        return mac;
+    }
+
+    public int mtu() {
+        return mtu;
+    }
+
+    public StackCounters counters() {
+        return counters;
+    }
+
+    public ByteBufAllocator alloc() {
+        return link.alloc();
+    }
+
+    /** Binds {@code handler} to UDP {@code port} of {@code addr}; a null address takes the port on every address. */
+    public void bindUdp(InetAddress addr, int port, UdpHandler handler) {
+        udp.put(new Port(addr, port), handler);
+    }
+
+    public void unbindUdp(InetAddress addr, int port) {
+        udp.remove(new Port(addr, port));
+    }
+
+    public boolean isUdpBound(InetAddress addr, int port) {
+        return udp.containsKey(new Port(addr, port));
+    }
+
+    public void setUdpFallback(UdpHandler fallback) {
+        this.udpFallback = fallback;
+    }
+
+    public void setRouterSolicitationHandler(Icmpv6Handler h) {
+        this.routerSolicitations = h;
+    }
+
+    public void setEchoFallback(EchoHandler h) {
+        this.echoFallback = h;
+    }
+
+    /** Registers an engine whose timers the router's {@link #poll} drives. */
+    public void addTimed(Timed t) {
+        timed.add(t);
+    }
+
+    /** The guest's MAC for {@code addr}, learned from its frames, or null. */
+    public MacAddress neighbour(InetAddress addr) {
+        if (addr instanceof Inet4Address) {
+            return arpTable.get(Ipv4Address.fromBytes(addr.getAddress()).toInt());
+        }
+        return ndpTable.get(Ipv6Address.fromBytes(addr.getAddress()));
+    }
+
+    // ---------------------------------------------------------------- input
+
+    /** Takes one frame from the guest (one reference: released here on every path). */
+    public void input(ByteBuf frame, long now) {
+        try {
+            if (!eth.wrapChecked(frame, frame.readerIndex(), frame.readableBytes())) {
+                counters.drop(StackDrop.MALFORMED);
+                return;
+            }
+            long dst = eth.dstLong();
+            if (dst != mac.toLong() && (dst & 0x0100_0000_0000L) == 0) {
+                counters.drop(StackDrop.NOT_FOR_US);   // unicast to another guest on the hub
+                return;
+            }
+            EtherType type = eth.etherType();
+            if (type.equals(EtherType.ARP) && ipv4) {
+                arpInput(frame, now);
+            } else if (type.equals(EtherType.IPV4) && ipv4) {
+                ipv4Input(frame, eth.payloadOffset(), eth.payloadLength(), eth.src(), now);
+            } else if (type.equals(EtherType.IPV6) && ipv6) {
+                ipv6Input(frame, eth.payloadOffset(), eth.payloadLength(), eth.src(), now);
+            } else {
+                counters.drop(StackDrop.NOT_FOR_US);
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void arpInput(ByteBuf frame, long now) {
+        if (!arp.wrapChecked(frame, eth.payloadOffset(), eth.payloadLength())) {
+            counters.drop(StackDrop.MALFORMED);
+            return;
+        }
+        Ipv4Address spa = arp.spa();
+        if (!spa.isUnspecified() && (spa.toInt() & netmask) == net.toInt()) {
+            arpTable.put(spa.toInt(), arp.sha());
+        }
+        if (!arp.op().equals(ArpOperation.REQUEST)) {
+            return;
+        }
+        Ipv4Address tpa = arp.tpa();
+        if (!arpAnswered.contains(tpa)) {
+            counters.drop(StackDrop.NOT_FOR_US);
+            return;
+        }
+        // slirp.c arp_input(): the reply comes from 52:55:<target address>.
+        byte[] m = {0x52, 0x55, 0, 0, 0, 0};
+        System.arraycopy(tpa.toBytes(), 0, m, 2, 4);
+        MacAddress owner = MacAddress.fromBytes(m);
+        ByteBuf out = link.alloc().buffer(60);
+        out.writeZero(60);
+        EthernetPacket e = new EthernetPacket().wrap(out, 0, 60);
+        e.setDst(arp.sha());
+        e.setSrc(owner);
+        e.setEtherType(EtherType.ARP);
+        ArpPacket a = new ArpPacket().wrap(out, EthernetPacket.HEADER_LEN, ArpPacket.HEADER_LEN);
+        a.setEthernetIpv4();
+        a.setOp(ArpOperation.REPLY);
+        a.setSha(owner);
+        a.setSpa(tpa);
+        a.setTha(arp.sha());
+        a.setTpa(spa);
+        link.toGuest(out);
+    }
+
+    private void ipv4Input(ByteBuf frame, int offset, int length, MacAddress srcMac, long now) {
+        if (!ip.wrapChecked(frame, offset, length)) {
+            counters.drop(StackDrop.MALFORMED);
+            return;
+        }
+        if (!ip.verifyChecksum()) {
+            counters.drop(StackDrop.BAD_CHECKSUM);
+            return;
+        }
+        int src = ip.srcInt();
+        if (src != 0 && (src & netmask) == net.toInt()) {
+            arpTable.put(src, srcMac);
+        }
+        if (ip.totalLength() > mtu) {
+            if (ip.dontFragment()) {
+                sendIcmpError(ip, srcMac, IcmpPacket.TYPE_DEST_UNREACHABLE, IcmpPacket.CODE_FRAGMENTATION_NEEDED, mtu);
+            }
+            counters.drop(StackDrop.TOO_BIG);
+            return;
+        }
+        if (ip.isFragment()) {
+            ByteBuf whole = reassembler.add(ip, link.alloc(), now);
+            if (whole == null) {
+                return;
+            }
+            try {
+                Ipv4Packet w = new Ipv4Packet();
+                w.wrapChecked(whole, 0, whole.readableBytes());
+                ipv4Deliver(w, srcMac, now);
+            } finally {
+                whole.release();
+            }
+            return;
+        }
+        ipv4Deliver(ip, srcMac, now);
+    }
+
+    private void ipv4Deliver(Ipv4Packet p, MacAddress srcMac, long now) {
+        IpProtocol proto = p.protocol();
+        if (proto.equals(IpProtocol.UDP)) {
+            udp4Input(p, srcMac, now);
+        } else if (proto.equals(IpProtocol.ICMP)) {
+            icmpInput(p, srcMac, now);
+        } else {
+            counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
+        }
+    }
+
+    private void udp4Input(Ipv4Packet p, MacAddress srcMac, long now) {
+        UdpPacket u = udpView;
+        if (!u.wrapChecked(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+            counters.drop(StackDrop.MALFORMED);
+            return;
+        }
+        if (!u.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
+            counters.drop(StackDrop.BAD_CHECKSUM);
+            return;
+        }
+        InetSocketAddress src = new InetSocketAddress(inet4(p.srcInt()), u.srcPort());
+        InetSocketAddress dst = new InetSocketAddress(inet4(p.dstInt()), u.dstPort());
+        UdpDatagram d = new UdpDatagram(srcMac, src, dst, p.buffer(), u.payloadOffset(), u.payloadLength());
+        if (!dispatchUdp(d, now)) {
+            Ipv4Address dstAddr = Ipv4Address.fromInt(p.dstInt());
+            if (arpAnswered.contains(dstAddr)) {
+                sendIcmpError(p, srcMac, IcmpPacket.TYPE_DEST_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE, 0);
+            }
+        }
+    }
+
+    private boolean dispatchUdp(UdpDatagram d, long now) {
+        UdpHandler h = udp.get(new Port(d.dst().getAddress(), d.dst().getPort()));
+        if (h == null) {
+            h = udp.get(new Port(null, d.dst().getPort()));
+        }
+        if (h != null) {
+            return h.datagram(d, now);
+        }
+        return udpFallback != null && udpFallback.datagram(d, now);
+    }
+
+    private void icmpInput(Ipv4Packet p, MacAddress srcMac, long now) {
+        if (!icmp.wrapChecked(p.buffer(), p.payloadOffset(), p.payloadLength())) {
+            counters.drop(StackDrop.MALFORMED);
+            return;
+        }
+        if (!icmp.verifyChecksum()) {
+            counters.drop(StackDrop.BAD_CHECKSUM);
+            return;
+        }
+        if (icmp.type() != IcmpPacket.TYPE_ECHO_REQUEST) {
+            counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
+            return;
+        }
+        Ipv4Address dst = Ipv4Address.fromInt(p.dstInt());
+        if (arpAnswered.contains(dst)) {
+            // RFC 1122 §3.2.2.6: the reply carries the request's identifier, sequence and data.
+            int len = icmp.length();
+            ByteBuf out = newIpv4Frame(srcMac, dst, Ipv4Address.fromInt(p.srcInt()), IpProtocol.ICMP, len);
+            int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+            out.setBytes(at, p.buffer(), icmp.dataOffset() - IcmpPacket.HEADER_LEN, len);
+            IcmpPacket r = new IcmpPacket().wrap(out, at, len);
+            r.setType(IcmpPacket.TYPE_ECHO_REPLY);
+            r.setCode(0);
+            r.fillChecksum();
+            link.toGuest(out);
+            return;
+        }
+        if (echoFallback != null) {
+            echoFallback.echo(srcMac, inet4(p.srcInt()), inet4(p.dstInt()), icmp.identifier(), icmp.sequence(),
+                    p.buffer(), icmp.dataOffset(), icmp.dataLength(), p.ttl(), now);
+        } else {
+            counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
+        }
+    }
+
+    // ---------------------------------------------------------------- IPv6
+
+    private void ipv6Input(ByteBuf frame, int offset, int length, MacAddress srcMac, long now) {
+        if (!ip6.wrapChecked(frame, offset, length)) {
+            counters.drop(StackDrop.MALFORMED);
+            return;
+        }
+        Ipv6Address src = ip6.src();
+        Ipv6Address dst = ip6.dst();
+        if (src.isIpv4Mapped() || dst.isIpv4Mapped()) {
+            counters.drop(StackDrop.MALFORMED);   // RFC 4291 §2.5.5.2: never on the wire
+            return;
+        }
+        if (!src.isUnspecified() && !src.isMulticast()) {
+            ndpTable.put(src, srcMac);
+        }
+        if (Ipv6Packet.HEADER_LEN + ip6.payloadLength() > mtu) {
+            counters.drop(StackDrop.TOO_BIG);
+            return;
+        }
+        IpProtocol next = ip6.nextHeader();
+        if (next.equals(IpProtocol.ICMPV6)) {
+            icmpv6Input(frame, ip6.payloadOffset(), ip6.payloadLength(), srcMac, src, dst, now);
+        } else if (next.equals(IpProtocol.UDP)) {
+            UdpPacket u = udpView;
+            if (!u.wrapChecked(frame, ip6.payloadOffset(), ip6.payloadLength())) {
+                counters.drop(StackDrop.MALFORMED);
+                return;
+            }
+            if (!u.verifyChecksumIpv6(src, dst)) {
+                counters.drop(StackDrop.BAD_CHECKSUM);
+                return;
+            }
+            InetSocketAddress s = new InetSocketAddress(inet6(src), u.srcPort());
+            InetSocketAddress d = new InetSocketAddress(inet6(dst), u.dstPort());
+            if (!dispatchUdp(new UdpDatagram(srcMac, s, d, frame, u.payloadOffset(), u.payloadLength()), now)) {
+                counters.drop(StackDrop.NOT_FOR_US);
+            }
+        } else {
+            counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
+        }
+    }
+
+    private void icmpv6Input(ByteBuf frame, int offset, int length, MacAddress srcMac, Ipv6Address src,
+                             Ipv6Address dst, long now) {
+        Icmpv6Packet m = icmp6;
+        if (!m.wrapChecked(frame, offset, length)) {
+            counters.drop(StackDrop.MALFORMED);
+            return;
+        }
+        if (!m.verifyChecksum(src, dst)) {
+            counters.drop(StackDrop.BAD_CHECKSUM);
+            return;
+        }
+        switch (m.type()) {
+            case Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION -> {
+                // RFC 4861 §7.1.1: hop limit 255, length >= 24, options valid.
+                if (ip6.hopLimit() != 255 || m.code() != 0 || !m.ndpOptionsValid(Icmpv6Packet.NS_NA_LEN)) {
+                    counters.drop(StackDrop.MALFORMED);
+                    return;
+                }
+                Ipv6Address target = m.target();
+                if (!ndpAnswered.contains(target)) {
+                    counters.drop(StackDrop.NOT_FOR_US);
+                    return;
+                }
+                sendNeighborAdvertisement(srcMac, src, target);
+            }
+            case Icmpv6Packet.TYPE_ROUTER_SOLICITATION -> {
+                if (ip6.hopLimit() != 255 || m.code() != 0 || !m.ndpOptionsValid(Icmpv6Packet.RS_LEN)) {
+                    counters.drop(StackDrop.MALFORMED);
+                    return;
+                }
+                if (routerSolicitations != null) {
+                    routerSolicitations.icmpv6(srcMac, src, dst, m, now);
+                }
+            }
+            case Icmpv6Packet.TYPE_ECHO_REQUEST -> {
+                if (m.length() < 8) {
+                    counters.drop(StackDrop.MALFORMED);
+                    return;
+                }
+                if (!ndpAnswered.contains(dst)) {
+                    if (echoFallback != null) {
+                        echoFallback.echo(srcMac, inet6(src), inet6(dst), m.identifier(), m.sequence(), frame,
+                                offset + 8, length - 8, ip6.hopLimit(), now);
+                    } else {
+                        counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
+                    }
+                    return;
+                }
+                ByteBuf out = newIpv6Frame(srcMac, dst, src, IpProtocol.ICMPV6, length, 64);
+                int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+                out.setBytes(at, frame, offset, length);
+                Icmpv6Packet r = new Icmpv6Packet().wrap(out, at, length);
+                r.setType(Icmpv6Packet.TYPE_ECHO_REPLY);
+                r.fillChecksum(dst, src);
+                link.toGuest(out);
+            }
+            default -> counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
+        }
+    }
+
+    private void sendNeighborAdvertisement(MacAddress guestMac, Ipv6Address guest, Ipv6Address target) {
+        // RFC 4861 §7.2.4: to the solicitor (all-nodes when it was unspecified), router + solicited
+        // (+ override) flags, with our link-layer address as the target option.
+        boolean dad = guest.isUnspecified();
+        Ipv6Address dst = dad ? ALL_NODES : guest;
+        MacAddress dstMac = dad ? MacAddress.fromLong(0x3333_0000_0001L) : guestMac;
+        int len = Icmpv6Packet.NS_NA_LEN + 8;
+        ByteBuf out = newIpv6Frame(dstMac, target, dst, IpProtocol.ICMPV6, len, 255);
+        int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+        out.setByte(at, Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT);
+        out.setInt(at + 4, dad ? 0xA000_0000 : 0xE000_0000);
+        target.write(out, at + 8);
+        out.setByte(at + 24, Icmpv6Packet.OPT_TARGET_LINK_ADDR);
+        out.setByte(at + 25, 1);
+        mac.write(out, at + 26);
+        new Icmpv6Packet().wrap(out, at, len).fillChecksum(target, dst);
+        link.toGuest(out);
+    }
+
+    // ---------------------------------------------------------------- output
+
+    private ByteBuf newIpv4Frame(MacAddress dstMac, Ipv4Address src, Ipv4Address dst, IpProtocol proto, int payloadLen) {
+        int len = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN + payloadLen;
+        ByteBuf out = link.alloc().buffer(Math.max(60, len));
+        out.writeZero(len);
+        EthernetPacket e = new EthernetPacket().wrap(out, 0, len);
+        e.setDst(dstMac);
+        e.setSrc(mac);
+        e.setEtherType(EtherType.IPV4);
+        Ipv4Packet h = new Ipv4Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv4Packet.HEADER_LEN + payloadLen);
+        h.setVersionAndIhl(4, 5);
+        h.setTotalLength(Ipv4Packet.HEADER_LEN + payloadLen);
+        h.setIdentification(nextIpId++ & 0xFFFF);
+        h.setFlagsAndFragmentOffset(false, false, 0);
+        h.setTtl(64);
+        h.setProtocol(proto);
+        h.setSrc(src);
+        h.setDst(dst);
+        h.fillChecksum();
+        return out;
+    }
+
+    /** A frame with Ethernet and IPv6 headers written and {@code payloadLen} zero octets after them. */
+    public ByteBuf newIpv6Frame(MacAddress dstMac, Ipv6Address src, Ipv6Address dst, IpProtocol next, int payloadLen,
+                                int hopLimit) {
+        int len = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN + payloadLen;
+        ByteBuf out = link.alloc().buffer(Math.max(60, len));
+        out.writeZero(len);
+        EthernetPacket e = new EthernetPacket().wrap(out, 0, len);
+        e.setDst(dstMac);
+        e.setSrc(mac);
+        e.setEtherType(EtherType.IPV6);
+        new Ipv6Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv6Packet.HEADER_LEN + payloadLen)
+                .setHeader(payloadLen, next, hopLimit, src, dst);
+        return out;
+    }
+
+    /** Sends a finished frame to the guest (takes the reference). */
+    public void sendFrame(ByteBuf frame) {
+        link.toGuest(frame);
+    }
+
+    /**
+     * Sends a UDP datagram to the guest at {@code to} from {@code from}, to the guest's learned
+     * MAC. IPv4 datagrams longer than the MTU are fragmented (RFC 791 §3.2); IPv6 ones dropped.
+     * The payload is borrowed.
+     */
+    public void sendUdp(InetSocketAddress from, InetSocketAddress to, ByteBuf payload, int offset, int length) {
+        MacAddress dstMac = neighbour(to.getAddress());
+        if (dstMac == null) {
+            counters.drop(StackDrop.NO_NEIGHBOUR);
+            return;
+        }
+        sendUdp(dstMac, from, to, payload, offset, length);
+    }
+
+    /** As {@link #sendUdp(InetSocketAddress, InetSocketAddress, ByteBuf, int, int)}, to {@code dstMac}. */
+    public void sendUdp(MacAddress dstMac, InetSocketAddress from, InetSocketAddress to, ByteBuf payload, int offset,
+                        int length) {
+        int udpLen = UdpPacket.HEADER_LEN + length;
+        if (from.getAddress() instanceof Inet6Address) {
+            if (Ipv6Packet.HEADER_LEN + udpLen > mtu) {
+                counters.drop(StackDrop.TOO_BIG);
+                return;
+            }
+            Ipv6Address s = Ipv6Address.fromBytes(from.getAddress().getAddress());
+            Ipv6Address d = Ipv6Address.fromBytes(to.getAddress().getAddress());
+            ByteBuf out = newIpv6Frame(dstMac, s, d, IpProtocol.UDP, udpLen, 64);
+            int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+            writeUdp(out, at, from.getPort(), to.getPort(), payload, offset, length);
+            new UdpPacket().wrap(out, at, udpLen).fillChecksumIpv6(s, d);
+            link.toGuest(out);
+            return;
+        }
+        Ipv4Address s = Ipv4Address.fromBytes(from.getAddress().getAddress());
+        Ipv4Address d = Ipv4Address.fromBytes(to.getAddress().getAddress());
+        if (Ipv4Packet.HEADER_LEN + udpLen <= mtu) {
+            ByteBuf out = newIpv4Frame(dstMac, s, d, IpProtocol.UDP, udpLen);
+            int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+            writeUdp(out, at, from.getPort(), to.getPort(), payload, offset, length);
+            new UdpPacket().wrap(out, at, udpLen).fillChecksumIpv4(s, d);
+            link.toGuest(out);
+            return;
+        }
+        // Build the whole datagram once, then cut it in MTU-sized, 8-aligned pieces.
+        ByteBuf whole = link.alloc().buffer(udpLen);
+        try {
+            whole.writeZero(udpLen);
+            writeUdp(whole, 0, from.getPort(), to.getPort(), payload, offset, length);
+            new UdpPacket().wrap(whole, 0, udpLen).fillChecksumIpv4(s, d);
+            int maxPiece = (mtu - Ipv4Packet.HEADER_LEN) & ~7;
+            int id = nextIpId++ & 0xFFFF;
+            for (int at = 0; at < udpLen; at += maxPiece) {
+                int n = Math.min(maxPiece, udpLen - at);
+                ByteBuf out = newIpv4Frame(dstMac, s, d, IpProtocol.UDP, n);
+                Ipv4Packet h = new Ipv4Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv4Packet.HEADER_LEN + n);
+                h.setIdentification(id);
+                h.setFlagsAndFragmentOffset(false, at + n < udpLen, at / 8);
+                h.fillChecksum();
+                out.setBytes(EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, whole, at, n);
+                link.toGuest(out);
+            }
+        } finally {
+            whole.release();
+        }
+    }
+
+    private static void writeUdp(ByteBuf out, int at, int srcPort, int dstPort, ByteBuf payload, int offset, int length) {
+        UdpPacket u = new UdpPacket().wrap(out, at, UdpPacket.HEADER_LEN + length);
+        u.setSrcPort(srcPort);
+        u.setDstPort(dstPort);
+        u.setLength(UdpPacket.HEADER_LEN + length);
+        out.setBytes(at + UdpPacket.HEADER_LEN, payload, offset, length);
+    }
+
+    /**
+     * An ICMP error about the guest's datagram {@code orig}: the IP header plus the first 8
+     * octets of its payload (RFC 792), from the address it was sent to (or the router's).
+     */
+    public void sendIcmpError(Ipv4Packet orig, MacAddress guestMac, int type, int code, int restLow) {
+        int quoted = Math.min(orig.totalLength(), orig.headerLength() + 8);
+        int len = IcmpPacket.HEADER_LEN + quoted;
+        Ipv4Address from = arpAnswered.contains(Ipv4Address.fromInt(orig.dstInt())) ? Ipv4Address.fromInt(orig.dstInt()) : host;
+        ByteBuf out = newIpv4Frame(guestMac, from, Ipv4Address.fromInt(orig.srcInt()), IpProtocol.ICMP, len);
+        int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+        IcmpPacket r = new IcmpPacket().wrap(out, at, len);
+        r.setType(type);
+        r.setCode(code);
+        r.setRestOfHeader(restLow & 0xFFFF);
+        out.setBytes(at + IcmpPacket.HEADER_LEN, orig.buffer(), orig.offset(), quoted);
+        r.fillChecksum();
+        link.toGuest(out);
+    }
+
+    /** An ICMP port unreachable about the guest's UDP datagram {@code d}, from the address it was sent to. */
+    public void sendPortUnreachable(UdpDatagram d) {
+        if (d.isIpv6()) {
+            return;   // the quoted datagram is gone by now; IPv6 errors are not generated for NAT flows
+        }
+        Ipv4Address src = Ipv4Address.fromBytes(d.src().getAddress().getAddress());
+        Ipv4Address dst = Ipv4Address.fromBytes(d.dst().getAddress().getAddress());
+        int quoted = Ipv4Packet.HEADER_LEN + UdpPacket.HEADER_LEN;
+        int len = IcmpPacket.HEADER_LEN + quoted;
+        ByteBuf out = newIpv4Frame(d.srcMac(), dst, src, IpProtocol.ICMP, len);
+        int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+        IcmpPacket r = new IcmpPacket().wrap(out, at, len);
+        r.setType(IcmpPacket.TYPE_DEST_UNREACHABLE);
+        r.setCode(IcmpPacket.CODE_PORT_UNREACHABLE);
+        Ipv4Packet q = new Ipv4Packet().wrap(out, at + IcmpPacket.HEADER_LEN, quoted);
+        q.setVersionAndIhl(4, 5);
+        q.setTotalLength(Ipv4Packet.HEADER_LEN + UdpPacket.HEADER_LEN + d.payloadLength());
+        q.setTtl(64);
+        q.setProtocol(IpProtocol.UDP);
+        q.setSrc(src);
+        q.setDst(dst);
+        q.fillChecksum();
+        UdpPacket u = new UdpPacket().wrap(out, at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, UdpPacket.HEADER_LEN);
+        u.setSrcPort(d.src().getPort());
+        u.setDstPort(d.dst().getPort());
+        u.setLength(UdpPacket.HEADER_LEN + d.payloadLength());
+        r.fillChecksum();
+        link.toGuest(out);
+    }
+
+    /** An ICMP/ICMPv6 echo reply to the guest from {@code from} (an echo NAT answer). Data borrowed. */
+    public void sendEchoReply(InetAddress from, InetAddress to, int id, int seq, ByteBuf data, int offset, int length) {
+        MacAddress dstMac = neighbour(to);
+        if (dstMac == null) {
+            counters.drop(StackDrop.NO_NEIGHBOUR);
+            return;
+        }
+        int len = 8 + length;
+        if (from instanceof Inet6Address) {
+            Ipv6Address s = Ipv6Address.fromBytes(from.getAddress());
+            Ipv6Address d = Ipv6Address.fromBytes(to.getAddress());
+            ByteBuf out = newIpv6Frame(dstMac, s, d, IpProtocol.ICMPV6, len, 64);
+            int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+            out.setByte(at, Icmpv6Packet.TYPE_ECHO_REPLY);
+            out.setShort(at + 4, id);
+            out.setShort(at + 6, seq);
+            out.setBytes(at + 8, data, offset, length);
+            new Icmpv6Packet().wrap(out, at, len).fillChecksum(s, d);
+            link.toGuest(out);
+            return;
+        }
+        ByteBuf out = newIpv4Frame(dstMac, Ipv4Address.fromBytes(from.getAddress()), Ipv4Address.fromBytes(to.getAddress()),
+                IpProtocol.ICMP, len);
+        int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+        IcmpPacket r = new IcmpPacket().wrap(out, at, len);
+        r.setType(IcmpPacket.TYPE_ECHO_REPLY);
+        r.setIdentifier(id);
+        r.setSequence(seq);
+        out.setBytes(at + 8, data, offset, length);
+        r.fillChecksum();
+        link.toGuest(out);
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    @Override
+    public long nextDeadline() {
+        long d = reassembler.nextDeadline();
+        for (Timed t : timed) {
+            d = Math.min(d, t.nextDeadline());
+        }
+        return d;
+    }
+
+    @Override
+    public void poll(long now) {
+        reassembler.poll(now);
+        for (Timed t : List.copyOf(timed)) {
+            if (t.nextDeadline() <= now) {
+                t.poll(now);
+            }
+        }
+    }
+
+    public Ipv4Address host() {
+        return host;
+    }
+
+    public Ipv6Address host6() {
+        return host6;
+    }
+
+    static InetAddress inet4(int addr) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) (addr >>> 24), (byte) (addr >>> 16), (byte) (addr >>> 8), (byte) addr});
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static InetAddress inet6(Ipv6Address a) {
+        try {
+            return InetAddress.getByAddress(a.toBytes());
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@code a} as a java.net address. */
+    public static InetAddress inet(Ipv4Address a) {
+        return inet4(a.toInt());
+    }
+
+    public static InetAddress inet(Ipv6Address a) {
+        return inet6(a);
+    }
+
+    @Override
+    public String toString() {
+        return "router " + host + " " + mac;
+    }
+}

@@ -1,0 +1,181 @@
+package io.netfabric.user.nat;
+
+import io.netfabric.user.ip.Router;
+import io.netfabric.user.ip.StackDrop;
+import io.netfabric.user.ip.Timed;
+import io.netfabric.user.ip.UdpDatagram;
+import io.netfabric.user.ip.UdpHandler;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * UDP NAT: the guest's datagrams to any address leave on a host socket owned by the guest's
+ * (address, port), and what comes back to that socket returns to the guest from the address it
+ * came from (libslirp udp.c: one socket per guest source, {@code so_expire}).
+ *
+ * <p>The host address (10.0.2.2 / the IPv6 host) maps to the host's loopback (127.0.0.1 / ::1),
+ * and replies from loopback map back to it. Flows expire after {@link #IDLE_NANOS} (libslirp
+ * SO_EXPIRE, 240 s), or {@link #DNS_IDLE_NANOS} when their last destination port was 53
+ * (SO_EXPIREFAST, 10 s). The table holds at most {@code maxFlows}; a new flow then evicts the
+ * least recently used one, counted in {@code natEvictions}. With {@code restrict=on} nothing
+ * goes out. Other virtual addresses (the DNS address on ports other than 53, the SMB address)
+ * are not forwarded.
+ */
+public final class UdpNat implements UdpHandler, Timed {
+    public static final long IDLE_NANOS = 240_000_000_000L;
+    public static final long DNS_IDLE_NANOS = 10_000_000_000L;
+    public static final int DEFAULT_MAX_FLOWS = 4096;
+    private static final long SCAN_NANOS = 1_000_000_000L;
+
+    private static final InetAddress LOOPBACK4 = InetAddress.getLoopbackAddress();
+    private static final InetAddress LOOPBACK6;
+
+    static {
+        try {
+            LOOPBACK6 = InetAddress.getByName("::1");
+        } catch (java.net.UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final class Flow implements HostUdp.Receiver {
+        final InetSocketAddress guest;
+        final HostUdp.Socket socket;
+        long expires;
+
+        Flow(InetSocketAddress guest, boolean v6) {
+            this.guest = guest;
+            this.socket = host.open(v6, this);
+        }
+
+        @Override
+        public void received(io.netty.buffer.ByteBuf payload, InetSocketAddress from, long now) {
+            if (flows.get(guest) != this) {
+                return;
+            }
+            expires = Math.max(expires, now + IDLE_NANOS);
+            router.sendUdp(new InetSocketAddress(toGuestView(from.getAddress()), from.getPort()), guest, payload,
+                    payload.readerIndex(), payload.readableBytes());
+        }
+    }
+
+    private final Router router;
+    private final HostUdp host;
+    private final InetAddress hostAddr;
+    private final InetAddress hostAddr6;
+    private final Set<InetAddress> virtual;
+    private final boolean restrict;
+    private final int maxFlows;
+    private final Map<InetSocketAddress, Flow> flows = new LinkedHashMap<>(16, 0.75f, true);
+    private long nextScan = NONE;
+
+    /**
+     * @param virtual the router's other addresses (DNS, SMB, forward targets): never forwarded
+     */
+    public UdpNat(Router router, HostUdp host, InetAddress hostAddr, InetAddress hostAddr6, Set<InetAddress> virtual,
+                  boolean restrict, int maxFlows) {
+        this.router = router;
+        this.host = host;
+        this.hostAddr = hostAddr;
+        this.hostAddr6 = hostAddr6;
+        this.virtual = Set.copyOf(virtual);
+        this.restrict = restrict;
+        this.maxFlows = maxFlows;
+    }
+
+    public int flowCount() {
+        return flows.size();
+    }
+
+    @Override
+    public boolean datagram(UdpDatagram d, long now) {
+        InetAddress dst = d.dst().getAddress();
+        if (virtual.contains(dst) || (restrict && (dst.equals(hostAddr) || dst.equals(hostAddr6)))) {
+            // A port of ours that no service holds: the router answers port unreachable.
+            router.counters().drop(restrict ? StackDrop.RESTRICTED : StackDrop.NOT_FOR_US);
+            return false;
+        }
+        if (restrict) {
+            router.counters().drop(StackDrop.RESTRICTED);
+            return true;   // libslirp drops restricted UDP silently
+        }
+        if (dst.isMulticastAddress() || isBroadcast(dst)) {
+            router.counters().drop(StackDrop.NOT_FOR_US);
+            return true;
+        }
+        Flow f = flows.get(d.src());
+        if (f == null) {
+            if (flows.size() >= maxFlows) {
+                Iterator<Flow> eldest = flows.values().iterator();
+                Flow old = eldest.next();
+                eldest.remove();
+                old.socket.close();
+                router.counters().natEvictions++;
+            }
+            f = new Flow(d.src(), d.isIpv6());
+            flows.put(d.src(), f);
+            router.counters().natFlowsOpened++;
+            if (nextScan == NONE) {
+                nextScan = now + SCAN_NANOS;
+            }
+        }
+        f.expires = now + (d.dst().getPort() == 53 ? DNS_IDLE_NANOS : IDLE_NANOS);
+        io.netty.buffer.ByteBuf copy = router.alloc().buffer(d.payloadLength());
+        copy.writeBytes(d.buf(), d.payloadOffset(), d.payloadLength());
+        f.socket.send(copy, new InetSocketAddress(toHostView(dst), d.dst().getPort()));
+        return true;
+    }
+
+    private static boolean isBroadcast(InetAddress a) {
+        byte[] b = a.getAddress();
+        return b.length == 4 && (b[3] & 0xFF) == 255 && (b[0] & 0xFF) == 255;
+    }
+
+    private InetAddress toHostView(InetAddress dst) {
+        if (dst.equals(hostAddr)) {
+            return LOOPBACK4;
+        }
+        if (dst.equals(hostAddr6)) {
+            return LOOPBACK6;
+        }
+        return dst;
+    }
+
+    private InetAddress toGuestView(InetAddress src) {
+        if (src instanceof Inet6Address) {
+            return src.isLoopbackAddress() ? hostAddr6 : src;
+        }
+        return src.isLoopbackAddress() ? hostAddr : src;
+    }
+
+    @Override
+    public long nextDeadline() {
+        return nextScan;
+    }
+
+    @Override
+    public void poll(long now) {
+        for (Iterator<Flow> it = flows.values().iterator(); it.hasNext(); ) {
+            Flow f = it.next();
+            if (f.expires <= now) {
+                it.remove();
+                f.socket.close();
+            }
+        }
+        nextScan = flows.isEmpty() ? NONE : now + SCAN_NANOS;
+    }
+
+    /** Closes every flow's socket. */
+    public void close() {
+        for (Flow f : flows.values()) {
+            f.socket.close();
+        }
+        flows.clear();
+        nextScan = NONE;
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * Network address translation from guest flows to host sockets.
+ *
+ * <h2>Theory of operation</h2>
+ * {@link io.netfabric.user.nat.UdpNat} keeps one host socket per guest (address, port), as
+ * libslirp does; the router hands it every UDP datagram no service claimed. Host sockets are
+ * reached through {@link io.netfabric.user.nat.HostUdp}, so the engine owns no Netty channel and
+ * tests drive it with a fake host and a manual clock. Flows are kept in access order: eviction
+ * takes the least recently used, and an idle scan once a second closes expired ones.
+ * ICMP echo NAT ({@link io.netfabric.user.nat.IcmpEchoNat}) answers only for the router's own
+ * addresses unless the host allows ping sockets. TCP NAT is part 2.
+ */
+package io.netfabric.user.nat;

@@ -1,0 +1,248 @@
+package io.netfabric.user.service;
+
+import io.netfabric.user.ip.Router;
+import io.netfabric.user.ip.StackDrop;
+import io.netfabric.user.ip.Timed;
+import io.netfabric.user.ip.UdpDatagram;
+import io.netfabric.user.ip.UdpHandler;
+import io.netfabric.user.nat.HostUdp;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.dns.DefaultDnsQuestion;
+import io.netty.handler.codec.dns.DefaultDnsRawRecord;
+import io.netty.handler.codec.dns.DnsQuestion;
+import io.netty.handler.codec.dns.DnsRecordDecoder;
+import io.netty.handler.codec.dns.DnsRecordEncoder;
+import io.netty.handler.codec.dns.DnsRecordType;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The DNS forwarder on the virtual DNS address (10.0.2.3 / fec0::3), port 53.
+ *
+ * <p>Each guest query is parsed (header, then the question with netty-codec-dns, whose name
+ * decoder refuses compression loops and overruns) and either answered locally, for
+ * {@code host.netfabric.internal} (the host address) and the guest's {@code hostname} (its
+ * lease), or sent unchanged to the configured upstreams, one at a time: a query that gets no
+ * answer within {@link #ATTEMPT_NANOS}, or whose upstream port is closed, moves to the next
+ * upstream (failover, the fix for libslirp's first-nameserver-only behaviour). Each attempt uses
+ * a fresh host socket connected to that upstream, so only that upstream's answer is accepted.
+ * Answers are relayed unchanged. At most {@link #MAX_OUTSTANDING} queries are in flight; more
+ * are dropped and counted. A guest query never goes anywhere but the configured upstreams.
+ */
+public final class DnsForwarder implements UdpHandler, Timed {
+    public static final String HOST_NAME = "host.netfabric.internal.";
+    public static final long ATTEMPT_NANOS = 2_000_000_000L;
+    public static final int MAX_OUTSTANDING = 512;
+    static final int HEADER_LEN = 12;
+
+    /** Where an answer goes: a UDP guest endpoint or a TCP connection. */
+    public interface Reply {
+        /** {@code message} is borrowed. */
+        void answer(ByteBuf message);
+    }
+
+    private final class Query implements HostUdp.Receiver {
+        final byte[] message;
+        final int id;
+        final Reply reply;
+        int upstream = -1;
+        HostUdp.Socket socket;
+        long deadline;
+
+        Query(byte[] message, Reply reply) {
+            this.message = message;
+            this.id = ((message[0] & 0xFF) << 8) | (message[1] & 0xFF);
+            this.reply = reply;
+        }
+
+        void next(long now) {
+            if (socket != null) {
+                socket.close();
+                socket = null;
+                router.counters().dnsFailovers++;
+            }
+            upstream++;
+            if (upstream >= upstreams.size()) {
+                outstanding.remove(this);
+                router.counters().drop(StackDrop.SERVICE_REFUSED);
+                return;
+            }
+            InetSocketAddress to = upstreams.get(upstream);
+            socket = host.openConnected(to, this);
+            deadline = now + ATTEMPT_NANOS;
+            ByteBuf out = router.alloc().buffer(message.length);
+            out.writeBytes(message);
+            socket.send(out, to);
+            router.counters().dnsQueriesForwarded++;
+        }
+
+        @Override
+        public void received(ByteBuf payload, InetSocketAddress from, long now) {
+            if (socket == null || !from.equals(upstreams.get(upstream)) || payload.readableBytes() < HEADER_LEN
+                    || payload.getUnsignedShort(payload.readerIndex()) != id
+                    || (payload.getByte(payload.readerIndex() + 2) & 0x80) == 0) {
+                return;   // not this upstream's answer to this query
+            }
+            socket.close();
+            socket = null;
+            outstanding.remove(this);
+            reply.answer(payload);
+        }
+
+        @Override
+        public void unreachable(InetSocketAddress to, long now) {
+            if (socket != null) {
+                next(now);
+            }
+        }
+    }
+
+    private final Router router;
+    private final HostUdp host;
+    private final List<InetSocketAddress> upstreams;
+    private final InetAddress hostAddr;
+    private final InetAddress hostAddr6;
+    private final String guestName;
+    private final Function<InetAddress, InetAddress> guestAddress;
+    private final List<Query> outstanding = new ArrayList<>();
+
+    /**
+     * @param guestName    the {@code hostname} option (answered locally), or null
+     * @param guestAddress the guest's address for its name, given the querying address
+     */
+    public DnsForwarder(Router router, HostUdp host, List<InetSocketAddress> upstreams, InetAddress hostAddr,
+                        InetAddress hostAddr6, String guestName, Function<InetAddress, InetAddress> guestAddress) {
+        this.router = router;
+        this.host = host;
+        this.upstreams = List.copyOf(upstreams);
+        this.hostAddr = hostAddr;
+        this.hostAddr6 = hostAddr6;
+        this.guestName = guestName == null || guestName.isEmpty() ? null
+                : (guestName.endsWith(".") ? guestName : guestName + ".").toLowerCase(Locale.ROOT);
+        this.guestAddress = guestAddress;
+    }
+
+    public int outstanding() {
+        return outstanding.size();
+    }
+
+    @Override
+    public boolean datagram(UdpDatagram d, long now) {
+        InetSocketAddress from = d.dst();
+        InetSocketAddress guest = d.src();
+        query(d.buf(), d.payloadOffset(), d.payloadLength(), guest.getAddress(),
+                m -> router.sendUdp(from, guest, m, m.readerIndex(), m.readableBytes()), now);
+        return true;
+    }
+
+    /** Handles one query message (borrowed) from {@code guest}; the answer goes to {@code reply}. */
+    public void query(ByteBuf buf, int offset, int length, InetAddress guest, Reply reply, long now) {
+        if (length < HEADER_LEN || (buf.getByte(offset + 2) & 0x80) != 0) {
+            router.counters().drop(StackDrop.MALFORMED);   // too short, or a response
+            return;
+        }
+        int qdcount = buf.getUnsignedShort(offset + 4);
+        if (qdcount == 1) {
+            DnsQuestion q;
+            ByteBuf view = buf.slice(offset, length);
+            view.readerIndex(HEADER_LEN);
+            try {
+                q = DnsRecordDecoder.DEFAULT.decodeQuestion(view);
+            } catch (Exception e) {
+                router.counters().drop(StackDrop.MALFORMED);   // truncated name, compression loop
+                return;
+            }
+            String name = q.name().toLowerCase(Locale.ROOT);
+            if (name.equals(HOST_NAME) || name.equals(guestName)) {
+                answerLocally(buf, offset, q, name.equals(HOST_NAME) ? hostAddr : null,
+                        name.equals(HOST_NAME) ? hostAddr6 : null, guest, reply);
+                return;
+            }
+        }
+        if (outstanding.size() >= MAX_OUTSTANDING) {
+            router.counters().drop(StackDrop.TABLE_FULL);
+            return;
+        }
+        byte[] message = new byte[length];
+        buf.getBytes(offset, message);
+        Query q = new Query(message, reply);
+        outstanding.add(q);
+        q.next(now);
+    }
+
+    private void answerLocally(ByteBuf buf, int offset, DnsQuestion q, InetAddress a4, InetAddress a6, InetAddress guest,
+                               Reply reply) {
+        InetAddress answer = null;
+        if (a4 == null) {
+            InetAddress g = guestAddress.apply(guest);
+            if (g != null && (q.type().equals(DnsRecordType.A) && !(g instanceof Inet6Address)
+                    || q.type().equals(DnsRecordType.AAAA) && g instanceof Inet6Address)) {
+                answer = g;
+            }
+        } else if (q.type().equals(DnsRecordType.A)) {
+            answer = a4;
+        } else if (q.type().equals(DnsRecordType.AAAA)) {
+            answer = a6;
+        }
+        ByteBufAllocator alloc = router.alloc();
+        ByteBuf out = alloc.buffer(512);
+        try {
+            out.writeShort(buf.getUnsignedShort(offset));
+            // QR, opcode copied, AA, RD copied; RA; RCODE 0 (RFC 1035 §4.1.1).
+            int rd = buf.getByte(offset + 2) & 0x01;
+            int opcode = buf.getByte(offset + 2) & 0x78;
+            out.writeByte(0x84 | opcode | rd);
+            out.writeByte(0x80);
+            out.writeShort(1).writeShort(answer == null ? 0 : 1).writeShort(0).writeShort(0);
+            DnsRecordEncoder.DEFAULT.encodeQuestion(new DefaultDnsQuestion(q.name(), q.type(), q.dnsClass()), out);
+            if (answer != null) {
+                ByteBuf rdata = alloc.buffer(16).writeBytes(answer.getAddress());
+                DefaultDnsRawRecord rr = new DefaultDnsRawRecord(q.name(), q.type(), 60, rdata);
+                try {
+                    DnsRecordEncoder.DEFAULT.encodeRecord(rr, out);
+                } finally {
+                    rr.release();
+                }
+            }
+            router.counters().dnsLocalAnswers++;
+            reply.answer(out);
+        } catch (Exception e) {
+            router.counters().drop(StackDrop.SERVICE_REFUSED);
+        } finally {
+            out.release();
+        }
+    }
+
+    @Override
+    public long nextDeadline() {
+        long d = NONE;
+        for (Query q : outstanding) {
+            d = Math.min(d, q.deadline);
+        }
+        return d;
+    }
+
+    @Override
+    public void poll(long now) {
+        for (Query q : List.copyOf(outstanding)) {
+            if (q.deadline <= now) {
+                q.next(now);
+            }
+        }
+    }
+
+    public void close() {
+        for (Query q : outstanding) {
+            if (q.socket != null) {
+                q.socket.close();
+            }
+        }
+        outstanding.clear();
+    }
+}

@@ -1,0 +1,126 @@
+package io.netfabric.user;
+
+import static io.netfabric.user.GuestFrames.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netfabric.user.ip.StackDrop;
+import io.netfabric.user.service.DnsForwarder;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class DnsForwarderTest {
+    static final String UPSTREAMS = "dns-upstream=127.0.0.1:5301,dns-upstream=127.0.0.1:5302";
+
+    @Test
+    void aQueryGoesUnchangedToTheFirstUpstreamAndTheAnswerComesBackUnchanged() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {
+            byte[] q = dnsQuery(0x1111, "example.org", 1);
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, q));
+            assertThat(h.host.sent).hasSize(1);
+            StackHarness.FakeHostUdp.Sent s = h.host.sent.get(0);
+            assertThat(s.to()).isEqualTo(new InetSocketAddress("127.0.0.1", 5301));
+            assertThat(s.payload()).isEqualTo(q);
+            byte[] answer = Arrays.copyOf(q, q.length + 4);
+            answer[2] |= (byte) 0x80;
+            s.socket().reply(answer, new InetSocketAddress("127.0.0.1", 5301), h.now);
+            SeenFrame r = h.last();
+            assertThat(r.src4()).isEqualTo(DNS);
+            assertThat(r.srcPort()).isEqualTo(53);
+            assertThat(r.dstPort()).isEqualTo(40000);
+            assertThat(r.payload()).isEqualTo(answer);
+            assertThat(s.socket().closed).isTrue();
+        }
+    }
+
+    @Test
+    void aSilentUpstreamFailsOverToTheNext() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, dnsQuery(7, "example.org", 1)));
+            h.advance(DnsForwarder.ATTEMPT_NANOS);
+            assertThat(h.host.sent).hasSize(2);
+            assertThat(h.host.sent.get(1).to().getPort()).isEqualTo(5302);
+            assertThat(h.stack.counters().dnsFailovers).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUnreachableUpstreamFailsOverAtOnce() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, dnsQuery(7, "example.org", 1)));
+            StackHarness.FakeHostUdp.FakeSocket first = h.host.sent.get(0).socket();
+            first.receiver.unreachable(first.connected, h.now);
+            assertThat(h.host.sent).hasSize(2);
+        }
+    }
+
+    @Test
+    void answersFromAnotherAddressOrWithAnotherIdAreIgnored() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {
+            byte[] q = dnsQuery(0x2222, "example.org", 1);
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, q));
+            StackHarness.FakeHostUdp.Sent s = h.host.sent.get(0);
+            byte[] forged = q.clone();
+            forged[2] |= (byte) 0x80;
+            s.socket().reply(forged, new InetSocketAddress("127.0.0.1", 9999), h.now);
+            forged[1] ^= 1;
+            s.socket().reply(forged, new InetSocketAddress("127.0.0.1", 5301), h.now);
+            assertThat(h.toGuest).isEmpty();
+        }
+    }
+
+    @Test
+    void hostNetfabricInternalIsAnsweredLocallyWithTheHostAddress() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, dnsQuery(0x3333, "host.netfabric.internal", 1)));
+            assertThat(h.host.sent).isEmpty();
+            byte[] a = h.last().payload();
+            assertThat(a[0] & 0xFF).isEqualTo(0x33);
+            assertThat(a[2] & 0x80).isEqualTo(0x80);
+            assertThat(a[7]).isEqualTo((byte) 1);
+            assertThat(Arrays.copyOfRange(a, a.length - 4, a.length)).containsExactly(10, 0, 2, 2);
+        }
+    }
+
+    @Test
+    void theGuestsHostnameResolvesToItsAddress() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS + ",hostname=vm1"))) {
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, dnsQuery(1, "VM1", 1)));
+            byte[] a = h.last().payload();
+            assertThat(Arrays.copyOfRange(a, a.length - 4, a.length)).containsExactly(10, 0, 2, 15);
+        }
+    }
+
+    @Test
+    void compressionLoopsAndShortQueriesAreDropped() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {
+            byte[] loop = {0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xC0, 12, 0, 1, 0, 1};
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, loop));
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, new byte[5]));
+            assertThat(h.host.sent).isEmpty();
+            assertThat(h.stack.counters().drops(StackDrop.MALFORMED)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void outstandingQueriesAreBounded() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {
+            for (int i = 0; i < DnsForwarder.MAX_OUTSTANDING + 10; i++) {
+                h.send(udp4(GUEST_IP, 1000 + i, DNS, 53, dnsQuery(i, "example.org", 1)));
+            }
+            assertThat(h.stack.dns().outstanding()).isEqualTo(DnsForwarder.MAX_OUTSTANDING);
+            assertThat(h.stack.counters().drops(StackDrop.TABLE_FULL)).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void queriesGoOnlyToTheConfiguredUpstreams() {
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {
+            for (int i = 0; i < 5; i++) {
+                h.send(udp4(GUEST_IP, 1000 + i, DNS, 53, dnsQuery(i, "x" + i + ".org", 28)));
+                h.advance(DnsForwarder.ATTEMPT_NANOS);
+            }
+            assertThat(h.host.sent).allMatch(s -> s.to().getPort() == 5301 || s.to().getPort() == 5302);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.netfabric.user;
+
+import static io.netfabric.user.GuestFrames.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netfabric.wire.IpProtocol;
+import io.netfabric.wire.Ipv6Address;
+import io.netfabric.wire.MacAddress;
+import io.netfabric.wire.icmpv6.Icmpv6Packet;
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class Ipv6Test {
+    static final Ipv6Address GUEST_LL = Ipv6Address.parse("fe80::5054:ff:fe12:3456");
+    static final MacAddress ROUTER_MCAST = MacAddress.parse("33:33:00:00:00:02");
+
+    @Test
+    void aRouterSolicitationGetsAnAdvertisementWithPrefixMtuRdnssAndDnssl() {
+        try (StackHarness h = new StackHarness(StackHarness.config("dnssearch=example.test,mtu=1400"))) {
+            byte[] rs = {(byte) 133, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x52, 0x54, 0, 0x12, 0x34, 0x56};
+            h.send(ipv6(ROUTER_MCAST, GUEST_LL, Ipv6Address.parse("ff02::2"), IpProtocol.ICMPV6, rs, 255));
+            SeenFrame ra = h.last();
+            assertThat(ra.checksumsOk()).isTrue();
+            assertThat(ra.src6()).isEqualTo(Ipv6Address.parse("fe80::2"));
+            byte[] p = ra.payload();
+            assertThat(p[0] & 0xFF).isEqualTo(134);
+            Icmpv6Packet v = new Icmpv6Packet();
+            v.wrapChecked(io.netty.buffer.Unpooled.wrappedBuffer(p), 0, p.length);
+            assertThat(v.ndpOptionsValid(Icmpv6Packet.RA_LEN)).isTrue();
+            int prefix = v.findNdpOption(Icmpv6Packet.RA_LEN, Icmpv6Packet.OPT_PREFIX_INFO);
+            assertThat(p[prefix + 2]).isEqualTo((byte) 64);
+            assertThat(Arrays.copyOfRange(p, prefix + 16, prefix + 18)).containsExactly(0xfe, 0xc0);
+            int mtu = v.findNdpOption(Icmpv6Packet.RA_LEN, Icmpv6Packet.OPT_MTU);
+            assertThat(((p[mtu + 6] & 0xFF) << 8) | (p[mtu + 7] & 0xFF)).isEqualTo(1400);
+            int rdnss = v.findNdpOption(Icmpv6Packet.RA_LEN, Icmpv6Packet.OPT_RDNSS);
+            assertThat(Arrays.copyOfRange(p, rdnss + 8, rdnss + 24)).isEqualTo(Ipv6Address.parse("fec0::3").toBytes());
+            assertThat(v.findNdpOption(Icmpv6Packet.RA_LEN, Icmpv6Packet.OPT_DNSSL)).isPositive();
+        }
+    }
+
+    @Test
+    void neighborSolicitationsForTheHostAreAnsweredButNotForTheGuestsOwnAddress() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(ipv6(MacAddress.parse("33:33:ff:00:00:02"), GUEST6, Ipv6Address.parse("ff02::1:ff00:2"),
+                    IpProtocol.ICMPV6, ns(HOST6), 255));
+            SeenFrame na = h.last();
+            assertThat(na.payload()[0] & 0xFF).isEqualTo(136);
+            assertThat(na.checksumsOk()).isTrue();
+            h.take();
+            h.send(ipv6(MacAddress.parse("33:33:ff:12:34:56"), Ipv6Address.UNSPECIFIED, Ipv6Address.parse("ff02::1:ff12:3456"),
+                    IpProtocol.ICMPV6, ns(GUEST6), 255));
+            assertThat(h.toGuest).isEmpty();
+        }
+    }
+
+    static byte[] ns(Ipv6Address target) {
+        byte[] m = new byte[24];
+        m[0] = (byte) 135;
+        System.arraycopy(target.toBytes(), 0, m, 8, 16);
+        return m;
+    }
+
+    @Test
+    void pingToTheIpv6HostIsAnswered() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            byte[] echo = {(byte) 128, 0, 0, 0, 0, 5, 0, 1, 'h', 'i'};
+            h.send(ipv6(ROUTER, GUEST6, HOST6, IpProtocol.ICMPV6, echo, 64));
+            SeenFrame r = h.last();
+            assertThat(r.payload()[0] & 0xFF).isEqualTo(129);
+            assertThat(r.checksumsOk()).isTrue();
+            assertThat(r.src6()).isEqualTo(HOST6);
+        }
+    }
+
+    @Test
+    void statelessDhcpv6AnswersDnsAndSearchList() {
+        try (StackHarness h = new StackHarness(StackHarness.config("dnssearch=example.test"))) {
+            byte[] inforeq = {11, 1, 2, 3, 0, 1, 0, 4, 9, 9, 9, 9, 0, 6, 0, 4, 0, 23, 0, 24};
+            h.send(ipv6(MacAddress.parse("33:33:00:01:00:02"), GUEST_LL, Ipv6Address.parse("ff02::1:2"), IpProtocol.UDP,
+                    udp6Segment(546, 547, inforeq), 1));
+            SeenFrame r = h.last();
+            assertThat(r.checksumsOk()).isTrue();
+            assertThat(r.srcPort()).isEqualTo(547);
+            byte[] p = r.payload();
+            assertThat(p[0]).isEqualTo((byte) 7);
+            assertThat(Arrays.copyOfRange(p, 1, 4)).containsExactly(1, 2, 3);
+            String hex = io.netty.buffer.ByteBufUtil.hexDump(p);
+            assertThat(hex).contains("00010004" + "09090909");   // client id echoed
+            assertThat(hex).contains("00170010" + "fec00000000000000000000000000003");
+        }
+    }
+
+    @Test
+    void udpOverIpv6ToTheHostGoesToLoopback() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(ipv6(ROUTER, GUEST6, HOST6, IpProtocol.UDP, udp6Segment(6000, 7000, "x".getBytes()), 64));
+            assertThat(h.host.sent.get(0).to()).isEqualTo(new InetSocketAddress("::1", 7000));
+            h.host.sent.get(0).socket().reply("y".getBytes(), new InetSocketAddress("::1", 7000), h.now);
+            SeenFrame r = h.last();
+            assertThat(r.src6()).isEqualTo(HOST6);
+            assertThat(r.checksumsOk()).isTrue();
+        }
+    }
+}

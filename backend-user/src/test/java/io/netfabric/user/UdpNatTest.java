@@ -1,0 +1,84 @@
+package io.netfabric.user;
+
+import static io.netfabric.user.GuestFrames.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netfabric.user.nat.UdpNat;
+import io.netfabric.wire.IpProtocol;
+import io.netfabric.wire.Ipv4Address;
+import java.net.InetSocketAddress;
+import org.junit.jupiter.api.Test;
+
+class UdpNatTest {
+    @Test
+    void theHostAddressMapsToLoopbackAndRepliesComeBackFromIt() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(udp4(GUEST_IP, 5555, HOST, 7000, "ping".getBytes()));
+            StackHarness.FakeHostUdp.Sent s = h.host.sent.get(0);
+            assertThat(s.to()).isEqualTo(new InetSocketAddress("127.0.0.1", 7000));
+            s.socket().reply("pong".getBytes(), new InetSocketAddress("127.0.0.1", 7000), h.now);
+            SeenFrame r = h.last();
+            assertThat(r.src4()).isEqualTo(HOST);
+            assertThat(r.srcPort()).isEqualTo(7000);
+            assertThat(r.dst4()).isEqualTo(GUEST_IP);
+            assertThat(r.dstPort()).isEqualTo(5555);
+            assertThat(new String(r.payload())).isEqualTo("pong");
+        }
+    }
+
+    @Test
+    void oneSocketPerGuestAddressAndPort() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(udp4(GUEST_IP, 5555, HOST, 7000, new byte[1]));
+            h.send(udp4(GUEST_IP, 5555, Ipv4Address.parse("192.0.2.9"), 9, new byte[1]));
+            h.send(udp4(GUEST_IP, 5556, HOST, 7000, new byte[1]));
+            assertThat(h.host.opened).isEqualTo(2);
+            assertThat(h.host.sent.get(1).to()).isEqualTo(new InetSocketAddress("192.0.2.9", 9));
+        }
+    }
+
+    @Test
+    void flowsExpireAfter240sOr10sForDns() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(udp4(GUEST_IP, 5555, HOST, 7000, new byte[1]));
+            h.send(udp4(GUEST_IP, 5556, Ipv4Address.parse("192.0.2.53"), 53, new byte[1]));
+            h.advance(11_000_000_000L);
+            assertThat(h.stack.udpNat().flowCount()).isEqualTo(1);
+            h.advance(UdpNat.IDLE_NANOS);
+            assertThat(h.stack.udpNat().flowCount()).isZero();
+            assertThat(h.host.open).isEmpty();
+        }
+    }
+
+    @Test
+    void theTableIsBoundedAndEvictionsAreCounted() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""), 100)) {
+            for (int i = 0; i < 2000; i++) {
+                h.send(udp4(GUEST_IP, 10000 + i, HOST, 7000, new byte[1]));
+            }
+            assertThat(h.stack.udpNat().flowCount()).isEqualTo(100);
+            assertThat(h.stack.counters().natEvictions).isEqualTo(1900);
+            assertThat(h.host.open).hasSize(100);
+        }
+    }
+
+    @Test
+    void restrictSendsNothingOut() {
+        try (StackHarness h = new StackHarness(StackHarness.config("restrict=on"))) {
+            h.send(udp4(GUEST_IP, 5555, Ipv4Address.parse("192.0.2.9"), 7000, new byte[1]));
+            h.send(udp4(GUEST_IP, 5555, HOST, 7000, new byte[1]));
+            assertThat(h.host.sent).isEmpty();
+            assertThat(h.last().proto()).isEqualTo(IpProtocol.ICMP);   // port unreachable from 10.0.2.2
+        }
+    }
+
+    @Test
+    void largeRepliesAreFragmentedToTheMtu() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(udp4(GUEST_IP, 5555, HOST, 7000, new byte[1]));
+            h.host.sent.get(0).socket().reply(new byte[4000], new InetSocketAddress("127.0.0.1", 7000), h.now);
+            assertThat(h.toGuest).hasSize(3).allMatch(SeenFrame::fragment);
+            assertThat(h.toGuest).allMatch(f -> f.bytes().length <= 1514);
+        }
+    }
+}
