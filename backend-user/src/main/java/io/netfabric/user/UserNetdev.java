@@ -23,6 +23,9 @@ public final class UserNetdev extends NetClient {
     private final SambaServer samba;
     private ScheduledFuture<?> timer;
     private long timerDeadline = Timed.NONE;
+    private boolean guestBusy;
+    private final java.util.ArrayDeque<Runnable> writableWaiters = new java.util.ArrayDeque<>();
+    private final io.netfabric.core.SentCallback sentCallback = (client, len) -> guestDrained();
 
     UserNetdev(String name, Fabric fabric, UserConfig config, SambaServer samba) {
         super(name, "user");
@@ -35,7 +38,23 @@ public final class UserNetdev extends NetClient {
                 if (frame.readableBytes() < 60) {
                     frame.writeZero(60 - frame.readableBytes());
                 }
-                send(frame);
+                if (sendAsync(frame, sentCallback) == 0) {
+                    guestBusy = true;   // queued at a busy peer: bulk senders wait for the callback
+                }
+            }
+
+            @Override
+            public boolean busy() {
+                return guestBusy;
+            }
+
+            @Override
+            public void whenWritable(Runnable r) {
+                if (!guestBusy) {
+                    r.run();
+                } else {
+                    writableWaiters.add(r);
+                }
             }
 
             @Override
@@ -59,6 +78,19 @@ public final class UserNetdev extends NetClient {
         stack.input(frame, System.nanoTime());
         rearm();
         return len;
+    }
+
+    /** The peer took our queued frames: wake the senders that waited (TCP towards the guest). */
+    private void guestDrained() {
+        NetClient p = peer();
+        if (!guestBusy || (p != null && p.queuedFrames() > 16)) {
+            return;   // wake the senders once the backlog is nearly gone, not per frame
+        }
+        guestBusy = false;
+        for (int n = writableWaiters.size(); n > 0 && !guestBusy; n--) {
+            writableWaiters.poll().run();
+        }
+        rearm();
     }
 
     /** Points the timer at the stack's earliest deadline. */
