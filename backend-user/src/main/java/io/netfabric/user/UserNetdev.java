@@ -61,7 +61,9 @@ public final class UserNetdev extends NetClient {
             public ByteBufAllocator alloc() {
                 return PooledByteBufAllocator.DEFAULT;
             }
-        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm));
+        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm), new NettyHostTcp(fabric, System::nanoTime, this::rearm),
+                io.netfabric.user.nat.UdpNat.DEFAULT_MAX_FLOWS, io.netfabric.user.nat.TcpNat.DEFAULT_MAX_FLOWS,
+                io.netfabric.user.tcp.TcpConnection.Timers.DEFAULT);
     }
 
     public UserStack stack() {

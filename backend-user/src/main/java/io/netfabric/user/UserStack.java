@@ -5,7 +5,10 @@ import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackCounters;
 import io.netfabric.user.ip.Timed;
 import io.netfabric.user.nat.HostUdp;
+import io.netfabric.user.nat.HostTcp;
 import io.netfabric.user.nat.IcmpEchoNat;
+import io.netfabric.user.nat.TcpNat;
+import io.netfabric.user.tcp.TcpConnection;
 import io.netfabric.user.nat.UdpNat;
 import io.netfabric.user.service.DhcpServer;
 import io.netfabric.user.service.Dhcpv6Server;
@@ -35,12 +38,19 @@ public final class UserStack implements Timed {
     private final DnsForwarder dns;
     private final TftpServer tftp;
     private final UdpNat udpNat;
+    private final TcpNat tcpNat;
 
     public UserStack(UserConfig c, Router.Link link, HostUdp host) {
         this(c, link, host, UdpNat.DEFAULT_MAX_FLOWS);
     }
 
     public UserStack(UserConfig c, Router.Link link, HostUdp host, int maxFlows) {
+        this(c, link, host, null, maxFlows, TcpNat.DEFAULT_MAX_FLOWS, TcpConnection.Timers.DEFAULT);
+    }
+
+    /** @param tcp host TCP sockets; null leaves TCP unserved (dropped) */
+    public UserStack(UserConfig c, Router.Link link, HostUdp host, HostTcp tcp, int maxFlows, int maxTcpFlows,
+                     TcpConnection.Timers tcpTimers) {
         this.config = c;
         Set<Ipv4Address> own4 = new HashSet<>(Set.of(c.host(), c.dns()));
         for (GuestForwardRule g : c.guestfwd()) {
@@ -92,6 +102,19 @@ public final class UserStack implements Timed {
         router.setUdpFallback(udpNat);
         router.addTimed(udpNat);
         router.setEchoFallback(new IcmpEchoNat(router, c.restrict()));
+
+        if (tcp != null) {
+            tcpNat = new TcpNat(router, tcp, host4, host6, virtual, c.restrict(), maxTcpFlows, tcpTimers);
+            router.setTcpHandler(tcpNat);
+            router.addTimed(tcpNat);
+        } else {
+            tcpNat = null;
+        }
+    }
+
+    /** The TCP NAT and connection table, or null when the stack has no host TCP. */
+    public TcpNat tcpNat() {
+        return tcpNat;
     }
 
     /** The guest's own address for its {@code hostname}: its DHCP lease, else the first lease. */
@@ -150,6 +173,9 @@ public final class UserStack implements Timed {
     public void close() {
         dns.close();
         udpNat.close();
+        if (tcpNat != null) {
+            tcpNat.close();
+        }
         if (tftp != null) {
             tftp.close();
         }
