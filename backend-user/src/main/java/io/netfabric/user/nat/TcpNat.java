@@ -301,6 +301,15 @@ public final class TcpNat implements TcpHandler, Timed {
         return l;
     }
 
+    /** The engines' internals, for test failures. */
+    public String debug() {
+        StringBuilder b = new StringBuilder();
+        for (Flow f : flows.values()) {
+            b.append(f.conn).append(" queued ").append(f.queued).append('\n');
+        }
+        return b.toString();
+    }
+
     /** Resets every connection (netdev_del). */
     public void close() {
         long now = System.nanoTime();

@@ -103,6 +103,7 @@ public final class TcpConnection {
     }
 
     private static final long NONE = Long.MAX_VALUE;
+    private static final int[] NO_BLOCKS = new int[0];
     /** RFC 9293 §3.7.1: the MSS assumed when the peer sends none. */
     private static final int DEFAULT_MSS_V4 = 536;
     private static final int DEFAULT_MSS_V6 = 1220;
@@ -531,6 +532,10 @@ public final class TcpConnection {
             sndNxt = sndUna;
         }
         retries = 0;
+        // Forward progress ends the exponential backoff (as Linux does; RFC 6298 §5.7 allows
+        // recomputing): otherwise, with no fresh RTT sample during go-back-N, one more loss
+        // would double an already backed-off timer.
+        rto = rtoFromEstimate();
         // Drop acknowledged data from the send buffer (the SYN and FIN take sequence space only).
         long dataAcked = Math.min(ack, bufStart + sendBuf.readableBytes()) - bufStart;
         if (dataAcked > 0) {
@@ -597,7 +602,14 @@ public final class TcpConnection {
             rttvar = (3 * rttvar + Math.abs(srtt - r)) / 4;
             srtt = (7 * srtt + r) / 8;
         }
-        rto = Math.max(timers.rtoMin, Math.min(timers.rtoMax, srtt + Math.max(1_000_000L, 4 * rttvar)));
+        rto = rtoFromEstimate();
+    }
+
+    private long rtoFromEstimate() {
+        if (srtt < 0) {
+            return timers.rtoInitial;
+        }
+        return Math.max(timers.rtoMin, Math.min(timers.rtoMax, srtt + Math.max(1_000_000L, 4 * rttvar)));
     }
 
     private void takeSack(int[] blocks) {
@@ -655,8 +667,16 @@ public final class TcpConnection {
         if (s >= sndMax || (!sacked.isEmpty() && s >= sacked.lastEntry().getValue() && s > sndUna)) {
             return;
         }
+        long dataEnd = bufStart + sendBuf.readableBytes();
+        if (s >= dataEnd) {
+            if (finSeq >= 0 && s == finSeq) {
+                sendFlags(TcpPacket.FIN | TcpPacket.ACK, finSeq);   // the FIN itself went missing
+                rescueRtx = finSeq + 1;
+            }
+            return;
+        }
         Long nextSacked = sacked.ceilingKey(s + 1);
-        long end = nextSacked == null ? sndMax : nextSacked;
+        long end = Math.min(dataEnd, nextSacked == null ? sndMax : nextSacked);
         int len = sendAt(s, (int) Math.min(sndMss, end - s), now);
         rescueRtx = s + len;
         rttSeq = -1;
@@ -958,7 +978,7 @@ public final class TcpConnection {
     /** Up to three SACK blocks from the out-of-order queue, the latest first (RFC 2018 §4). */
     private int[] sackBlocks() {
         if (!sackOk || outOfOrder.isEmpty()) {
-            return null;
+            return NO_BLOCKS;
         }
         long[] ranges = new long[8];
         int n = 0;
@@ -1179,6 +1199,9 @@ public final class TcpConnection {
 
     @Override
     public String toString() {
-        return "tcp " + localPort + "<->" + guestPort + " " + state;
+        return "tcp " + localPort + "<->" + guestPort + " " + state + " una " + sndUna + " nxt " + sndNxt + " max " + sndMax
+                + " wnd " + sndWnd + " cwnd " + cwnd + " buf " + bufStart + "+" + (state == State.CLOSED ? -1 : sendBuf.readableBytes())
+                + " rcvNxt " + rcvNxt + " rcvAdv " + rcvAdv + " rto " + rto + " rtx " + rtxDeadline + " persist " + persistDeadline
+                + " recovery " + inRecovery + " sacked " + sacked + " fin " + finSeq + " eof " + hostEof + " reading " + reading;
     }
 }
