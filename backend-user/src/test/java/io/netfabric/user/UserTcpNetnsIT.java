@@ -36,12 +36,14 @@ class UserTcpNetnsIT {
     final NetnsExtension netns = new NetnsExtension();
     @TempDir
     Path tmp;
+    static final io.netty.util.ResourceLeakDetector.Level PARANOID = io.netty.util.ResourceLeakDetector.getLevel();
     Fabric fabric;
     String ifname;
     ServerSocket server;
 
     @AfterEach
     void close() throws IOException {
+        io.netty.util.ResourceLeakDetector.setLevel(PARANOID);
         if (server != null) {
             server.close();
         }
@@ -160,6 +162,9 @@ class UserTcpNetnsIT {
 
     @Test
     void twoHundredMegabytesEachWayWithHalfClose() throws Exception {
+        // The paranoid leak detector records a stack trace per buffer access (70 s for this test);
+        // the other tests here and the in-process ones keep it on.
+        io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.SIMPLE);
         Netns ns = guest("");
         long size = 200L << 20;
         int port = serve(hashThenSend(0));

@@ -187,6 +187,8 @@ public final class TcpConnection {
     private long bytesFromGuest;
     private long bytesToGuest;
     private long lastActivity;
+    private long retransmits;
+    private long timeouts;
 
     /**
      * @param ipv6       the family, for the default MSS
@@ -234,6 +236,15 @@ public final class TcpConnection {
 
     public int guestPort() {
         return guestPort;
+    }
+
+    /** Segments sent again (fast retransmit, recovery, timeout). */
+    public long retransmits() {
+        return retransmits;
+    }
+
+    public long timeouts() {
+        return timeouts;
     }
 
     public long lastActivity() {
@@ -937,6 +948,9 @@ public final class TcpConnection {
         int flags = TcpPacket.ACK | (seq + len == dataEnd ? TcpPacket.PSH : 0);
         TcpRepr h = new TcpRepr(localPort, guestPort, (int) seq, (int) rcvNxt, flags, windowField(), 0, -1, false,
                 blocks, false, 0, 0, len);
+        if (seq < sndMax) {
+            retransmits++;
+        }
         if (guest.emit(h, sendBuf, sendBuf.readerIndex() + (int) (seq - bufStart), len)) {
             bytesToGuest += len;
         }
@@ -1086,6 +1100,7 @@ public final class TcpConnection {
         if (sndUna >= sndMax) {
             return;
         }
+        timeouts++;
         if (++retries > timers.maxRetries) {
             // RFC 9293 §3.8.3 R2: give up, reset both sides.
             if (state != State.SYN_SENT) {
@@ -1202,6 +1217,6 @@ public final class TcpConnection {
         return "tcp " + localPort + "<->" + guestPort + " " + state + " una " + sndUna + " nxt " + sndNxt + " max " + sndMax
                 + " wnd " + sndWnd + " cwnd " + cwnd + " buf " + bufStart + "+" + (state == State.CLOSED ? -1 : sendBuf.readableBytes())
                 + " rcvNxt " + rcvNxt + " rcvAdv " + rcvAdv + " rto " + rto + " rtx " + rtxDeadline + " persist " + persistDeadline
-                + " recovery " + inRecovery + " sacked " + sacked + " fin " + finSeq + " eof " + hostEof + " reading " + reading;
+                + " rtx# " + retransmits + " rto# " + timeouts + " recovery " + inRecovery + " sacked " + sacked + " fin " + finSeq + " eof " + hostEof + " reading " + reading;
     }
 }
