@@ -2,6 +2,7 @@ package io.netfabric.user;
 
 import io.netfabric.core.Fabric;
 import io.netfabric.user.nat.HostTcp;
+import io.netfabric.user.nat.HostUdp;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -134,6 +135,51 @@ final class NettyHostTcp implements HostTcp {
             @Override
             public void close() {
                 server.close();
+            }
+        };
+    }
+
+    @Override
+    public HostUdp.Socket bindUdp(InetSocketAddress local, HostUdp.Receiver receiver) throws IOException {
+        EventLoop loop = fabric.eventLoop();
+        Channel ch;
+        try {
+            ch = fabric.transport().datagramChannel().getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IOException(e);
+        }
+        boolean[] closed = {false};
+        ch.pipeline().addLast(new io.netty.channel.SimpleChannelInboundHandler<io.netty.channel.socket.DatagramPacket>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, io.netty.channel.socket.DatagramPacket p) {
+                if (!closed[0]) {
+                    receiver.received(p.content(), p.sender(), clock.getAsLong());
+                    afterEvent.run();
+                }
+            }
+        });
+        ChannelFuture bound = loop.register(ch).channel().bind(local);
+        if (!loop.inEventLoop()) {
+            bound.awaitUninterruptibly();
+        }
+        if (!bound.isDone() || !bound.isSuccess()) {
+            ch.close();
+            throw new IOException(String.valueOf(bound.cause()));
+        }
+        return new HostUdp.Socket() {
+            @Override
+            public void send(ByteBuf payload, InetSocketAddress to) {
+                if (closed[0]) {
+                    payload.release();
+                    return;
+                }
+                ch.writeAndFlush(new io.netty.channel.socket.DatagramPacket(payload, to));
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+                ch.close();
             }
         };
     }

@@ -74,6 +74,42 @@ public final class UserNetdev extends NetClient {
         return config;
     }
 
+    /**
+     * QMP {@code hostfwd_add} (HMP only in QEMU): adds a rule in {@code hostfwd=} syntax
+     * (bracketed IPv6 allowed). QEMU's messages on failure. Loop thread.
+     */
+    public void addHostForward(String spec) {
+        requireTcp();
+        stack.hostForwards().add(spec);
+    }
+
+    /**
+     * QMP {@code hostfwd_remove}: {@code [tcp|udp]:[hostaddr]:hostport}; answers HMP's line
+     * ("host forwarding rule for S removed" / "not found" / "invalid format"). Loop thread.
+     */
+    public String removeHostForward(String spec) {
+        requireTcp();
+        return stack.hostForwards().remove(spec);
+    }
+
+    /** The live host forwards. Loop thread. */
+    public java.util.List<io.netfabric.user.forward.HostForwards.Info> hostForwards() {
+        requireTcp();
+        return stack.hostForwards().list();
+    }
+
+    /** The live TCP connections (QEMU's HMP {@code info usernet}, as data). Loop thread. */
+    public java.util.List<io.netfabric.user.nat.TcpNat.FlowInfo> natFlows() {
+        requireTcp();
+        return stack.tcpNat().flows();
+    }
+
+    private void requireTcp() {
+        if (stack.tcpNat() == null) {
+            throw io.netfabric.core.FabricException.generic("TCP is not available on this netdev");
+        }
+    }
+
     @Override
     protected int receive(ByteBuf frame) {
         int len = frame.readableBytes();

@@ -1,6 +1,9 @@
 package io.netfabric.user;
 
+import io.netfabric.core.FabricException;
 import io.netfabric.user.forward.GuestForwardRule;
+import io.netfabric.user.forward.HostForward;
+import io.netfabric.user.forward.HostForwards;
 import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackCounters;
 import io.netfabric.user.ip.Timed;
@@ -39,6 +42,7 @@ public final class UserStack implements Timed {
     private final TftpServer tftp;
     private final UdpNat udpNat;
     private final TcpNat tcpNat;
+    private final HostForwards hostForwards;
 
     public UserStack(UserConfig c, Router.Link link, HostUdp host) {
         this(c, link, host, UdpNat.DEFAULT_MAX_FLOWS);
@@ -107,9 +111,26 @@ public final class UserStack implements Timed {
             tcpNat = new TcpNat(router, tcp, host4, host6, virtual, c.restrict(), maxTcpFlows, tcpTimers);
             router.setTcpHandler(tcpNat);
             router.addTimed(tcpNat);
+            // libslirp's default guest for a rule without one: the first DHCP address.
+            hostForwards = new HostForwards(router, tcpNat, tcp, () -> Router.inet(c.dhcpStart()), System::nanoTime);
+            try {
+                // QEMU applies the rules last to first (net/slirp.c keeps them prepended).
+                for (int i = c.hostfwd().size() - 1; i >= 0; i--) {
+                    hostForwards.add(c.hostfwd().get(i));
+                }
+            } catch (FabricException e) {
+                close();
+                throw e;
+            }
         } else {
             tcpNat = null;
+            hostForwards = null;
         }
+    }
+
+    /** The live hostfwd rules, or null when the stack has no host TCP. */
+    public HostForwards hostForwards() {
+        return hostForwards;
     }
 
     /** The TCP NAT and connection table, or null when the stack has no host TCP. */
@@ -173,6 +194,9 @@ public final class UserStack implements Timed {
     public void close() {
         dns.close();
         udpNat.close();
+        if (hostForwards != null) {
+            hostForwards.close();
+        }
         if (tcpNat != null) {
             tcpNat.close();
         }

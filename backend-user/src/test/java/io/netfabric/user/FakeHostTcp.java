@@ -112,6 +112,12 @@ final class FakeHostTcp implements HostTcp {
         throw new IOException("no listeners in the fake host");
     }
 
+    @Override
+    public io.netfabric.user.nat.HostUdp.Socket bindUdp(InetSocketAddress local,
+                                                        io.netfabric.user.nat.HostUdp.Receiver receiver) throws IOException {
+        throw new IOException("no bound sockets in the fake host");
+    }
+
     FakeStream last() {
         return streams.get(streams.size() - 1);
     }

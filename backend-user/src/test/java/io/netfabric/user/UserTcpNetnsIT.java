@@ -261,6 +261,118 @@ class UserTcpNetnsIT {
         assertThat(r.stdout()).isEqualTo("got 6\n");
     }
 
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The guest speaks first so the router learns its MAC (it does not resolve unknown guests). */
+    static void announce(Netns ns, String... pingArgs) {
+        ns.ping(pingArgs.length == 0 ? "10.0.2.2" : pingArgs[0], 1).requireSuccess();
+    }
+
+    static String talk(InetSocketAddress to, String line) throws IOException {
+        try (Socket c = new Socket()) {
+            c.connect(to, 5000);
+            c.setSoTimeout(10_000);
+            c.getOutputStream().write(line.getBytes(StandardCharsets.US_ASCII));
+            c.shutdownOutput();
+            return new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    static void waitForListener(Netns ns, String pattern) throws InterruptedException {
+        for (int i = 0; i < 50; i++) {
+            if (ns.exec("ss", "-lnH").stdout().contains(pattern)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void hostfwdTcpReachesAGuestServerAndTheGuestSeesTheHostAddress() throws Exception {
+        NetnsExtension.assumeCommand("socat");
+        int hp = freePort();
+        Netns ns = guest(",hostfwd=tcp:127.0.0.1:" + hp + "-:8022");
+        netns.killAfter(ns.start("socat", "TCP-LISTEN:8022,bind=10.0.2.15,reuseaddr,fork",
+                "SYSTEM:echo $SOCAT_PEERADDR; cat"));
+        waitForListener(ns, "10.0.2.15:8022");
+        announce(ns);
+        assertThat(talk(loopback(hp), "ping\n")).isEqualTo("10.0.2.2\nping\n");
+        assertThat(talk(loopback(hp), "again\n")).isEqualTo("10.0.2.2\nagain\n");
+        UserNetdev u = fabric.call(() -> (UserNetdev) fabric.findNetdev("u0"));
+        assertThat(fabric.call(u::hostForwards)).hasSize(1);
+        // QMP hostfwd_remove closes the listener.
+        assertThat(fabric.call(() -> u.removeHostForward("tcp:127.0.0.1:" + hp)))
+                .isEqualTo("host forwarding rule for tcp:127.0.0.1:" + hp + " removed");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> talk(loopback(hp), "x"))
+                .isInstanceOf(java.net.ConnectException.class);
+        // hostfwd_add brings it back.
+        fabric.call(() -> {
+            u.addHostForward("tcp:127.0.0.1:" + hp + "-10.0.2.15:8022");
+            return null;
+        });
+        assertThat(talk(loopback(hp), "back\n")).isEqualTo("10.0.2.2\nback\n");
+    }
+
+    @Test
+    void hostfwdUdp() throws Exception {
+        NetnsExtension.assumeCommand("socat");
+        int hp = freePort();
+        Netns ns = guest(",hostfwd=udp:127.0.0.1:" + hp + "-:8053");
+        netns.killAfter(ns.start("socat", "UDP-RECVFROM:8053,bind=10.0.2.15,fork", "EXEC:cat"));
+        waitForListener(ns, "10.0.2.15:8053");
+        announce(ns);
+        try (java.net.DatagramSocket d = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            d.setSoTimeout(5000);
+            byte[] msg = "datagram".getBytes(StandardCharsets.US_ASCII);
+            d.send(new java.net.DatagramPacket(msg, msg.length, loopback(hp)));
+            java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[100], 100);
+            d.receive(in);
+            assertThat(new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII)).isEqualTo("datagram");
+            assertThat(in.getPort()).isEqualTo(hp);
+        }
+    }
+
+    @Test
+    void hostfwdIpv6OnBothSides() throws Exception {
+        NetnsExtension.assumeCommand("socat");
+        int hp = freePort();
+        Netns ns = guest(",hostfwd=tcp:[::1]:" + hp + "-[fec0::15]:8023");
+        ns.ip("-6", "addr", "add", "fec0::15/64", "dev", ifname, "nodad").requireSuccess();
+        netns.killAfter(ns.start("socat", "TCP6-LISTEN:8023,bind=[fec0::15],reuseaddr,fork",
+                "SYSTEM:echo $SOCAT_PEERADDR; cat"));
+        waitForListener(ns, "8023");
+        announce(ns, "fec0::2");
+        String got = talk(new InetSocketAddress(InetAddress.getByName("::1"), hp), "six\n");
+        assertThat(got).isEqualTo("[fec0:0000:0000:0000:0000:0000:0000:0002]\nsix\n");   // socat prints it in full
+    }
+
+    @Test
+    void guestReachesTheHostOverIpv6() throws Exception {
+        Netns ns = guest("");
+        ns.ip("-6", "addr", "add", "fec0::15/64", "dev", ifname, "nodad").requireSuccess();
+        server = new ServerSocket();
+        server.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+        int port = server.getLocalPort();
+        ServerSocket s6 = server;
+        Thread t = new Thread(() -> {
+            try (Socket c = s6.accept()) {
+                c.getOutputStream().write(c.getInputStream().readAllBytes());
+            } catch (IOException e) {
+                // ignore
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        ExecResult r = ns.exec(Duration.ofSeconds(20), "sh", "-c",
+                "printf v6 | socat -t 5 - TCP6:[fec0::2]:" + port);
+        assertThat(r.ok()).as(r::toString).isTrue();
+        assertThat(r.stdout()).isEqualTo("v6");
+    }
+
     static InetSocketAddress loopback(int port) {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }

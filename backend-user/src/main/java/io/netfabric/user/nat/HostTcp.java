@@ -28,6 +28,12 @@ public interface HostTcp {
      */
     Listener listen(InetSocketAddress local, Acceptor acceptor) throws IOException;
 
+    /**
+     * Binds a UDP socket to {@code local} now (a UDP host forward). It lives here rather than in
+     * {@link HostUdp} because only the forwards need a fixed local address.
+     */
+    HostUdp.Socket bindUdp(InetSocketAddress local, HostUdp.Receiver receiver) throws IOException;
+
     /** One host connection; the engine's host side. */
     interface Stream extends TcpConnection.HostSide {
     }
