@@ -207,7 +207,7 @@ public final class Router implements Timed {
                 return;
             }
             long dst = eth.dstLong();
-            if (dst != mac.toLong() && (dst & 0x0100_0000_0000L) == 0) {
+            if (dst != mac.toLong() && (dst & 0x0100_0000_0000L) == 0 && !isOwnerMac(dst)) {
                 counters.drop(StackDrop.NOT_FOR_US);   // unicast to another guest on the hub
                 return;
             }
@@ -224,6 +224,14 @@ public final class Router implements Timed {
         } finally {
             frame.release();
         }
+    }
+
+    /**
+     * True for the MAC the ARP replies give each of our addresses (52:55 + the address): the
+     * guest sends to the DNS and forward addresses with those, not with the router's own.
+     */
+    private boolean isOwnerMac(long dst) {
+        return (dst >>> 32) == 0x5255 && arpAnswered.contains(Ipv4Address.fromInt((int) dst));
     }
 
     private void arpInput(ByteBuf frame, long now) {
