@@ -45,13 +45,30 @@ final class NettyHostTcp implements HostTcp {
 
     @Override
     public Stream connect(InetSocketAddress remote, Events events) {
+        return connect(remote, events, fabric.transport().socketChannel(), true);
+    }
+
+    @Override
+    public Stream connectUnix(String path, Events events) {
+        return connect(new io.netty.channel.unix.DomainSocketAddress(path), events,
+                fabric.transport().domainSocketChannel(), false);
+    }
+
+    @Override
+    public Stream exec(String command, Events events) {
+        return new CommandStream(command, events, fabric.eventLoop(), clock, afterEvent);
+    }
+
+    private Stream connect(java.net.SocketAddress remote, Events events, Class<? extends Channel> type, boolean inet) {
         NettyStream s = new NettyStream(events);
-        ChannelFuture f = new Bootstrap().group(fabric.eventLoop()).channel(fabric.transport().socketChannel())
+        Bootstrap b = new Bootstrap().group(fabric.eventLoop()).channel(type)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 75_000)
-                .handler(s)
-                .connect(remote);
+                .handler(s);
+        if (inet) {
+            b.option(ChannelOption.TCP_NODELAY, true);
+        }
+        ChannelFuture f = b.connect(remote);
         s.channel = f.channel();
         f.addListener(done -> {
             if (s.closed) {

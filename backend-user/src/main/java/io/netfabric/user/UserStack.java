@@ -23,6 +23,7 @@ import io.netfabric.wire.Ipv6Address;
 import io.netty.buffer.ByteBuf;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -111,6 +112,9 @@ public final class UserStack implements Timed {
             tcpNat = new TcpNat(router, tcp, host4, host6, virtual, c.restrict(), maxTcpFlows, tcpTimers);
             router.setTcpHandler(tcpNat);
             router.addTimed(tcpNat);
+            for (GuestForwardRule g : c.guestfwd()) {
+                tcpNat.redirect(new InetSocketAddress(Router.inet(g.server()), g.port()), guestForward(g, tcp));
+            }
             // libslirp's default guest for a rule without one: the first DHCP address.
             hostForwards = new HostForwards(router, tcpNat, tcp, () -> Router.inet(c.dhcpStart()), System::nanoTime);
             try {
@@ -126,6 +130,48 @@ public final class UserStack implements Timed {
             tcpNat = null;
             hostForwards = null;
         }
+    }
+
+    /**
+     * Where a guestfwd rule's connections go: {@code cmd:} a process per connection,
+     * {@code tcp:HOST:PORT} a host connection, {@code unix:PATH} a Unix socket connection (the
+     * chardev forms a helper process can open; QEMU's other chardev options are not taken).
+     */
+    private static TcpNat.Redirect guestForward(GuestForwardRule g, HostTcp tcp) {
+        String t = g.target();
+        return new TcpNat.Redirect() {
+            @Override
+            public HostTcp.Stream open(HostTcp.Events events) {
+                if (t.startsWith("cmd:")) {
+                    return tcp.exec(t.substring(4), events);
+                }
+                if (t.startsWith("unix:")) {
+                    int comma = t.indexOf(',');
+                    return tcp.connectUnix(t.substring(5, comma < 0 ? t.length() : comma), events);
+                }
+                String hp = t.substring(4);
+                int comma = hp.indexOf(',');
+                if (comma >= 0) {
+                    hp = hp.substring(0, comma);
+                }
+                int colon = hp.lastIndexOf(':');
+                String h = hp.substring(0, colon);
+                if (h.startsWith("[") && h.endsWith("]")) {
+                    h = h.substring(1, h.length() - 1);
+                }
+                try {
+                    InetAddress a = h.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(h);
+                    return tcp.connect(new InetSocketAddress(a, Integer.parseInt(hp.substring(colon + 1))), events);
+                } catch (java.net.UnknownHostException | NumberFormatException e) {
+                    return null;
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "guestfwd " + t;
+            }
+        };
     }
 
     /** The live hostfwd rules, or null when the stack has no host TCP. */

@@ -3,6 +3,7 @@ package io.netfabric.user;
 import io.netfabric.user.nat.HostTcp;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -105,6 +106,16 @@ final class FakeHostTcp implements HostTcp {
             events.connected(now);
         }
         return s;
+    }
+
+    @Override
+    public Stream connectUnix(String path, Events events) {
+        return connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), events);
+    }
+
+    @Override
+    public Stream exec(String command, Events events) {
+        return connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), events);
     }
 
     @Override

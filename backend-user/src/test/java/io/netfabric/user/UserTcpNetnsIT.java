@@ -373,6 +373,31 @@ class UserTcpNetnsIT {
         assertThat(r.stdout()).isEqualTo("v6");
     }
 
+    @Test
+    void guestfwdToACommandAHostPortAndAUnixSocket() throws Exception {
+        NetnsExtension.assumeCommand("socat");
+        int port = serve(s -> s.getOutputStream().write(("host:" + new String(s.getInputStream().readAllBytes(),
+                StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII)));
+        Path sock = tmp.resolve("fwd.sock");
+        Process unix = new ProcessBuilder("socat", "UNIX-LISTEN:" + sock + ",fork", "SYSTEM:printf unix; cat").start();
+        netns.killAfter(unix);
+        for (int i = 0; i < 50 && !Files.exists(sock); i++) {
+            Thread.sleep(100);
+        }
+        Netns ns = guest(",guestfwd=tcp:10.0.2.100:4321-cmd:tr a-z A-Z"
+                + ",guestfwd=tcp:10.0.2.100:4322-tcp:127.0.0.1:" + port
+                + ",guestfwd=tcp:10.0.2.101:80-unix:" + sock);
+        ExecResult cmd = ns.exec(Duration.ofSeconds(20), "sh", "-c", "printf hello | socat -t 5 - TCP:10.0.2.100:4321");
+        assertThat(cmd.stdout()).as(() -> cmd + " " + stack().counters() + " " + fabric.call(() -> stack().tcpNat().debug())).isEqualTo("HELLO");
+        ExecResult tcp = ns.exec(Duration.ofSeconds(20), "sh", "-c", "printf there | socat -t 5 - TCP:10.0.2.100:4322");
+        assertThat(tcp.stdout()).as(tcp::toString).isEqualTo("host:there");
+        ExecResult ux = ns.exec(Duration.ofSeconds(20), "sh", "-c", "printf x | socat -t 5 - TCP:10.0.2.101:80");
+        assertThat(ux.stdout()).as(ux::toString).isEqualTo("unixx");
+        // The forward's address answers only its port: others get a RST.
+        ExecResult other = ns.exec(Duration.ofSeconds(20), "python3", client(), "refused", "10.0.2.100", "9");
+        assertThat(other.stdout()).startsWith("refused ");
+    }
+
     static InetSocketAddress loopback(int port) {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }

@@ -22,6 +22,15 @@ public interface HostTcp {
     /** Starts a connect to {@code remote}; {@code events} learns how it went. */
     Stream connect(InetSocketAddress remote, Events events);
 
+    /** Starts a connect to the Unix stream socket at {@code path} (guestfwd {@code unix:}). */
+    Stream connectUnix(String path, Events events);
+
+    /**
+     * Runs {@code command} with {@code /bin/sh -c}, its stdin and stdout being the stream
+     * (guestfwd {@code cmd:}, libslirp's fork_exec); stderr is inherited.
+     */
+    Stream exec(String command, Events events);
+
     /**
      * Listens on {@code local} now (so that a busy port fails the caller at once); each accepted
      * connection is offered to {@code acceptor}.
