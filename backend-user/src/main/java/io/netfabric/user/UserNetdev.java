@@ -61,7 +61,8 @@ public final class UserNetdev extends NetClient {
             public ByteBufAllocator alloc() {
                 return PooledByteBufAllocator.DEFAULT;
             }
-        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm), new NettyHostTcp(fabric, System::nanoTime, this::rearm),
+        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm), new NativeIcmp(fabric, System::nanoTime, this::rearm),
+                new NettyHostTcp(fabric, System::nanoTime, this::rearm),
                 io.netfabric.user.nat.UdpNat.DEFAULT_MAX_FLOWS, io.netfabric.user.nat.TcpNat.DEFAULT_MAX_FLOWS,
                 io.netfabric.user.tcp.TcpConnection.Timers.DEFAULT);
     }
@@ -131,20 +132,20 @@ public final class UserNetdev extends NetClient {
         rearm();
     }
 
-    /** Points the timer at the stack's earliest deadline. */
+    /**
+     * Makes sure a timer fires by the stack's earliest deadline. A timer already set earlier is
+     * kept (it fires, finds nothing due, and re-arms): cancelling and rescheduling on every frame
+     * would cost more than the occasional early wake-up.
+     */
     private void rearm() {
         long d = stack.nextDeadline();
-        if (d == timerDeadline && timer != null) {
+        if (d == Timed.NONE || (timer != null && timerDeadline <= d)) {
             return;
         }
         if (timer != null) {
             timer.cancel(false);
-            timer = null;
         }
         timerDeadline = d;
-        if (d == Timed.NONE) {
-            return;
-        }
         long delay = Math.max(0, d - System.nanoTime());
         timer = fabric.eventLoop().schedule(this::fire, delay, TimeUnit.NANOSECONDS);
     }

@@ -7,6 +7,7 @@ import io.netfabric.user.forward.HostForwards;
 import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackCounters;
 import io.netfabric.user.ip.Timed;
+import io.netfabric.user.nat.HostIcmp;
 import io.netfabric.user.nat.HostUdp;
 import io.netfabric.user.nat.HostTcp;
 import io.netfabric.user.nat.IcmpEchoNat;
@@ -16,6 +17,7 @@ import io.netfabric.user.nat.UdpNat;
 import io.netfabric.user.service.DhcpServer;
 import io.netfabric.user.service.Dhcpv6Server;
 import io.netfabric.user.service.DnsForwarder;
+import io.netfabric.user.service.DnsTcpServer;
 import io.netfabric.user.service.RouterAdvertiser;
 import io.netfabric.user.service.TftpServer;
 import io.netfabric.wire.Ipv4Address;
@@ -40,22 +42,27 @@ public final class UserStack implements Timed {
     private final Router router;
     private final DhcpServer dhcp;
     private final DnsForwarder dns;
+    private final DnsTcpServer dnsTcp;
     private final TftpServer tftp;
     private final UdpNat udpNat;
+    private final IcmpEchoNat echoNat;
     private final TcpNat tcpNat;
     private final HostForwards hostForwards;
 
-    public UserStack(UserConfig c, Router.Link link, HostUdp host) {
-        this(c, link, host, UdpNat.DEFAULT_MAX_FLOWS);
+    public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp) {
+        this(c, link, host, icmp, UdpNat.DEFAULT_MAX_FLOWS);
     }
 
-    public UserStack(UserConfig c, Router.Link link, HostUdp host, int maxFlows) {
-        this(c, link, host, null, maxFlows, TcpNat.DEFAULT_MAX_FLOWS, TcpConnection.Timers.DEFAULT);
+    public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp, int maxFlows) {
+        this(c, link, host, icmp, null, maxFlows, TcpNat.DEFAULT_MAX_FLOWS, TcpConnection.Timers.DEFAULT);
     }
 
-    /** @param tcp host TCP sockets; null leaves TCP unserved (dropped) */
-    public UserStack(UserConfig c, Router.Link link, HostUdp host, HostTcp tcp, int maxFlows, int maxTcpFlows,
-                     TcpConnection.Timers tcpTimers) {
+    /**
+     * @param icmp host echo sockets, or null for none (echo to outside addresses is then dropped)
+     * @param tcp  host TCP sockets; null leaves TCP beyond the built-in services unserved (dropped)
+     */
+    public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp, HostTcp tcp, int maxFlows,
+                     int maxTcpFlows, TcpConnection.Timers tcpTimers) {
         this.config = c;
         Set<Ipv4Address> own4 = new HashSet<>(Set.of(c.host(), c.dns()));
         for (GuestForwardRule g : c.guestfwd()) {
@@ -80,6 +87,10 @@ public final class UserStack implements Timed {
         router.bindUdp(dns4, 53, dns);
         router.bindUdp(dns6, 53, dns);
         router.addTimed(dns);
+        dnsTcp = new DnsTcpServer(router, dns);
+        router.bindTcp(dns4, 53, dnsTcp);
+        router.bindTcp(dns6, 53, dnsTcp);
+        router.addTimed(dnsTcp);
 
         if (c.tftpRoot() != null) {
             tftp = new TftpServer(router, Path.of(c.tftpRoot()), c.mtu());
@@ -106,11 +117,13 @@ public final class UserStack implements Timed {
         udpNat = new UdpNat(router, host, host4, host6, virtual, c.restrict(), maxFlows);
         router.setUdpFallback(udpNat);
         router.addTimed(udpNat);
-        router.setEchoFallback(new IcmpEchoNat(router, c.restrict()));
+        echoNat = new IcmpEchoNat(router, icmp, c.restrict(), host4, host6);
+        router.setEchoFallback(echoNat);
+        router.addTimed(echoNat);
 
         if (tcp != null) {
             tcpNat = new TcpNat(router, tcp, host4, host6, virtual, c.restrict(), maxTcpFlows, tcpTimers);
-            router.setTcpHandler(tcpNat);
+            router.setTcpFallback(tcpNat);
             router.addTimed(tcpNat);
             for (GuestForwardRule g : c.guestfwd()) {
                 tcpNat.redirect(new InetSocketAddress(Router.inet(g.server()), g.port()), guestForward(g, tcp));
@@ -237,9 +250,15 @@ public final class UserStack implements Timed {
     }
 
     /** Closes host sockets and files. */
+    public DnsTcpServer dnsTcp() {
+        return dnsTcp;
+    }
+
     public void close() {
+        dnsTcp.close();
         dns.close();
         udpNat.close();
+        echoNat.close();
         if (hostForwards != null) {
             hostForwards.close();
         }

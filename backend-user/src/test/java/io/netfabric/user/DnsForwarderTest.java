@@ -29,7 +29,9 @@ class DnsForwarderTest {
             assertThat(r.srcPort()).isEqualTo(53);
             assertThat(r.dstPort()).isEqualTo(40000);
             assertThat(r.payload()).isEqualTo(answer);
-            assertThat(s.socket().closed).isTrue();
+            assertThat(s.socket().closed).isFalse();
+            h.send(udp4(GUEST_IP, 40001, DNS, 53, dnsQuery(0x1112, "example.net", 1)));
+            assertThat(h.host.sent.get(1).socket()).as("an answered query's socket is reused").isSameAs(s.socket());
         }
     }
 
@@ -51,6 +53,7 @@ class DnsForwarderTest {
             StackHarness.FakeHostUdp.FakeSocket first = h.host.sent.get(0).socket();
             first.receiver.unreachable(first.connected, h.now);
             assertThat(h.host.sent).hasSize(2);
+            assertThat(first.closed).isTrue();
         }
     }
 

@@ -47,6 +47,15 @@ class RouterTest {
     }
 
     @Test
+    void framesToTheDnsAddressesMacReachTheRouter() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(ipv4(GUEST, io.netfabric.wire.MacAddress.parse("52:55:0a:00:02:03"), GUEST_IP, DNS, IpProtocol.UDP,
+                    udpSegment(GUEST_IP, 1234, DNS, 53, dnsQuery(1, "host.netfabric.internal", 1)), 1, false, 0));
+            assertThat(h.last().srcPort()).isEqualTo(53);
+        }
+    }
+
+    @Test
     void pingToAnOutsideAddressIsNeverAnsweredByUs() {
         try (StackHarness h = new StackHarness(StackHarness.config(""))) {
             h.send(ping(GUEST_IP, Ipv4Address.parse("192.0.2.1"), 1, 1, new byte[8]));

@@ -38,7 +38,7 @@ final class StackHarness implements AutoCloseable {
             public ByteBufAllocator alloc() {
                 return PooledByteBufAllocator.DEFAULT;
             }
-        }, host, maxFlows);
+        }, host, null, maxFlows);
     }
 
     static UserConfig config(String opts) {

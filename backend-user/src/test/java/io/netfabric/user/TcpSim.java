@@ -60,7 +60,7 @@ final class TcpSim implements AutoCloseable {
             public ByteBufAllocator alloc() {
                 return alloc;
             }
-        }, new StackHarness.FakeHostUdp(), host, 4096, maxFlows, timers);
+        }, new StackHarness.FakeHostUdp(), null, host, 4096, maxFlows, timers);
     }
 
     void put(boolean toGuest, byte[] frame) {

@@ -177,4 +177,30 @@ class UserNetdevTest {
         server.setSoTimeout(200);
         assertThat(InetSocketAddress.class).isNotNull();
     }
+
+    @Test
+    void echoToAnOutsideAddressIsForwardedThroughAHostIcmpSocket() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(canOpenIcmpSocket(),
+                "needs a ping socket (net.ipv4.ping_group_range) or CAP_NET_RAW");
+        start("");
+        io.netfabric.wire.Ipv4Address loop2 = io.netfabric.wire.Ipv4Address.parse("127.0.0.2");
+        send(ping(GUEST_IP, loop2, 0x77, 5, "hello icmp".getBytes()));
+        SeenFrame r = guest.await(f -> io.netfabric.wire.IpProtocol.ICMP.equals(f.proto()));
+        assertThat(r.src4()).isEqualTo(loop2);
+        assertThat(r.payloadU8(0)).isZero();
+        assertThat(r.payloadU16(4)).isEqualTo(0x77);
+        assertThat(r.payloadU16(6)).isEqualTo(5);
+        assertThat(new String(r.payload(), 8, 10)).isEqualTo("hello icmp");
+        assertThat(r.checksumsOk()).isTrue();
+    }
+
+    static boolean canOpenIcmpSocket() throws Exception {
+        if (io.netfabric.testkit.netns.NetnsExtension.isRoot()) {
+            return true;
+        }
+        java.util.Scanner r = new java.util.Scanner(Path.of("/proc/sys/net/ipv4/ping_group_range"));
+        long low = r.nextLong();
+        long high = r.nextLong();
+        return low <= high;
+    }
 }

@@ -14,6 +14,7 @@ import io.netfabric.wire.dhcp.Dhcpv6Packet;
 import io.netfabric.wire.icmp.IcmpPacket;
 import io.netfabric.wire.icmpv6.Icmpv6Packet;
 import io.netfabric.wire.ipv6.Ipv6Packet;
+import io.netfabric.wire.tcp.TcpPacket;
 import io.netfabric.wire.tftp.TftpRepr;
 import io.netfabric.wire.udp.UdpPacket;
 import io.netfabric.wire.udp.UdpRepr;
@@ -97,6 +98,17 @@ public final class FrameWalk {
         assertThat(dhcp6.toString()).isNotEmpty();
         dhcp6.findOption(Dhcpv6Packet.OPT_ORO);
         return null;
+    }
+
+    public Malformed tcp(ByteBuf buf, int offset, int length) {
+        TcpPacket t = new TcpPacket();
+        if (!t.wrapChecked(buf, offset, length)) {
+            return t.malformed();
+        }
+        assertThat(t.toString()).isNotEmpty();
+        t.mss();
+        assertThat(t.payloadOffset() + t.payloadLength()).isEqualTo(offset + length);
+        return t.verifyChecksumIpv4(0x0a00020f, 0x0a000203) ? null : Malformed.BAD_CHECKSUM;
     }
 
     public Malformed tftp(ByteBuf buf, int offset, int length) {

@@ -68,6 +68,11 @@ class ParserFuzzTest {
     }
 
     @FuzzTest(maxDuration = "60s")
+    void tcp(byte[] input) {
+        run(input, walk::tcp);
+    }
+
+    @FuzzTest(maxDuration = "60s")
     void tftp(byte[] input) {
         run(input, walk::tftp);
     }

@@ -90,6 +90,8 @@ public final class Router implements Timed {
     private final boolean ipv6;
     private final MacAddress mac;
     private final Map<Port, UdpHandler> udp = new HashMap<>();
+    private final Map<Port, TcpHandler> tcp = new HashMap<>();
+    private final TcpPacket tcpView = new TcpPacket();
     private final Map<Integer, MacAddress> arpTable = new HashMap<>();
     private final Map<Ipv6Address, MacAddress> ndpTable = new HashMap<>();
     private final List<Timed> timed = new ArrayList<>();
@@ -97,8 +99,7 @@ public final class Router implements Timed {
     private UdpHandler udpFallback;
     private Icmpv6Handler routerSolicitations;
     private EchoHandler echoFallback;
-    private TcpHandler tcpHandler;
-    private final TcpPacket tcpView = new TcpPacket();
+    private TcpHandler tcpFallback;
     private int nextIpId = 1;
 
     private final EthernetPacket eth = new EthernetPacket();
@@ -162,6 +163,11 @@ public final class Router implements Timed {
         return udp.containsKey(new Port(addr, port));
     }
 
+    /** Binds {@code handler} to TCP {@code port} of {@code addr} (the guest-facing side of a service). */
+    public void bindTcp(InetAddress addr, int port, TcpHandler handler) {
+        tcp.put(new Port(addr, port), handler);
+    }
+
     public void setUdpFallback(UdpHandler fallback) {
         this.udpFallback = fallback;
     }
@@ -174,9 +180,9 @@ public final class Router implements Timed {
         this.echoFallback = h;
     }
 
-    /** Where the guest's TCP segments go (the TCP NAT and forwards); without one TCP is dropped. */
-    public void setTcpHandler(TcpHandler h) {
-        this.tcpHandler = h;
+    /** Where the guest's TCP segments no bound service takes go (the TCP NAT and forwards). */
+    public void setTcpFallback(TcpHandler h) {
+        this.tcpFallback = h;
     }
 
     /** The link to the guest, for senders that follow its back-pressure ({@link Link#busy}). */
@@ -199,6 +205,11 @@ public final class Router implements Timed {
 
     // ---------------------------------------------------------------- input
 
+    /** The MACs ARP hands out for our other addresses (52:55:<address>) reach the router too. */
+    private boolean ownsMac(long dst) {
+        return (dst >>> 32) == 0x5255 && arpAnswered.contains(Ipv4Address.fromInt((int) dst));
+    }
+
     /** Takes one frame from the guest (one reference: released here on every path). */
     public void input(ByteBuf frame, long now) {
         try {
@@ -207,7 +218,7 @@ public final class Router implements Timed {
                 return;
             }
             long dst = eth.dstLong();
-            if (dst != mac.toLong() && (dst & 0x0100_0000_0000L) == 0 && !isOwnerMac(dst)) {
+            if (dst != mac.toLong() && (dst & 0x0100_0000_0000L) == 0 && !ownsMac(dst)) {
                 counters.drop(StackDrop.NOT_FOR_US);   // unicast to another guest on the hub
                 return;
             }
@@ -224,14 +235,6 @@ public final class Router implements Timed {
         } finally {
             frame.release();
         }
-    }
-
-    /**
-     * True for the MAC the ARP replies give each of our addresses (52:55 + the address): the
-     * guest sends to the DNS and forward addresses with those, not with the router's own.
-     */
-    private boolean isOwnerMac(long dst) {
-        return (dst >>> 32) == 0x5255 && arpAnswered.contains(Ipv4Address.fromInt((int) dst));
     }
 
     private void arpInput(ByteBuf frame, long now) {
@@ -314,14 +317,14 @@ public final class Router implements Timed {
             udp4Input(p, srcMac, now);
         } else if (proto.equals(IpProtocol.ICMP)) {
             icmpInput(p, srcMac, now);
-        } else if (proto.equals(IpProtocol.TCP) && tcpHandler != null) {
+        } else if (proto.equals(IpProtocol.TCP)) {
             TcpPacket t = tcpView;
             if (!t.wrapChecked(p.buffer(), p.payloadOffset(), p.payloadLength())) {
                 counters.drop(StackDrop.MALFORMED);
             } else if (!t.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
                 counters.drop(StackDrop.BAD_CHECKSUM);
             } else {
-                tcpHandler.segment(srcMac, inet4(p.srcInt()), inet4(p.dstInt()), t, now);
+                tcpDispatch(srcMac, inet4(p.srcInt()), inet4(p.dstInt()), t, now);
             }
         } else {
             counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
@@ -433,18 +436,75 @@ public final class Router implements Timed {
             if (!dispatchUdp(new UdpDatagram(srcMac, s, d, frame, u.payloadOffset(), u.payloadLength()), now)) {
                 counters.drop(StackDrop.NOT_FOR_US);
             }
-        } else if (next.equals(IpProtocol.TCP) && tcpHandler != null) {
+        } else if (next.equals(IpProtocol.TCP)) {
             TcpPacket t = tcpView;
             if (!t.wrapChecked(frame, ip6.payloadOffset(), ip6.payloadLength())) {
                 counters.drop(StackDrop.MALFORMED);
             } else if (!t.verifyChecksumIpv6(src, dst)) {
                 counters.drop(StackDrop.BAD_CHECKSUM);
             } else {
-                tcpHandler.segment(srcMac, inet6(src), inet6(dst), t, now);
+                tcpDispatch(srcMac, inet6(src), inet6(dst), t, now);
             }
         } else {
             counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
         }
+    }
+
+    private void tcpDispatch(MacAddress srcMac, InetAddress src, InetAddress dst, TcpPacket t, long now) {
+        TcpHandler h = tcp.get(new Port(dst, t.dstPort()));
+        if (h == null) {
+            h = tcpFallback;
+        }
+        if (h == null) {
+            counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);   // a stack without host TCP
+            return;
+        }
+        h.segment(srcMac, new InetSocketAddress(src, t.srcPort()), new InetSocketAddress(dst, t.dstPort()), t, now);
+    }
+
+    /**
+     * Sends one TCP segment to the guest: header (with an MSS option when {@code mss > 0}) and
+     * {@code length} octets of {@code data} (borrowed) from {@code offset}.
+     */
+    public void sendTcp(InetSocketAddress from, InetSocketAddress to, long seq, long ack, int flags, int window, int mss,
+                        ByteBuf data, int offset, int length) {
+        MacAddress dstMac = neighbour(to.getAddress());
+        if (dstMac == null) {
+            counters.drop(StackDrop.NO_NEIGHBOUR);
+            return;
+        }
+        int hl = TcpPacket.HEADER_LEN + (mss > 0 ? 4 : 0);
+        int segLen = hl + length;
+        boolean v6 = from.getAddress() instanceof Inet6Address;
+        ByteBuf out;
+        int at;
+        if (v6) {
+            out = newIpv6Frame(dstMac, Ipv6Address.fromBytes(from.getAddress().getAddress()),
+                    Ipv6Address.fromBytes(to.getAddress().getAddress()), IpProtocol.TCP, segLen, 64);
+            at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+        } else {
+            out = newIpv4Frame(dstMac, Ipv4Address.fromBytes(from.getAddress().getAddress()),
+                    Ipv4Address.fromBytes(to.getAddress().getAddress()), IpProtocol.TCP, segLen);
+            at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+        }
+        TcpPacket t = new TcpPacket().wrap(out, at, segLen);
+        t.setHeader(from.getPort(), to.getPort(), seq, ack, hl, flags, window);
+        if (mss > 0) {
+            out.setByte(at + 20, TcpPacket.OPT_MSS);
+            out.setByte(at + 21, 4);
+            out.setShort(at + 22, mss);
+        }
+        if (length > 0) {
+            out.setBytes(at + hl, data, offset, length);
+        }
+        if (v6) {
+            t.fillChecksumIpv6(Ipv6Address.fromBytes(from.getAddress().getAddress()),
+                    Ipv6Address.fromBytes(to.getAddress().getAddress()));
+        } else {
+            t.fillChecksumIpv4(Ipv4Address.fromBytes(from.getAddress().getAddress()).toInt(),
+                    Ipv4Address.fromBytes(to.getAddress().getAddress()).toInt());
+        }
+        link.toGuest(out);
     }
 
     private void icmpv6Input(ByteBuf frame, int offset, int length, MacAddress srcMac, Ipv6Address src,

@@ -44,6 +44,8 @@ public final class StackCounters {
 
     @Override
     public String toString() {
-        return "drops " + dropsByReason() + ", nat evictions " + natEvictions;
+        return "drops " + dropsByReason() + ", nat flows " + natFlowsOpened + ", nat evictions " + natEvictions
+                + ", dns forwarded " + dnsQueriesForwarded + ", dns failovers " + dnsFailovers + ", dns local "
+                + dnsLocalAnswers + ", dhcp leases " + dhcpLeases + ", tftp transfers " + tftpTransfers;
     }
 }

@@ -2,11 +2,10 @@ package io.netfabric.user.ip;
 
 import io.netfabric.wire.MacAddress;
 import io.netfabric.wire.tcp.TcpPacket;
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
-/** Takes the guest's TCP segments (IPv4 and IPv6), checksums verified. Loop thread only. */
+/** Takes the guest's TCP segments to one address and port. The view is borrowed for the call. */
 @FunctionalInterface
 public interface TcpHandler {
-    /** {@code seg} is a view over the borrowed frame, valid for the call only. */
-    void segment(MacAddress srcMac, InetAddress src, InetAddress dst, TcpPacket seg, long now);
+    void segment(MacAddress srcMac, InetSocketAddress src, InetSocketAddress dst, TcpPacket segment, long now);
 }

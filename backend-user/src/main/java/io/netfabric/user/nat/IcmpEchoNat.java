@@ -2,29 +2,72 @@ package io.netfabric.user.nat;
 
 import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackDrop;
+import io.netfabric.user.ip.Timed;
 import io.netfabric.wire.MacAddress;
 import io.netty.buffer.ByteBuf;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ICMP echo to addresses other than the router's. The router answers its own addresses itself;
- * everything else would need a host ping socket (SOCK_DGRAM/IPPROTO_ICMP, allowed by
- * {@code net.ipv4.ping_group_range}) or a raw socket. Until those are wired (see the module
- * README), requests are dropped and counted with one log line: never a forged reply from an
- * address that did not answer.
+ * ICMP echo NAT for addresses other than the router's (which it answers itself): each guest
+ * echo request goes out on the host's echo socket of its family with a sequence number of ours,
+ * and the reply with that number comes back to the guest with the guest's identifier and
+ * sequence, from the address that answered (libslirp ip_icmp.c with ping sockets, and 4.8's
+ * ICMPv6 echo). The host address maps to loopback as for UDP. Outstanding requests are bounded
+ * and forgotten after {@link #TIMEOUT_NANOS}.
+ *
+ * <p>When the host allows neither ping nor raw sockets, one log line says so and requests are
+ * dropped and counted: the guest never gets a reply from an address that did not answer.
  */
-public final class IcmpEchoNat implements Router.EchoHandler {
+public final class IcmpEchoNat implements Router.EchoHandler, Timed {
     private static final Logger log = LoggerFactory.getLogger(IcmpEchoNat.class);
+    public static final long TIMEOUT_NANOS = 10_000_000_000L;
+    public static final int MAX_OUTSTANDING = 1024;
+    /** The identifier raw sockets put on the wire (ping sockets use their own). */
+    static final int RAW_ID = IcmpEchoNatIds.RAW_ID;
+
+    private record Pending(InetAddress guest, InetAddress dst, int id, int seq, long deadline) {
+    }
 
     private final Router router;
+    private final HostIcmp host;
     private final boolean restrict;
+    private final InetAddress hostAddr;
+    private final InetAddress hostAddr6;
+    private final Map<Integer, Pending> pending = new LinkedHashMap<>();
+    private HostIcmp.EchoSocket v4;
+    private HostIcmp.EchoSocket v6;
+    private boolean triedV4;
+    private boolean triedV6;
     private boolean logged;
+    private int nextSeq;
 
-    public IcmpEchoNat(Router router, boolean restrict) {
+    public IcmpEchoNat(Router router, HostIcmp host, boolean restrict, InetAddress hostAddr, InetAddress hostAddr6) {
         this.router = router;
+        this.host = host;
         this.restrict = restrict;
+        this.hostAddr = hostAddr;
+        this.hostAddr6 = hostAddr6;
+    }
+
+    private HostIcmp.EchoSocket socket(boolean ipv6) {
+        if (ipv6) {
+            if (!triedV6) {
+                triedV6 = true;
+                v6 = host == null ? null : host.open(true, this::reply);
+            }
+            return v6;
+        }
+        if (!triedV4) {
+            triedV4 = true;
+            v4 = host == null ? null : host.open(false, this::reply);
+        }
+        return v4;
     }
 
     @Override
@@ -34,11 +77,82 @@ public final class IcmpEchoNat implements Router.EchoHandler {
             router.counters().drop(StackDrop.RESTRICTED);
             return;
         }
-        if (!logged) {
-            logged = true;
-            log.info("user netdev: ICMP echo is answered for the virtual host and DNS addresses only; "
-                    + "echo to {} and other outside addresses is not forwarded (no ping socket support yet)", dst.getHostAddress());
+        boolean v6 = dst instanceof Inet6Address;
+        HostIcmp.EchoSocket s = socket(v6);
+        if (s == null) {
+            if (!logged) {
+                logged = true;
+                log.info("user netdev: the host allows no ping socket (net.ipv4.ping_group_range) and no raw socket "
+                        + "(CAP_NET_RAW): ICMP echo is answered for the virtual host and DNS addresses only");
+            }
+            router.counters().drop(StackDrop.UNSUPPORTED_PROTOCOL);
+            return;
         }
-        router.counters().drop(StackDrop.UNSUPPORTED_PROTOCOL);
+        if (pending.size() >= MAX_OUTSTANDING) {
+            Iterator<Integer> eldest = pending.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+            router.counters().drop(StackDrop.TABLE_FULL);
+        }
+        int ours = nextSeq++ & 0xFFFF;
+        InetAddress out = dst.equals(hostAddr) ? InetAddress.getLoopbackAddress() : dst;
+        if (dst.equals(hostAddr6)) {
+            out = loopback6();
+        }
+        pending.put(ours, new Pending(src, dst, id, seq, now + TIMEOUT_NANOS));
+        byte[] data = new byte[dataLength];
+        buf.getBytes(dataOffset, data);
+        s.sendEcho(out, RAW_ID, ours, data);
+    }
+
+    private static InetAddress loopback6() {
+        try {
+            return InetAddress.getByName("::1");
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void reply(InetAddress from, int id, int seq, byte[] data, long now) {
+        Pending p = pending.get(seq);
+        if (p == null) {
+            return;   // not ours (a raw socket sees every echo reply of the host)
+        }
+        InetAddress sentTo = p.dst.equals(hostAddr) ? InetAddress.getLoopbackAddress()
+                : p.dst.equals(hostAddr6) ? loopback6() : p.dst;
+        if (!from.equals(sentTo)) {
+            return;
+        }
+        pending.remove(seq);
+        io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(data);
+        router.sendEchoReply(p.dst, p.guest, p.id, p.seq, b, 0, data.length);
+    }
+
+    @Override
+    public long nextDeadline() {
+        for (Pending p : pending.values()) {
+            return p.deadline;   // insertion order is deadline order
+        }
+        return NONE;
+    }
+
+    @Override
+    public void poll(long now) {
+        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+            if (it.next().deadline > now) {
+                return;
+            }
+            it.remove();
+        }
+    }
+
+    public void close() {
+        if (v4 != null) {
+            v4.close();
+        }
+        if (v6 != null) {
+            v6.close();
+        }
+        pending.clear();
     }
 }

@@ -131,14 +131,15 @@ public final class TcpNat implements TcpHandler, Timed {
     }
 
     @Override
-    public void segment(MacAddress srcMac, InetAddress src, InetAddress dst, TcpPacket seg, long now) {
+    public void segment(MacAddress srcMac, InetSocketAddress srcEnd, InetSocketAddress dstEnd, TcpPacket seg, long now) {
         ParseResult<TcpRepr> p = TcpRepr.parseUnchecked(seg);
         if (!p.isOk()) {
             router.counters().drop(StackDrop.MALFORMED);
             return;
         }
         TcpRepr h = p.value();
-        Key key = new Key(new InetSocketAddress(src, h.srcPort()), new InetSocketAddress(dst, h.dstPort()));
+        InetAddress dst = dstEnd.getAddress();
+        Key key = new Key(srcEnd, dstEnd);
         Flow f = flows.get(key);
         boolean bareSyn = h.has(TcpPacket.SYN) && !h.has(TcpPacket.ACK) && !h.has(TcpPacket.RST);
         if (f != null && bareSyn && (f.conn.state() == TcpConnection.State.TIME_WAIT)) {

@@ -7,7 +7,8 @@
  * reached through {@link io.netfabric.user.nat.HostUdp}, so the engine owns no Netty channel and
  * tests drive it with a fake host and a manual clock. Flows are kept in access order: eviction
  * takes the least recently used, and an idle scan once a second closes expired ones.
- * ICMP echo NAT ({@link io.netfabric.user.nat.IcmpEchoNat}) answers only for the router's own
- * addresses unless the host allows ping sockets. TCP NAT is part 2.
+ * ICMP echo NAT ({@link io.netfabric.user.nat.IcmpEchoNat}) sends the guest's echo requests to
+ * other addresses through the host's ping or raw socket ({@link io.netfabric.user.nat.HostIcmp})
+ * and relays only the replies that come from the address asked. TCP NAT is part 2.
  */
 package io.netfabric.user.nat;

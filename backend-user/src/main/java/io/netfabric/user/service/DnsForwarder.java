@@ -17,6 +17,7 @@ import io.netty.handler.codec.dns.DnsRecordType;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,8 @@ import java.util.function.Function;
  * lease), or sent unchanged to the configured upstreams, one at a time: a query that gets no
  * answer within {@link #ATTEMPT_NANOS}, or whose upstream port is closed, moves to the next
  * upstream (failover, the fix for libslirp's first-nameserver-only behaviour). Each attempt uses
- * a fresh host socket connected to that upstream, so only that upstream's answer is accepted.
+ * a host socket connected to that upstream, so only that upstream's answer is accepted; a socket
+ * serves one query at a time and is reused after an answer, closed after a timeout.
  * Answers are relayed unchanged. At most {@link #MAX_OUTSTANDING} queries are in flight; more
  * are dropped and counted. A guest query never goes anywhere but the configured upstreams.
  */
@@ -39,6 +41,8 @@ public final class DnsForwarder implements UdpHandler, Timed {
     public static final String HOST_NAME = "host.netfabric.internal.";
     public static final long ATTEMPT_NANOS = 2_000_000_000L;
     public static final int MAX_OUTSTANDING = 512;
+    /** Connected sockets kept open per upstream between queries (opening one costs more than the query). */
+    static final int IDLE_SOCKETS = 8;
     static final int HEADER_LEN = 12;
 
     /** Where an answer goes: a UDP guest endpoint or a TCP connection. */
@@ -47,12 +51,42 @@ public final class DnsForwarder implements UdpHandler, Timed {
         void answer(ByteBuf message);
     }
 
-    private final class Query implements HostUdp.Receiver {
+    /**
+     * A host socket connected to one upstream. It serves one query at a time and goes back to
+     * the idle pool after an answer; after a timeout or an error it is closed, so a late answer
+     * can never be taken for the next query's.
+     */
+    private final class UpstreamSocket implements HostUdp.Receiver {
+        final int upstream;
+        final HostUdp.Socket socket;
+        Query current;
+
+        UpstreamSocket(int upstream) {
+            this.upstream = upstream;
+            this.socket = host.openConnected(upstreams.get(upstream), this);
+        }
+
+        @Override
+        public void received(ByteBuf payload, InetSocketAddress from, long now) {
+            if (current != null) {
+                current.received(this, payload, from);
+            }
+        }
+
+        @Override
+        public void unreachable(InetSocketAddress to, long now) {
+            if (current != null) {
+                current.next(now);
+            }
+        }
+    }
+
+    private final class Query {
         final byte[] message;
         final int id;
         final Reply reply;
         int upstream = -1;
-        HostUdp.Socket socket;
+        UpstreamSocket socket;
         long deadline;
 
         Query(byte[] message, Reply reply) {
@@ -63,7 +97,8 @@ public final class DnsForwarder implements UdpHandler, Timed {
 
         void next(long now) {
             if (socket != null) {
-                socket.close();
+                socket.current = null;
+                socket.socket.close();
                 socket = null;
                 router.counters().dnsFailovers++;
             }
@@ -73,33 +108,31 @@ public final class DnsForwarder implements UdpHandler, Timed {
                 router.counters().drop(StackDrop.SERVICE_REFUSED);
                 return;
             }
-            InetSocketAddress to = upstreams.get(upstream);
-            socket = host.openConnected(to, this);
+            ArrayDeque<UpstreamSocket> pool = idle[upstream];
+            socket = pool.isEmpty() ? new UpstreamSocket(upstream) : pool.pop();
+            socket.current = this;
             deadline = now + ATTEMPT_NANOS;
             ByteBuf out = router.alloc().buffer(message.length);
             out.writeBytes(message);
-            socket.send(out, to);
+            socket.socket.send(out, upstreams.get(upstream));
             router.counters().dnsQueriesForwarded++;
         }
 
-        @Override
-        public void received(ByteBuf payload, InetSocketAddress from, long now) {
-            if (socket == null || !from.equals(upstreams.get(upstream)) || payload.readableBytes() < HEADER_LEN
+        void received(UpstreamSocket s, ByteBuf payload, InetSocketAddress from) {
+            if (s != socket || !from.equals(upstreams.get(upstream)) || payload.readableBytes() < HEADER_LEN
                     || payload.getUnsignedShort(payload.readerIndex()) != id
                     || (payload.getByte(payload.readerIndex() + 2) & 0x80) == 0) {
                 return;   // not this upstream's answer to this query
             }
-            socket.close();
+            s.current = null;
             socket = null;
+            if (idle[s.upstream].size() < IDLE_SOCKETS) {
+                idle[s.upstream].push(s);
+            } else {
+                s.socket.close();
+            }
             outstanding.remove(this);
             reply.answer(payload);
-        }
-
-        @Override
-        public void unreachable(InetSocketAddress to, long now) {
-            if (socket != null) {
-                next(now);
-            }
         }
     }
 
@@ -111,6 +144,7 @@ public final class DnsForwarder implements UdpHandler, Timed {
     private final String guestName;
     private final Function<InetAddress, InetAddress> guestAddress;
     private final List<Query> outstanding = new ArrayList<>();
+    private final ArrayDeque<UpstreamSocket>[] idle;
 
     /**
      * @param guestName    the {@code hostname} option (answered locally), or null
@@ -126,6 +160,12 @@ public final class DnsForwarder implements UdpHandler, Timed {
         this.guestName = guestName == null || guestName.isEmpty() ? null
                 : (guestName.endsWith(".") ? guestName : guestName + ".").toLowerCase(Locale.ROOT);
         this.guestAddress = guestAddress;
+        @SuppressWarnings("unchecked")
+        ArrayDeque<UpstreamSocket>[] pools = new ArrayDeque[this.upstreams.size()];
+        for (int i = 0; i < pools.length; i++) {
+            pools[i] = new ArrayDeque<>();
+        }
+        this.idle = pools;
     }
 
     public int outstanding() {
@@ -240,9 +280,13 @@ public final class DnsForwarder implements UdpHandler, Timed {
     public void close() {
         for (Query q : outstanding) {
             if (q.socket != null) {
-                q.socket.close();
+                q.socket.socket.close();
             }
         }
         outstanding.clear();
+        for (ArrayDeque<UpstreamSocket> pool : idle) {
+            pool.forEach(u -> u.socket.close());
+            pool.clear();
+        }
     }
 }

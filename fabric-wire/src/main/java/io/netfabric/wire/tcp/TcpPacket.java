@@ -62,6 +62,10 @@ public final class TcpPacket {
     public static final int URG = 0x20;
     public static final int ECE = 0x40;
     public static final int CWR = 0x80;
+    /** Option kinds (RFC 9293 §3.2); the others are in {@link TcpRepr}. */
+    public static final int OPT_END = 0;
+    public static final int OPT_NOP = 1;
+    public static final int OPT_MSS = 2;
 
     private ByteBuf buf;
     private int offset;
@@ -125,13 +129,13 @@ public final class TcpPacket {
         return buf.getUnsignedShort(offset + Field.DST_PORT);
     }
 
-    /** Sequence number, as an int (compare with modular arithmetic). */
-    public int seq() {
-        return buf.getInt(offset + Field.SEQ);
+    /** Sequence number, unsigned 0 to 2^32-1 (compare with modular arithmetic). */
+    public long seq() {
+        return buf.getUnsignedInt(offset + Field.SEQ);
     }
 
-    public int ack() {
-        return buf.getInt(offset + Field.ACK);
+    public long ack() {
+        return buf.getUnsignedInt(offset + Field.ACK);
     }
 
     /** Data Offset in octets (header plus options). */
@@ -205,6 +209,47 @@ public final class TcpPacket {
         buf.setByte(offset + Field.DATA_OFFSET, (octets / 4) << 4);
     }
 
+    /** Writes the fixed header with zero checksum and urgent pointer (options, if any, are the caller's). */
+    public void setHeader(int srcPort, int dstPort, long seq, long ack, int headerLength, int flags, int window) {
+        setSrcPort(srcPort);
+        setDstPort(dstPort);
+        setSeq((int) seq);
+        setAck((int) ack);
+        setHeaderLength(headerLength);
+        setFlags(flags);
+        setWindow(window);
+        setChecksum(0);
+        setUrgentPointer(0);
+    }
+
+    /** The MSS option's value, or -1 when absent (or the options are malformed). */
+    public int mss() {
+        int at = offset + HEADER_LEN;
+        int end = offset + headerLength();
+        while (at < end) {
+            int kind = buf.getUnsignedByte(at);
+            if (kind == OPT_END) {
+                return -1;
+            }
+            if (kind == OPT_NOP) {
+                at++;
+                continue;
+            }
+            if (at + 2 > end) {
+                return -1;
+            }
+            int len = buf.getUnsignedByte(at + 1);
+            if (len < 2 || at + len > end) {
+                return -1;
+            }
+            if (kind == OPT_MSS && len == 4) {
+                return buf.getUnsignedShort(at + 2);
+            }
+            at += len;
+        }
+        return -1;
+    }
+
     public void setFlags(int flags) {
         buf.setByte(offset + Field.FLAGS, flags);
     }
@@ -264,7 +309,7 @@ public final class TcpPacket {
         if ((fl & RST) != 0) f.append('R');
         if ((fl & PSH) != 0) f.append('P');
         if ((fl & ACK) != 0) f.append('.');
-        return "TCP " + srcPort() + " > " + dstPort() + " [" + f + "] seq " + Integer.toUnsignedString(seq())
-                + " ack " + Integer.toUnsignedString(ack()) + " win " + window() + " length " + payloadLength();
+        return "TCP " + srcPort() + " > " + dstPort() + " [" + f + "] seq " + seq()
+                + " ack " + ack() + " win " + window() + " length " + payloadLength();
     }
 }

@@ -137,7 +137,7 @@ public record TcpRepr(int srcPort, int dstPort, int seq, int ack, int flags, int
             }
             i += len;
         }
-        return ParseResult.ok(new TcpRepr(p.srcPort(), p.dstPort(), p.seq(), p.ack(), p.flags(), p.window(), mss, ws,
+        return ParseResult.ok(new TcpRepr(p.srcPort(), p.dstPort(), (int) p.seq(), (int) p.ack(), p.flags(), p.window(), mss, ws,
                 sackOk, blocks, ts, tsVal, tsEcr, p.payloadLength()));
     }
 

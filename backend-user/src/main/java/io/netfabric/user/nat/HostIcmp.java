@@ -1,0 +1,32 @@
+package io.netfabric.user.nat;
+
+import java.net.InetAddress;
+
+/**
+ * Host ICMP echo sockets as the echo NAT sees them: one per address family, opened by the
+ * adapter ({@code io.netfabric.user.NativeIcmp}) as an unprivileged ping socket when
+ * {@code net.ipv4.ping_group_range} allows it, else a raw socket when the process has
+ * CAP_NET_RAW, else not at all.
+ */
+public interface HostIcmp {
+    /** The socket for the family, or null when the host allows none. */
+    EchoSocket open(boolean ipv6, Receiver receiver);
+
+    interface EchoSocket {
+        /** "ping" or "raw". */
+        String kind();
+
+        /**
+         * Sends an echo request with our {@code seq} and the guest's data (borrowed); the
+         * identifier is the socket's (ping sockets) or {@code id} (raw).
+         */
+        void sendEcho(InetAddress dst, int id, int seq, byte[] data);
+
+        void close();
+    }
+
+    /** Echo replies, delivered on the loop thread. */
+    interface Receiver {
+        void echoReply(InetAddress from, int id, int seq, byte[] data, long now);
+    }
+}

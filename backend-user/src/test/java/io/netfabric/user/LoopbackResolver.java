@@ -1,0 +1,112 @@
+package io.netfabric.user;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The tests' own resolver on 127.0.0.1 (UDP and TCP on the same free port): every A query gets
+ * {@link #ANSWER}; other types an empty answer. Never the machine's resolver.
+ */
+final class LoopbackResolver implements AutoCloseable {
+    static final byte[] ANSWER = {(byte) 192, 0, 2, 44};
+    final DatagramSocket udp;
+    final ServerSocket tcp;
+    final AtomicInteger queries = new AtomicInteger();
+
+    LoopbackResolver() throws IOException {
+        ServerSocket t = null;
+        DatagramSocket u = null;
+        for (int attempt = 0; attempt < 20 && t == null; attempt++) {
+            u = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            try {
+                t = new ServerSocket(u.getLocalPort(), 16, InetAddress.getLoopbackAddress());
+            } catch (IOException busy) {
+                u.close();
+            }
+        }
+        udp = u;
+        tcp = t;
+        Thread a = new Thread(this::serveUdp, "resolver-udp");
+        a.setDaemon(true);
+        a.start();
+        Thread b = new Thread(this::serveTcp, "resolver-tcp");
+        b.setDaemon(true);
+        b.start();
+    }
+
+    int port() {
+        return udp.getLocalPort();
+    }
+
+    static byte[] answer(byte[] q) {
+        int at = 12;
+        while (at < q.length && q[at] != 0) {
+            at += (q[at] & 0xFF) + 1;
+        }
+        int qEnd = at + 5;
+        int type = ((q[at + 1] & 0xFF) << 8) | (q[at + 2] & 0xFF);
+        boolean a = type == 1;
+        byte[] out = Arrays.copyOf(q, qEnd + (a ? 16 : 0));
+        out[2] = (byte) (0x80 | (q[2] & 0x01));
+        out[3] = (byte) 0x80;
+        out[7] = (byte) (a ? 1 : 0);
+        out[9] = 0;
+        out[11] = 0;
+        if (a) {
+            byte[] rr = {(byte) 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ANSWER[0], ANSWER[1], ANSWER[2], ANSWER[3]};
+            System.arraycopy(rr, 0, out, qEnd, 16);
+        }
+        return out;
+    }
+
+    private void serveUdp() {
+        byte[] buf = new byte[4096];
+        while (!udp.isClosed()) {
+            try {
+                DatagramPacket p = new DatagramPacket(buf, buf.length);
+                udp.receive(p);
+                queries.incrementAndGet();
+                byte[] r = answer(Arrays.copyOf(p.getData(), p.getLength()));
+                udp.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
+            } catch (IOException | RuntimeException e) {
+                if (udp.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void serveTcp() {
+        while (!tcp.isClosed()) {
+            try (Socket s = tcp.accept()) {
+                DataInputStream in = new DataInputStream(s.getInputStream());
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                byte[] q = new byte[in.readUnsignedShort()];
+                in.readFully(q);
+                queries.incrementAndGet();
+                byte[] r = answer(q);
+                out.writeShort(r.length);
+                out.write(r);
+                out.flush();
+            } catch (IOException | RuntimeException e) {
+                if (tcp.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        udp.close();
+        tcp.close();
+    }
+}

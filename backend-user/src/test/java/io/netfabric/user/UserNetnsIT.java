@@ -1,0 +1,275 @@
+package io.netfabric.user;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netfabric.core.Fabric;
+import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.testkit.netns.ExecResult;
+import io.netfabric.testkit.netns.Netns;
+import io.netfabric.testkit.netns.NetnsExtension;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real clients in a network namespace whose only interface is a netfabric tap joined by hub 0 to
+ * the user netdev: udhcpc, dig, tftp-hpa and busybox tftp, ping, socat. Servers the tests need
+ * (the resolver, a UDP echo) run on 127.0.0.1 in the test's own namespace.
+ */
+class UserNetnsIT {
+    @RegisterExtension
+    final NetnsExtension netns = new NetnsExtension();
+    @TempDir
+    Path tmp;
+    Fabric fabric;
+    String ifname;
+
+    @AfterEach
+    void close() {
+        if (fabric != null) {
+            fabric.close();
+        }
+    }
+
+    /** Fabric: user netdev u0 (with {@code opts}) and a tap, both on hub 0; the tap in a fresh namespace. */
+    Netns guest(String opts) {
+        ifname = netns.ifname("u");
+        fabric = Fabric.create();
+        add("user,id=u0" + opts);
+        add("hubport,id=hu,hubid=0,netdev=u0");
+        add("tap,id=t0,ifname=" + ifname + ",script=no,downscript=no");
+        add("hubport,id=ht,hubid=0,netdev=t0");
+        return netns.create("g").adopt(ifname).configure(ifname);
+    }
+
+    void add(String optarg) {
+        fabric.addNetdev(NetdevOptionParser.parseNetdev(optarg, fabric.availableTypes(), w -> { }));
+    }
+
+    UserStack stack() {
+        return fabric.call(() -> ((UserNetdev) fabric.findNetdev("u0")).stack());
+    }
+
+    /** udhcpc -q with a script that prints what it was given. */
+    String udhcpc(Netns ns) throws Exception {
+        Path script = tmp.resolve("udhcpc.sh");
+        Files.writeString(script, "#!/bin/sh\n[ \"$1\" = bound ] && echo \"ip=$ip subnet=$subnet router=$router dns=$dns"
+                + " domain=$domain search=$search mtu=$mtu\"\nexit 0\n");
+        script.toFile().setExecutable(true);
+        ExecResult r = ns.exec(Duration.ofSeconds(30), "udhcpc", "-i", ifname, "-f", "-q", "-n", "-t", "5", "-T", "1",
+                "-s", script.toString(), "-O", "search", "-O", "mtu", "-O", "domain");
+        r.requireSuccess();
+        return r.stdout();
+    }
+
+    @Test
+    void udhcpcGetsTheLeaseWithRouterDnsDomainSearchAndMtu() throws Exception {
+        NetnsExtension.assumeCommand("udhcpc");
+        Netns ns = guest(",domainname=example.test,dnssearch=a.example.test,dnssearch=b.example.test,mtu=1400");
+        String out = udhcpc(ns);
+        assertThat(out).contains("ip=10.0.2.15 ", "subnet=255.255.255.0", "router=10.0.2.2", "dns=10.0.2.3",
+                "domain=example.test", "search=a.example.test b.example.test", "mtu=1400");
+        ns.ip("link", "set", "dev", ifname, "address", "52:54:00:00:00:99").requireSuccess();
+        assertThat(udhcpc(ns)).contains("ip=10.0.2.16 ");
+    }
+
+    @Test
+    void otherNetworksAndStartAddressesAreFollowed() throws Exception {
+        NetnsExtension.assumeCommand("udhcpc");
+        Netns ns = guest(",net=192.168.76.0/24,dhcpstart=192.168.76.50");
+        assertThat(udhcpc(ns)).contains("ip=192.168.76.50 ", "router=192.168.76.2", "dns=192.168.76.3");
+    }
+
+    void lease(Netns ns) throws Exception {
+        ns.ip("addr", "add", "10.0.2.15/24", "dev", ifname).requireSuccess();
+        ns.ip("route", "add", "default", "via", "10.0.2.2").requireSuccess();
+    }
+
+    @Test
+    void digAnswersFromTheConfiguredUpstreamWithFailover() throws Exception {
+        NetnsExtension.assumeCommand("dig");
+        try (LoopbackResolver resolver = new LoopbackResolver()) {
+            Netns ns = guest(",dns-upstream=127.0.0.1:1,dns-upstream=127.0.0.1:" + resolver.port());
+            lease(ns);
+            ExecResult r = ns.exec("dig", "+short", "+tries=1", "+time=5", "@10.0.2.3", "example.org", "A");
+            assertThat(r.ok()).as(() -> r + " " + stack().counters() + " resolver saw " + resolver.queries).isTrue();
+            assertThat(r.stdout().trim()).isEqualTo("192.0.2.44");
+            ExecResult local = ns.exec("dig", "+short", "+tries=1", "@10.0.2.3", "host.netfabric.internal", "A");
+            assertThat(local.requireSuccess().stdout().trim()).isEqualTo("10.0.2.2");
+            assertThat(resolver.queries.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void digOverTcp() throws Exception {
+        NetnsExtension.assumeCommand("dig");
+        try (LoopbackResolver resolver = new LoopbackResolver()) {
+            Netns ns = guest(",dns-upstream=127.0.0.1:" + resolver.port());
+            lease(ns);
+            ExecResult r = ns.exec("dig", "+tcp", "+short", "@10.0.2.3", "example.org", "A");
+            assertThat(r.requireSuccess().stdout().trim()).isEqualTo("192.0.2.44");
+            ExecResult local = ns.exec("dig", "+tcp", "+short", "@10.0.2.3", "host.netfabric.internal", "A");
+            assertThat(local.requireSuccess().stdout().trim()).isEqualTo("10.0.2.2");
+        }
+    }
+
+    static String sha256(Path p) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    }
+
+    Path tftpRoot() throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("tftp"));
+        byte[] big = new byte[10 * 1024 * 1024];
+        new Random(5).nextBytes(big);
+        Files.write(root.resolve("big.img"), big);
+        Files.writeString(tmp.resolve("secret"), "secret");
+        Files.createSymbolicLink(root.resolve("escape"), tmp.resolve("secret"));
+        return root;
+    }
+
+    @Test
+    void tftpClientsFetchTenMegabytesWithEveryOptionSet() throws Exception {
+        NetnsExtension.assumeCommand("tftp");
+        NetnsExtension.assumeCommand("busybox");
+        Path root = tftpRoot();
+        String want = sha256(root.resolve("big.img"));
+        Netns ns = guest(",tftp=" + root);
+        lease(ns);
+        Duration t = Duration.ofSeconds(120);
+        Path a = tmp.resolve("a");
+        ns.exec(t, "tftp", "-m", "binary", "10.0.2.2", "-c", "get", "big.img", a.toString()).requireSuccess();
+        assertThat(sha256(a)).isEqualTo(want);
+        Path b = tmp.resolve("b");
+        ns.exec(t, "busybox", "tftp", "-g", "-r", "big.img", "-l", b.toString(), "10.0.2.2").requireSuccess();
+        assertThat(sha256(b)).isEqualTo(want);
+        Path c = tmp.resolve("c");
+        ns.exec(t, "busybox", "tftp", "-b", "1468", "-g", "-r", "big.img", "-l", c.toString(), "10.0.2.2").requireSuccess();
+        assertThat(sha256(c)).isEqualTo(want);
+        Path client = tmp.resolve("tftp-window-client.py");
+        Files.copy(getClass().getResourceAsStream("/tftp-window-client.py"), client);
+        ExecResult w = ns.exec(t, "/usr/bin/python3", client.toString(), "10.0.2.2", "big.img", "1468", "16").requireSuccess();
+        assertThat(w.stdout().trim()).isEqualTo(want);
+    }
+
+    @Test
+    void tftpRefusesTraversalAndServesTwentyAtOnce() throws Exception {
+        NetnsExtension.assumeCommand("busybox");
+        Path root = tftpRoot();
+        Files.write(root.resolve("small.img"), new byte[300_000]);
+        Netns ns = guest(",tftp=" + root);
+        lease(ns);
+        for (String bad : new String[] {"../secret", "/etc/passwd", "escape"}) {
+            ExecResult r = ns.exec("busybox", "tftp", "-g", "-r", bad, "-l", tmp.resolve("x").toString(), "10.0.2.2");
+            assertThat(r.ok()).as(bad).isFalse();
+        }
+        StringBuilder sh = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            sh.append("busybox tftp -b 1468 -g -r small.img -l ").append(tmp.resolve("p" + i)).append(" 10.0.2.2 & ");
+        }
+        sh.append("wait");
+        ns.exec(Duration.ofSeconds(60), "sh", "-c", sh.toString()).requireSuccess();
+        String want = sha256(root.resolve("small.img"));
+        for (int i = 0; i < 20; i++) {
+            assertThat(sha256(tmp.resolve("p" + i))).isEqualTo(want);
+        }
+    }
+
+    @Test
+    void pingTheHostAndTheIpv6HostAfterSlaac() throws Exception {
+        Netns ns = guest("");
+        lease(ns);
+        ns.ping("10.0.2.2", 3, "-i", "0.2").requireSuccess();
+        String addr = "";
+        for (int i = 0; i < 50 && !addr.contains("fec0::"); i++) {
+            Thread.sleep(200);
+            addr = ns.ip("-6", "addr", "show", "dev", ifname).stdout();   // fec0::/10 is site scope
+        }
+        String a = addr;
+        assertThat(addr).as(() -> a + ns.ip("-6", "addr").stdout() + ns.exec("sysctl", "net.ipv6.conf." + ifname + ".accept_ra",
+                "net.ipv6.conf." + ifname + ".disable_ipv6").stdout() + stack().counters()).contains("fec0::");
+        ns.ping("fec0::2", 3, "-i", "0.2").requireSuccess();
+    }
+
+    @Test
+    void udpEchoThroughTheHostAddressAndTwoThousandFlows() throws Exception {
+        NetnsExtension.assumeCommand("socat");
+        try (DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                byte[] buf = new byte[2048];
+                while (!echo.isClosed()) {
+                    try {
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        echo.receive(p);
+                        echo.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Netns ns = guest("");
+            lease(ns);
+            ExecResult r = ns.exec("sh", "-c", "echo hello | socat -T 2 - UDP:10.0.2.2:" + echo.getLocalPort());
+            assertThat(r.requireSuccess().stdout().trim()).isEqualTo("hello");
+            String py = "import socket\n"
+                    + "for i in range(2000):\n"
+                    + "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                    + "    s.sendto(b'x', ('10.0.2.2', " + echo.getLocalPort() + "))\n"
+                    + "    s.close()\n";
+            ns.exec("/usr/bin/python3", "-c", py).requireSuccess();
+            Thread.sleep(500);
+            UserStack s = stack();
+            int flows = fabric.call(() -> s.udpNat().flowCount());
+            assertThat(flows).isBetween(1, io.netfabric.user.nat.UdpNat.DEFAULT_MAX_FLOWS);
+            assertThat(fabric.call(() -> s.counters().natFlowsOpened)).isGreaterThanOrEqualTo(1000L);
+        }
+    }
+
+    @Test
+    void restrictKeepsTheNamespaceOffTheHostAndDhcpGivesNoRouter() throws Exception {
+        NetnsExtension.assumeCommand("udhcpc");
+        NetnsExtension.assumeCommand("socat");
+        try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(1500);
+            Netns ns = guest(",restrict=on");
+            String out = udhcpc(ns);
+            assertThat(out).contains("ip=10.0.2.15 ", "router= ");
+            lease(ns);
+            ns.exec("sh", "-c", "echo x | socat -T 1 - UDP:10.0.2.2:" + server.getLocalPort());
+            DatagramPacket p = new DatagramPacket(new byte[16], 16);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> server.receive(p))
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+    }
+
+    @Test
+    void tenThousandHostileFramesLeaveTheStackServingAndAreCountedByReason() throws Exception {
+        NetnsExtension.assumeCommand("udhcpc");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3"))
+                && new ProcessBuilder("/usr/bin/python3", "-c", "import scapy").start().waitFor() == 0,
+                "needs python3-scapy");
+        Netns ns = guest(",dns-upstream=127.0.0.1:1");
+        Path script = tmp.resolve("hostile-frames.py");
+        Files.copy(getClass().getResourceAsStream("/hostile-frames.py"), script);
+        ExecResult r = ns.exec(Duration.ofSeconds(180), "/usr/bin/python3", script.toString(), ifname, "10000");
+        assertThat(r.requireSuccess().stdout().trim()).isEqualTo("10000");
+        Thread.sleep(500);
+        java.util.Map<io.netfabric.user.ip.StackDrop, Long> drops = fabric.call(() -> stack().counters().dropsByReason());
+        System.out.println("hostile frames: " + drops);
+        assertThat(drops).containsKeys(io.netfabric.user.ip.StackDrop.MALFORMED, io.netfabric.user.ip.StackDrop.BAD_CHECKSUM,
+                io.netfabric.user.ip.StackDrop.BAD_FRAGMENT);
+        assertThat(udhcpc(ns)).contains("ip=10.0.2.15 ");
+    }
+}
