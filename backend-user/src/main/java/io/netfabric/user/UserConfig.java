@@ -4,7 +4,7 @@ import io.netfabric.core.FabricException;
 import io.netfabric.core.options.UserOptions;
 import io.netfabric.user.forward.CText;
 import io.netfabric.user.forward.GuestForwardRule;
-import io.netfabric.user.forward.HostForwardRule;
+import io.netfabric.user.forward.HostForward;
 import io.netfabric.wire.Ipv4Address;
 import io.netfabric.wire.Ipv6Address;
 import java.io.IOException;
@@ -31,7 +31,7 @@ public record UserConfig(
         Ipv6Address prefix6, int prefix6Len, Ipv6Address host6, Ipv6Address dns6,
         String hostname, String tftpRoot, String bootfile, List<String> dnssearch, String domainname,
         String tftpServerName, String smb, Ipv4Address smbServer,
-        List<HostForwardRule> hostfwd, List<GuestForwardRule> guestfwd,
+        List<HostForward> hostfwd, List<GuestForwardRule> guestfwd,
         int mtu, List<InetSocketAddress> dnsUpstreams) {
 
     public static final int MIN_MTU = 68;
@@ -62,7 +62,7 @@ public record UserConfig(
         }
         String vnet = o.net() != null ? o.net() : o.ip() != null ? o.ip() + "/24" : null;
         boolean restrict = Boolean.TRUE.equals(o.restrict());
-        List<HostForwardRule> hostfwd = new ArrayList<>();
+        List<HostForward> hostfwd = new ArrayList<>();
         List<GuestForwardRule> guestfwd = new ArrayList<>();
 
         // net_slirp_init()
@@ -232,7 +232,7 @@ public record UserConfig(
         // The forwarding rules, in QEMU's order (all hostfwd, then all guestfwd); smb after them.
         if (o.hostfwd() != null) {
             for (String r : o.hostfwd()) {
-                hostfwd.add(HostForwardRule.parse(r));
+                hostfwd.add(HostForward.parse(r));   // QEMU's syntax plus bracketed IPv6
             }
         }
         if (o.guestfwd() != null) {

@@ -23,6 +23,9 @@ public final class UserNetdev extends NetClient {
     private final SambaServer samba;
     private ScheduledFuture<?> timer;
     private long timerDeadline = Timed.NONE;
+    private boolean guestBusy;
+    private final java.util.ArrayDeque<Runnable> writableWaiters = new java.util.ArrayDeque<>();
+    private final io.netfabric.core.SentCallback sentCallback = (client, len) -> guestDrained();
 
     UserNetdev(String name, Fabric fabric, UserConfig config, SambaServer samba) {
         super(name, "user");
@@ -35,14 +38,33 @@ public final class UserNetdev extends NetClient {
                 if (frame.readableBytes() < 60) {
                     frame.writeZero(60 - frame.readableBytes());
                 }
-                send(frame);
+                if (sendAsync(frame, sentCallback) == 0) {
+                    guestBusy = true;   // queued at a busy peer: bulk senders wait for the callback
+                }
+            }
+
+            @Override
+            public boolean busy() {
+                return guestBusy;
+            }
+
+            @Override
+            public void whenWritable(Runnable r) {
+                if (!guestBusy) {
+                    r.run();
+                } else {
+                    writableWaiters.add(r);
+                }
             }
 
             @Override
             public ByteBufAllocator alloc() {
                 return PooledByteBufAllocator.DEFAULT;
             }
-        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm), new NativeIcmp(fabric, System::nanoTime, this::rearm));
+        }, new NettyHostUdp(fabric, System::nanoTime, this::rearm), new NativeIcmp(fabric, System::nanoTime, this::rearm),
+                new NettyHostTcp(fabric, System::nanoTime, this::rearm),
+                io.netfabric.user.nat.UdpNat.DEFAULT_MAX_FLOWS, io.netfabric.user.nat.TcpNat.DEFAULT_MAX_FLOWS,
+                io.netfabric.user.tcp.TcpConnection.Timers.DEFAULT);
     }
 
     public UserStack stack() {
@@ -53,12 +75,61 @@ public final class UserNetdev extends NetClient {
         return config;
     }
 
+    /**
+     * QMP {@code hostfwd_add} (HMP only in QEMU): adds a rule in {@code hostfwd=} syntax
+     * (bracketed IPv6 allowed). QEMU's messages on failure. Loop thread.
+     */
+    public void addHostForward(String spec) {
+        requireTcp();
+        stack.hostForwards().add(spec);
+    }
+
+    /**
+     * QMP {@code hostfwd_remove}: {@code [tcp|udp]:[hostaddr]:hostport}; answers HMP's line
+     * ("host forwarding rule for S removed" / "not found" / "invalid format"). Loop thread.
+     */
+    public String removeHostForward(String spec) {
+        requireTcp();
+        return stack.hostForwards().remove(spec);
+    }
+
+    /** The live host forwards. Loop thread. */
+    public java.util.List<io.netfabric.user.forward.HostForwards.Info> hostForwards() {
+        requireTcp();
+        return stack.hostForwards().list();
+    }
+
+    /** The live TCP connections (QEMU's HMP {@code info usernet}, as data). Loop thread. */
+    public java.util.List<io.netfabric.user.nat.TcpNat.FlowInfo> natFlows() {
+        requireTcp();
+        return stack.tcpNat().flows();
+    }
+
+    private void requireTcp() {
+        if (stack.tcpNat() == null) {
+            throw io.netfabric.core.FabricException.generic("TCP is not available on this netdev");
+        }
+    }
+
     @Override
     protected int receive(ByteBuf frame) {
         int len = frame.readableBytes();
         stack.input(frame, System.nanoTime());
         rearm();
         return len;
+    }
+
+    /** The peer took our queued frames: wake the senders that waited (TCP towards the guest). */
+    private void guestDrained() {
+        NetClient p = peer();
+        if (!guestBusy || (p != null && p.queuedFrames() > 16)) {
+            return;   // wake the senders once the backlog is nearly gone, not per frame
+        }
+        guestBusy = false;
+        for (int n = writableWaiters.size(); n > 0 && !guestBusy; n--) {
+            writableWaiters.poll().run();
+        }
+        rearm();
     }
 
     /**

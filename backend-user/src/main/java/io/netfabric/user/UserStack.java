@@ -1,12 +1,18 @@
 package io.netfabric.user;
 
+import io.netfabric.core.FabricException;
 import io.netfabric.user.forward.GuestForwardRule;
+import io.netfabric.user.forward.HostForward;
+import io.netfabric.user.forward.HostForwards;
 import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackCounters;
 import io.netfabric.user.ip.Timed;
 import io.netfabric.user.nat.HostIcmp;
 import io.netfabric.user.nat.HostUdp;
+import io.netfabric.user.nat.HostTcp;
 import io.netfabric.user.nat.IcmpEchoNat;
+import io.netfabric.user.nat.TcpNat;
+import io.netfabric.user.tcp.TcpConnection;
 import io.netfabric.user.nat.UdpNat;
 import io.netfabric.user.service.DhcpServer;
 import io.netfabric.user.service.Dhcpv6Server;
@@ -19,6 +25,7 @@ import io.netfabric.wire.Ipv6Address;
 import io.netty.buffer.ByteBuf;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -39,13 +46,23 @@ public final class UserStack implements Timed {
     private final TftpServer tftp;
     private final UdpNat udpNat;
     private final IcmpEchoNat echoNat;
+    private final TcpNat tcpNat;
+    private final HostForwards hostForwards;
 
     public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp) {
         this(c, link, host, icmp, UdpNat.DEFAULT_MAX_FLOWS);
     }
 
-    /** @param icmp host echo sockets, or null for none (echo to outside addresses is then dropped) */
     public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp, int maxFlows) {
+        this(c, link, host, icmp, null, maxFlows, TcpNat.DEFAULT_MAX_FLOWS, TcpConnection.Timers.DEFAULT);
+    }
+
+    /**
+     * @param icmp host echo sockets, or null for none (echo to outside addresses is then dropped)
+     * @param tcp  host TCP sockets; null leaves TCP beyond the built-in services unserved (dropped)
+     */
+    public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp, HostTcp tcp, int maxFlows,
+                     int maxTcpFlows, TcpConnection.Timers tcpTimers) {
         this.config = c;
         Set<Ipv4Address> own4 = new HashSet<>(Set.of(c.host(), c.dns()));
         for (GuestForwardRule g : c.guestfwd()) {
@@ -104,6 +121,81 @@ public final class UserStack implements Timed {
         router.setEchoFallback(echoNat);
         udpNat.onFirstFlow(() -> echoNat.watchErrors(udpNat::hostError));
         router.addTimed(echoNat);
+
+        if (tcp != null) {
+            tcpNat = new TcpNat(router, tcp, host4, host6, virtual, c.restrict(), maxTcpFlows, tcpTimers);
+            router.setTcpFallback(tcpNat);
+            router.addTimed(tcpNat);
+            for (GuestForwardRule g : c.guestfwd()) {
+                tcpNat.redirect(new InetSocketAddress(Router.inet(g.server()), g.port()), guestForward(g, tcp));
+            }
+            // libslirp's default guest for a rule without one: the first DHCP address.
+            hostForwards = new HostForwards(router, tcpNat, tcp, () -> Router.inet(c.dhcpStart()), System::nanoTime);
+            try {
+                // QEMU applies the rules last to first (net/slirp.c keeps them prepended).
+                for (int i = c.hostfwd().size() - 1; i >= 0; i--) {
+                    hostForwards.add(c.hostfwd().get(i));
+                }
+            } catch (FabricException e) {
+                close();
+                throw e;
+            }
+        } else {
+            tcpNat = null;
+            hostForwards = null;
+        }
+    }
+
+    /**
+     * Where a guestfwd rule's connections go: {@code cmd:} a process per connection,
+     * {@code tcp:HOST:PORT} a host connection, {@code unix:PATH} a Unix socket connection (the
+     * chardev forms a helper process can open; QEMU's other chardev options are not taken).
+     */
+    private static TcpNat.Redirect guestForward(GuestForwardRule g, HostTcp tcp) {
+        String t = g.target();
+        return new TcpNat.Redirect() {
+            @Override
+            public HostTcp.Stream open(HostTcp.Events events) {
+                if (t.startsWith("cmd:")) {
+                    return tcp.exec(t.substring(4), events);
+                }
+                if (t.startsWith("unix:")) {
+                    int comma = t.indexOf(',');
+                    return tcp.connectUnix(t.substring(5, comma < 0 ? t.length() : comma), events);
+                }
+                String hp = t.substring(4);
+                int comma = hp.indexOf(',');
+                if (comma >= 0) {
+                    hp = hp.substring(0, comma);
+                }
+                int colon = hp.lastIndexOf(':');
+                String h = hp.substring(0, colon);
+                if (h.startsWith("[") && h.endsWith("]")) {
+                    h = h.substring(1, h.length() - 1);
+                }
+                try {
+                    InetAddress a = h.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(h);
+                    return tcp.connect(new InetSocketAddress(a, Integer.parseInt(hp.substring(colon + 1))), events);
+                } catch (java.net.UnknownHostException | NumberFormatException e) {
+                    return null;
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "guestfwd " + t;
+            }
+        };
+    }
+
+    /** The live hostfwd rules, or null when the stack has no host TCP. */
+    public HostForwards hostForwards() {
+        return hostForwards;
+    }
+
+    /** The TCP NAT and connection table, or null when the stack has no host TCP. */
+    public TcpNat tcpNat() {
+        return tcpNat;
     }
 
     /** The guest's own address for its {@code hostname}: its DHCP lease, else the first lease. */
@@ -168,6 +260,12 @@ public final class UserStack implements Timed {
         dns.close();
         udpNat.close();
         echoNat.close();
+        if (hostForwards != null) {
+            hostForwards.close();
+        }
+        if (tcpNat != null) {
+            tcpNat.close();
+        }
         if (tftp != null) {
             tftp.close();
         }

@@ -50,6 +50,16 @@ public final class Router implements Timed {
         void toGuest(ByteBuf frame);
 
         ByteBufAllocator alloc();
+
+        /** True while the path to the guest queues frames (a busy peer): bulk senders wait. */
+        default boolean busy() {
+            return false;
+        }
+
+        /** Runs {@code r} once the path to the guest drains (at once when it is not busy). */
+        default void whenWritable(Runnable r) {
+            r.run();
+        }
     }
 
     /** Handles ICMPv6 Neighbor Discovery messages the router does not answer itself (RS). */
@@ -89,6 +99,7 @@ public final class Router implements Timed {
     private UdpHandler udpFallback;
     private Icmpv6Handler routerSolicitations;
     private EchoHandler echoFallback;
+    private TcpHandler tcpFallback;
     private int nextIpId = 1;
 
     private final EthernetPacket eth = new EthernetPacket();
@@ -167,6 +178,16 @@ public final class Router implements Timed {
 
     public void setEchoFallback(EchoHandler h) {
         this.echoFallback = h;
+    }
+
+    /** Where the guest's TCP segments no bound service takes go (the TCP NAT and forwards). */
+    public void setTcpFallback(TcpHandler h) {
+        this.tcpFallback = h;
+    }
+
+    /** The link to the guest, for senders that follow its back-pressure ({@link Link#busy}). */
+    public Link link() {
+        return link;
     }
 
     /** Registers an engine whose timers the router's {@link #poll} drives. */
@@ -432,7 +453,10 @@ public final class Router implements Timed {
     private void tcpDispatch(MacAddress srcMac, InetAddress src, InetAddress dst, TcpPacket t, long now) {
         TcpHandler h = tcp.get(new Port(dst, t.dstPort()));
         if (h == null) {
-            counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);   // TCP NAT comes with part 2
+            h = tcpFallback;
+        }
+        if (h == null) {
+            counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);   // a stack without host TCP
             return;
         }
         h.segment(srcMac, new InetSocketAddress(src, t.srcPort()), new InetSocketAddress(dst, t.dstPort()), t, now);
@@ -598,6 +622,106 @@ public final class Router implements Timed {
         new Ipv6Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv6Packet.HEADER_LEN + payloadLen)
                 .setHeader(payloadLen, next, hopLimit, src, dst);
         return out;
+    }
+
+    /** Octets before the IP payload in a frame from {@link #newIpFrame}. */
+    public static int ipPayloadOffset(boolean ipv6) {
+        return EthernetPacket.HEADER_LEN + (ipv6 ? Ipv6Packet.HEADER_LEN : Ipv4Packet.HEADER_LEN);
+    }
+
+    /**
+     * A frame to the guest at {@code dst} with Ethernet and IP headers written and room for
+     * {@code payloadLen} octets at {@link #ipPayloadOffset} (not zeroed: the caller fills them),
+     * or null (counted) when the guest's MAC is not known. For upper layers that build their own
+     * payload (TCP); the frame's writer index is at its end.
+     */
+    public ByteBuf newIpFrame(InetAddress src, InetAddress dst, IpProtocol proto, int payloadLen) {
+        MacAddress dstMac = neighbour(dst);
+        if (dstMac == null) {
+            counters.drop(StackDrop.NO_NEIGHBOUR);
+            return null;
+        }
+        boolean v6 = src instanceof Inet6Address;
+        int head = ipPayloadOffset(v6);
+        int len = head + payloadLen;
+        ByteBuf out = link.alloc().buffer(Math.max(60, len));
+        out.writeZero(head);
+        out.writerIndex(len);
+        EthernetPacket e = new EthernetPacket().wrap(out, 0, len);
+        e.setDst(dstMac);
+        e.setSrc(mac);
+        if (v6) {
+            e.setEtherType(EtherType.IPV6);
+            new Ipv6Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv6Packet.HEADER_LEN + payloadLen)
+                    .setHeader(payloadLen, proto, 64, Ipv6Address.fromBytes(src.getAddress()),
+                            Ipv6Address.fromBytes(dst.getAddress()));
+            return out;
+        }
+        e.setEtherType(EtherType.IPV4);
+        Ipv4Packet h = new Ipv4Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv4Packet.HEADER_LEN + payloadLen);
+        h.setVersionAndIhl(4, 5);
+        h.setTotalLength(Ipv4Packet.HEADER_LEN + payloadLen);
+        h.setIdentification(nextIpId++ & 0xFFFF);
+        h.setFlagsAndFragmentOffset(true, false, 0);   // DF: TCP segments are sized to the MTU
+        h.setTtl(64);
+        h.setProtocol(proto);
+        h.setSrc(Ipv4Address.fromBytes(src.getAddress()));
+        h.setDst(Ipv4Address.fromBytes(dst.getAddress()));
+        h.fillChecksum();
+        return out;
+    }
+
+    /**
+     * A destination unreachable about the guest's TCP SYN from {@code guest} to {@code dst} with
+     * sequence number {@code seq}: ICMP host unreachable (RFC 792) or ICMPv6 address unreachable
+     * (RFC 4443 §3.1), quoting a rebuilt IP header and the first 8 octets of TCP (ports and
+     * sequence) as libslirp's tcp_input does when connect() fails with EHOSTUNREACH/ENETUNREACH.
+     */
+    public void sendTcpUnreachable(InetSocketAddress guest, InetSocketAddress dst, int seq) {
+        MacAddress guestMac = neighbour(guest.getAddress());
+        if (guestMac == null) {
+            counters.drop(StackDrop.NO_NEIGHBOUR);
+            return;
+        }
+        if (guest.getAddress() instanceof Inet6Address) {
+            Ipv6Address s = Ipv6Address.fromBytes(guest.getAddress().getAddress());
+            Ipv6Address d = Ipv6Address.fromBytes(dst.getAddress().getAddress());
+            int len = 8 + Ipv6Packet.HEADER_LEN + 8;
+            ByteBuf out = newIpv6Frame(guestMac, ndpAnswered.contains(d) ? d : host6, s, IpProtocol.ICMPV6, len, 64);
+            int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+            out.setByte(at, Icmpv6Packet.TYPE_DEST_UNREACHABLE);
+            out.setByte(at + 1, 3);   // address unreachable
+            new Ipv6Packet().wrap(out, at + 8, Ipv6Packet.HEADER_LEN + 8).setHeader(TcpPacket.HEADER_LEN, IpProtocol.TCP,
+                    64, s, d);
+            out.setShort(at + 8 + Ipv6Packet.HEADER_LEN, guest.getPort());
+            out.setShort(at + 8 + Ipv6Packet.HEADER_LEN + 2, dst.getPort());
+            out.setInt(at + 8 + Ipv6Packet.HEADER_LEN + 4, seq);
+            new Icmpv6Packet().wrap(out, at, len).fillChecksum(ndpAnswered.contains(d) ? d : host6, s);
+            link.toGuest(out);
+            return;
+        }
+        Ipv4Address s = Ipv4Address.fromBytes(guest.getAddress().getAddress());
+        Ipv4Address d = Ipv4Address.fromBytes(dst.getAddress().getAddress());
+        int quoted = Ipv4Packet.HEADER_LEN + 8;
+        int len = IcmpPacket.HEADER_LEN + quoted;
+        ByteBuf out = newIpv4Frame(guestMac, arpAnswered.contains(d) ? d : host, s, IpProtocol.ICMP, len);
+        int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+        IcmpPacket r = new IcmpPacket().wrap(out, at, len);
+        r.setType(IcmpPacket.TYPE_DEST_UNREACHABLE);
+        r.setCode(IcmpPacket.CODE_HOST_UNREACHABLE);
+        Ipv4Packet q = new Ipv4Packet().wrap(out, at + IcmpPacket.HEADER_LEN, quoted);
+        q.setVersionAndIhl(4, 5);
+        q.setTotalLength(Ipv4Packet.HEADER_LEN + TcpPacket.HEADER_LEN);
+        q.setTtl(64);
+        q.setProtocol(IpProtocol.TCP);
+        q.setSrc(s);
+        q.setDst(d);
+        q.fillChecksum();
+        out.setShort(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, guest.getPort());
+        out.setShort(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN + 2, dst.getPort());
+        out.setInt(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN + 4, seq);
+        r.fillChecksum();
+        link.toGuest(out);
     }
 
     /** Sends a finished frame to the guest (takes the reference). */

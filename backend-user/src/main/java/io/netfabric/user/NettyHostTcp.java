@@ -1,0 +1,317 @@
+package io.netfabric.user;
+
+import io.netfabric.core.Fabric;
+import io.netfabric.user.nat.HostTcp;
+import io.netfabric.user.nat.HostUdp;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The adapter from {@link HostTcp} to Netty socket channels on the fabric's event loop (epoll or
+ * NIO). No thread per connection: every channel lives on the one loop. Half-close is kept
+ * ({@code ALLOW_HALF_CLOSURE}): the host's EOF becomes the guest's FIN and the guest's FIN a
+ * {@code shutdown(SHUT_WR)} after the data written before it.
+ */
+final class NettyHostTcp implements HostTcp {
+    private static final Logger log = LoggerFactory.getLogger(NettyHostTcp.class);
+
+    private final Fabric fabric;
+    private final LongSupplier clock;
+    private final Runnable afterEvent;
+
+    NettyHostTcp(Fabric fabric, LongSupplier clock, Runnable afterEvent) {
+        this.fabric = fabric;
+        this.clock = clock;
+        this.afterEvent = afterEvent;
+    }
+
+    @Override
+    public Stream connect(InetSocketAddress remote, Events events) {
+        return connect(remote, events, fabric.transport().socketChannel(), true);
+    }
+
+    @Override
+    public Stream connectUnix(String path, Events events) {
+        return connect(new io.netty.channel.unix.DomainSocketAddress(path), events,
+                fabric.transport().domainSocketChannel(), false);
+    }
+
+    @Override
+    public Stream exec(String command, Events events) {
+        return new CommandStream(command, events, fabric.eventLoop(), clock, afterEvent);
+    }
+
+    private Stream connect(java.net.SocketAddress remote, Events events, Class<? extends Channel> type, boolean inet) {
+        NettyStream s = new NettyStream(events);
+        Bootstrap b = new Bootstrap().group(fabric.eventLoop()).channel(type)
+                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 75_000)
+                .handler(s);
+        if (inet) {
+            b.option(ChannelOption.TCP_NODELAY, true);
+        }
+        ChannelFuture f = b.connect(remote);
+        s.channel = f.channel();
+        f.addListener(done -> {
+            if (s.closed) {
+                return;
+            }
+            if (done.isSuccess()) {
+                events.connected(clock.getAsLong());
+            } else {
+                events.failed(classify(done.cause()), clock.getAsLong());
+            }
+            afterEvent.run();
+        });
+        return s;
+    }
+
+    /** ECONNREFUSED → RST; EHOSTUNREACH/ENETUNREACH → ICMP (libslirp tcp_input after connect()). */
+    static Failure classify(Throwable t) {
+        String m = String.valueOf(t.getMessage());
+        if (t instanceof NoRouteToHostException || m.contains("No route") || m.contains("unreachable")) {
+            return Failure.UNREACHABLE;
+        }
+        if (t instanceof ConnectException && m.contains("refused")) {
+            return Failure.REFUSED;
+        }
+        return m.contains("refused") ? Failure.REFUSED : Failure.OTHER;
+    }
+
+    @Override
+    public Listener listen(InetSocketAddress local, Acceptor acceptor) throws IOException {
+        EventLoop loop = fabric.eventLoop();
+        ServerChannel server;
+        try {
+            server = fabric.transport().serverSocketChannel().getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IOException(e);
+        }
+        server.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        server.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                Channel child = (Channel) msg;
+                child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                child.config().setOption(ChannelOption.TCP_NODELAY, true);
+                child.config().setAutoRead(false);
+                NettyStream s = new NettyStream(null);
+                s.channel = child;
+                child.pipeline().addLast(s);
+                loop.register(child).addListener(r -> {
+                    if (!r.isSuccess()) {
+                        child.close();
+                        return;
+                    }
+                    Events ev = acceptor.accepted(s, (InetSocketAddress) child.remoteAddress(), clock.getAsLong());
+                    if (ev == null) {
+                        child.close();
+                    } else {
+                        s.events = ev;
+                        child.config().setAutoRead(s.reading);
+                    }
+                    afterEvent.run();
+                });
+            }
+        });
+        // On the loop, register and bind run inline, so a busy port fails this call; elsewhere we wait.
+        ChannelFuture reg = loop.register(server);
+        ChannelFuture bound = reg.channel().bind(local);
+        if (!loop.inEventLoop()) {
+            bound.awaitUninterruptibly();
+        }
+        if (!bound.isDone() || !bound.isSuccess()) {
+            server.close();
+            Throwable c = bound.cause();
+            throw c instanceof IOException io ? io : new IOException(c == null ? "bind did not complete" : c.toString());
+        }
+        return new Listener() {
+            @Override
+            public InetSocketAddress localAddress() {
+                return (InetSocketAddress) server.localAddress();
+            }
+
+            @Override
+            public void close() {
+                server.close();
+            }
+        };
+    }
+
+    @Override
+    public HostUdp.Socket bindUdp(InetSocketAddress local, HostUdp.Receiver receiver) throws IOException {
+        EventLoop loop = fabric.eventLoop();
+        Channel ch;
+        try {
+            ch = fabric.transport().datagramChannel().getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IOException(e);
+        }
+        boolean[] closed = {false};
+        ch.pipeline().addLast(new io.netty.channel.SimpleChannelInboundHandler<io.netty.channel.socket.DatagramPacket>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, io.netty.channel.socket.DatagramPacket p) {
+                if (!closed[0]) {
+                    receiver.received(p.content(), p.sender(), clock.getAsLong());
+                    afterEvent.run();
+                }
+            }
+        });
+        ChannelFuture bound = loop.register(ch).channel().bind(local);
+        if (!loop.inEventLoop()) {
+            bound.awaitUninterruptibly();
+        }
+        if (!bound.isDone() || !bound.isSuccess()) {
+            ch.close();
+            throw new IOException(String.valueOf(bound.cause()));
+        }
+        return new HostUdp.Socket() {
+            @Override
+            public void send(ByteBuf payload, InetSocketAddress to) {
+                if (closed[0]) {
+                    payload.release();
+                    return;
+                }
+                ch.writeAndFlush(new io.netty.channel.socket.DatagramPacket(payload, to));
+            }
+
+            @Override
+            public void close() {
+                closed[0] = true;
+                ch.close();
+            }
+        };
+    }
+
+    private final class NettyStream extends ChannelInboundHandlerAdapter implements Stream {
+        Events events;
+        Channel channel;
+        boolean closed;
+        boolean eofSeen;
+        boolean reading = true;
+        long pending;
+
+        NettyStream(Events events) {
+            this.events = events;
+        }
+
+        @Override
+        public void write(ByteBuf data) {
+            if (closed) {
+                data.release();
+                return;
+            }
+            int n = data.readableBytes();
+            pending += n;
+            channel.writeAndFlush(data).addListener(f -> {
+                pending -= n;
+                if (!closed && events != null) {
+                    events.written(clock.getAsLong());
+                    afterEvent.run();
+                }
+            });
+        }
+
+        @Override
+        public long pendingBytes() {
+            return pending;
+        }
+
+        @Override
+        public void shutdownOutput() {
+            if (closed) {
+                return;
+            }
+            // Netty's shutdownOutput drops queued writes: shut down after the last one.
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+                if (channel instanceof DuplexChannel d && channel.isActive()) {
+                    d.shutdownOutput();
+                }
+            });
+        }
+
+        @Override
+        public void setReading(boolean r) {
+            reading = r;
+            if (!closed && events != null) {
+                channel.config().setAutoRead(r);
+                if (r) {
+                    channel.read();
+                }
+            }
+        }
+
+        @Override
+        public void close(boolean abort) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (abort) {
+                if (channel.isActive()) {
+                    channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                }
+                channel.close();
+            } else {
+                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (closed || events == null) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            events.data((ByteBuf) msg, clock.getAsLong());
+            afterEvent.run();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent && !closed && events != null && !eofSeen) {
+                eofSeen = true;
+                events.eof(clock.getAsLong());
+                afterEvent.run();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (!closed && events != null && !eofSeen) {
+                eofSeen = true;
+                events.eof(clock.getAsLong());
+                afterEvent.run();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("host TCP connection: {}", cause.toString());
+            if (!closed && events != null) {
+                closed = true;
+                events.reset(clock.getAsLong());
+                afterEvent.run();
+            }
+            ctx.close();
+        }
+    }
+}

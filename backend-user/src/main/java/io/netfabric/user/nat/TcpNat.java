@@ -1,0 +1,406 @@
+package io.netfabric.user.nat;
+
+import io.netfabric.user.ip.Router;
+import io.netfabric.user.ip.StackDrop;
+import io.netfabric.user.ip.TcpHandler;
+import io.netfabric.user.ip.Timed;
+import io.netfabric.user.tcp.TcpConnection;
+import io.netfabric.wire.IpProtocol;
+import io.netfabric.wire.Ipv6Address;
+import io.netfabric.wire.MacAddress;
+import io.netfabric.wire.ParseResult;
+import io.netfabric.wire.tcp.TcpPacket;
+import io.netfabric.wire.tcp.TcpRepr;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * TCP NAT and the table of every guest TCP connection: the guest's connections to any address
+ * become host connections (10.0.2.2 to 127.0.0.1, the IPv6 host address to ::1, as libslirp's
+ * tcp_input/sotranslate_out), guest-forward addresses reach their targets, and host-forward
+ * listeners open connections towards the guest ({@link #openToGuest}).
+ *
+ * <p>The table is bounded ({@link #DEFAULT_MAX_FLOWS}): a SYN that finds it full, or that
+ * {@code restrict=on} forbids, is answered with a RST and counted. A segment for no connection
+ * gets the RST RFC 9293 §3.10.7.1 prescribes. Timers of all connections sit in one priority
+ * queue (stale entries are skipped), so the deadline is O(log n) with 10,000 connections.
+ */
+public final class TcpNat implements TcpHandler, Timed {
+    public static final int DEFAULT_MAX_FLOWS = 16384;
+    /** Receive buffer per connection: the most window we advertise. */
+    public static final int RCV_BUF = 4 << 20;
+
+    private static final InetAddress LOOPBACK4 = InetAddress.getLoopbackAddress();
+    private static final InetAddress LOOPBACK6 = Router.inet(Ipv6Address.of(0, 1));
+
+    /** Where a guest connection to a given address and port goes instead of the NAT. */
+    public interface Redirect {
+        /** Opens the target; null refuses (RST). */
+        HostTcp.Stream open(HostTcp.Events events);
+
+        String describe();
+    }
+
+    /** One live connection, for the flow query. */
+    public record FlowInfo(String protocol, String kind, InetSocketAddress guest, InetSocketAddress remote,
+                           String host, String state, long bytesFromGuest, long bytesToGuest) {
+    }
+
+    private record Key(InetSocketAddress guest, InetSocketAddress remote) {
+    }
+
+    private record Due(long deadline, Flow flow) {
+    }
+
+    private final Router router;
+    private final HostTcp host;
+    private final InetAddress hostAddr;
+    private final InetAddress hostAddr6;
+    private final Set<InetAddress> virtual;
+    private final Map<InetSocketAddress, Redirect> redirects = new HashMap<>();
+    private final boolean restrict;
+    private final int maxFlows;
+    private final TcpConnection.Timers timers;
+    private final Map<Key, Flow> flows = new HashMap<>();
+    private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+    private final SecureRandom random = new SecureRandom();
+    private final TcpPacket out = new TcpPacket();
+    private long refusals;
+    private long opened;
+
+    /**
+     * @param virtual the router's own addresses other than the host's: refused unless redirected
+     */
+    public TcpNat(Router router, HostTcp host, InetAddress hostAddr, InetAddress hostAddr6, Set<InetAddress> virtual,
+                  boolean restrict, int maxFlows, TcpConnection.Timers timers) {
+        this.router = router;
+        this.host = host;
+        this.hostAddr = hostAddr;
+        this.hostAddr6 = hostAddr6;
+        this.virtual = Set.copyOf(virtual);
+        this.restrict = restrict;
+        this.maxFlows = maxFlows;
+        this.timers = timers;
+    }
+
+    /** Guest connections to {@code at} go to {@code r} (guestfwd; allowed with restrict=on). */
+    public void redirect(InetSocketAddress at, Redirect r) {
+        redirects.put(at, r);
+    }
+
+    public int flowCount() {
+        return flows.size();
+    }
+
+    /** SYNs refused because the table was full or restrict=on forbade them. */
+    public long refusals() {
+        return refusals;
+    }
+
+    public long opened() {
+        return opened;
+    }
+
+    /** The host-side address for a guest destination (host address to loopback). */
+    private InetAddress toHostView(InetAddress dst) {
+        if (dst.equals(hostAddr)) {
+            return LOOPBACK4;
+        }
+        if (dst.equals(hostAddr6)) {
+            return LOOPBACK6;
+        }
+        return dst;
+    }
+
+    /** How the guest sees a host client: loopback shows as the host address (libslirp tcp_connect). */
+    public InetAddress toGuestView(InetAddress src) {
+        if (src instanceof Inet6Address) {
+            return src.isLoopbackAddress() ? hostAddr6 : src;
+        }
+        return src.isLoopbackAddress() || src.isAnyLocalAddress() ? hostAddr : src;
+    }
+
+    @Override
+    public void segment(MacAddress srcMac, InetSocketAddress srcEnd, InetSocketAddress dstEnd, TcpPacket seg, long now) {
+        ParseResult<TcpRepr> p = TcpRepr.parseUnchecked(seg);
+        if (!p.isOk()) {
+            router.counters().drop(StackDrop.MALFORMED);
+            return;
+        }
+        TcpRepr h = p.value();
+        InetAddress dst = dstEnd.getAddress();
+        Key key = new Key(srcEnd, dstEnd);
+        Flow f = flows.get(key);
+        boolean bareSyn = h.has(TcpPacket.SYN) && !h.has(TcpPacket.ACK) && !h.has(TcpPacket.RST);
+        if (f != null && bareSyn && (f.conn.state() == TcpConnection.State.TIME_WAIT)) {
+            // RFC 9293 §3.10.7.4 / RFC 6191: a new SYN may reopen a connection in TIME-WAIT.
+            f.conn.abort(now);
+            remove(f);
+            f = null;
+        }
+        if (f != null) {
+            f.conn.segment(seg, h, now);
+            after(f);
+            return;
+        }
+        if (h.has(TcpPacket.RST)) {
+            return;
+        }
+        if (!bareSyn) {
+            resetFor(key, h, seg.segmentLength());
+            return;
+        }
+        InetSocketAddress remote = key.remote;
+        Redirect r = redirects.get(remote);
+        boolean allowed = r != null || (!restrict && !virtual.contains(dst) && !dst.isMulticastAddress());
+        if (!allowed || flows.size() >= maxFlows) {
+            router.counters().drop(allowed ? StackDrop.TABLE_FULL : StackDrop.RESTRICTED);
+            refusals++;
+            resetFor(key, h, seg.segmentLength());
+            return;
+        }
+        f = new Flow(key, dst instanceof Inet6Address, h.dstPort(), h.srcPort(), r == null ? "nat" : "guestfwd");
+        flows.put(key, f);
+        opened++;
+        router.counters().natFlowsOpened++;
+        f.conn.guestSyn(h, now);
+        f.synSeq = h.seq();
+        if (r != null) {
+            f.hostDesc = r.describe();
+            f.stream = r.open(f);
+        } else {
+            InetSocketAddress target = new InetSocketAddress(toHostView(dst), h.dstPort());
+            f.hostDesc = target.toString();
+            f.stream = host.connect(target, f);
+        }
+        if (f.stream == null) {
+            f.conn.hostRefused(now);
+            remove(f);
+            return;
+        }
+        f.conn.setHost(f.stream);
+        after(f);
+    }
+
+    /**
+     * Opens a connection from {@code remote} (as the guest will see it) to {@code guest}, for an
+     * accepted host-forward client: our SYN goes out now. Answers the events for the host
+     * stream, or null when the table is full.
+     */
+    public HostTcp.Events openToGuest(InetSocketAddress remote, InetSocketAddress guest, HostTcp.Stream stream,
+                                      String describe, long now) {
+        Key key = new Key(guest, remote);
+        if (flows.size() >= maxFlows || flows.containsKey(key)) {
+            refusals++;
+            return null;
+        }
+        Flow f = new Flow(key, guest.getAddress() instanceof Inet6Address, remote.getPort(), guest.getPort(), "hostfwd");
+        f.stream = stream;
+        f.hostDesc = describe;
+        f.conn.setHost(stream);
+        flows.put(key, f);
+        opened++;
+        f.conn.connect(now);
+        after(f);
+        return f;
+    }
+
+    /** RFC 9293 §3.10.7.1: a segment for no connection. */
+    private void resetFor(Key key, TcpRepr h, int segLen) {
+        TcpRepr rst = h.has(TcpPacket.ACK)
+                ? TcpRepr.of(key.remote.getPort(), key.guest.getPort(), h.ack(), 0, TcpPacket.RST, 0, 0)
+                : TcpRepr.of(key.remote.getPort(), key.guest.getPort(), 0, h.seq() + segLen,
+                        TcpPacket.RST | TcpPacket.ACK, 0, 0);
+        emit(key, rst, null, 0, 0);
+    }
+
+    private boolean emit(Key key, TcpRepr h, ByteBuf data, int index, int len) {
+        int hlen = h.headerLength();
+        ByteBuf frame = router.newIpFrame(key.remote.getAddress(), key.guest.getAddress(), IpProtocol.TCP, hlen + len);
+        if (frame == null) {
+            return false;
+        }
+        int at = Router.ipPayloadOffset(key.guest.getAddress() instanceof Inet6Address);
+        TcpPacket t = out.wrap(frame, at, hlen + len);
+        h.emit(t);
+        if (len > 0) {
+            frame.setBytes(at + hlen, data, index, len);
+        }
+        if (key.guest.getAddress() instanceof Inet6Address) {
+            t.fillChecksumIpv6(Ipv6Address.fromBytes(key.remote.getAddress().getAddress()),
+                    Ipv6Address.fromBytes(key.guest.getAddress().getAddress()));
+        } else {
+            t.fillChecksumIpv4(ipv4(key.remote.getAddress()), ipv4(key.guest.getAddress()));
+        }
+        router.sendFrame(frame);
+        return true;
+    }
+
+    private static int ipv4(InetAddress a) {
+        byte[] b = a.getAddress();
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
+    }
+
+    /** After any event on {@code f}: drop it when closed, else queue its next deadline. */
+    private void after(Flow f) {
+        if (f.conn.isClosed()) {
+            remove(f);
+            return;
+        }
+        long d = f.conn.nextDeadline();
+        if (d != NONE && d < f.queued) {
+            f.queued = d;
+            due.add(new Due(d, f));
+        }
+    }
+
+    private void remove(Flow f) {
+        if (flows.get(f.key) == f) {
+            flows.remove(f.key);
+        }
+        f.removed = true;
+    }
+
+    @Override
+    public long nextDeadline() {
+        Due d = due.peek();
+        return d == null ? NONE : d.deadline;
+    }
+
+    @Override
+    public void poll(long now) {
+        Due d;
+        while ((d = due.peek()) != null && d.deadline <= now) {
+            due.poll();
+            Flow f = d.flow;
+            if (f.removed || d.deadline != f.queued) {
+                continue;   // superseded by an earlier deadline, or gone
+            }
+            f.queued = NONE;
+            f.conn.poll(now);
+            after(f);
+        }
+    }
+
+    /** The live connections (QEMU's {@code info usernet}, as data). */
+    public List<FlowInfo> flows() {
+        List<FlowInfo> l = new ArrayList<>();
+        for (Flow f : flows.values()) {
+            l.add(new FlowInfo("tcp", f.kind, f.key.guest, f.key.remote, f.hostDesc, f.conn.state().name(),
+                    f.conn.bytesFromGuest(), f.conn.bytesToGuest()));
+        }
+        return l;
+    }
+
+    /** The engines' internals, for test failures. */
+    public String debug() {
+        StringBuilder b = new StringBuilder();
+        for (Flow f : flows.values()) {
+            b.append(f.conn).append(" queued ").append(f.queued).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** Resets every connection (netdev_del). */
+    public void close() {
+        long now = System.nanoTime();
+        for (Flow f : List.copyOf(flows.values())) {
+            f.conn.abort(now);
+        }
+        flows.clear();
+        due.clear();
+    }
+
+    /** One connection: the engine, its host stream, and the glue between them. */
+    private final class Flow implements TcpConnection.GuestSide, HostTcp.Events {
+        final Key key;
+        final TcpConnection conn;
+        final String kind;
+        HostTcp.Stream stream;
+        String hostDesc;
+        int synSeq;
+        long queued = NONE;
+        boolean removed;
+
+        Flow(Key key, boolean v6, int localPort, int guestPort, String kind) {
+            this.key = key;
+            this.kind = kind;
+            this.conn = new TcpConnection(this, timers, v6, localPort, guestPort, router.mtu(), RCV_BUF,
+                    random.nextInt());
+        }
+
+        @Override
+        public boolean emit(TcpRepr header, ByteBuf data, int index, int len) {
+            return TcpNat.this.emit(key, header, data, index, len);
+        }
+
+        @Override
+        public boolean busy() {
+            return router.link().busy();
+        }
+
+        @Override
+        public void whenWritable(Runnable r) {
+            router.link().whenWritable(() -> {
+                r.run();
+                after(this);
+            });
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return router.alloc();
+        }
+
+        @Override
+        public void connected(long now) {
+            conn.hostConnected(now);
+            after(this);
+        }
+
+        @Override
+        public void failed(HostTcp.Failure failure, long now) {
+            if (failure == HostTcp.Failure.UNREACHABLE) {
+                router.sendTcpUnreachable(key.guest, key.remote, synSeq);
+                conn.abandon(now);
+            } else {
+                conn.hostRefused(now);
+            }
+            after(this);
+        }
+
+        @Override
+        public void data(ByteBuf data, long now) {
+            conn.hostData(data, now);
+            after(this);
+        }
+
+        @Override
+        public void eof(long now) {
+            conn.hostEof(now);
+            after(this);
+        }
+
+        @Override
+        public void reset(long now) {
+            conn.hostReset(now);
+            after(this);
+        }
+
+        @Override
+        public void written(long now) {
+            conn.hostWritten(now);
+            after(this);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# User-mode TCP: netfabric's user netdev against slirp4netns (libslirp 4.7) and pasta, in one run,
+# each behind its own tap in its own namespace, every client talking to servers on the host's
+# 127.0.0.1 through the stack's host address (10.0.2.2; pasta: its mapped gateway 10.0.2.2):
+#   iperf3 TCP guest->host and host->guest at MTU 1500 and 65520 (Gbit/s, median of rounds),
+#   a one-byte ping-pong over one connection (10,000 round trips, median/p99 µs),
+#   2,000 short sequential connections (connections/s),
+#   CPU seconds of the stack process per GB moved by iperf3,
+#   and (netfabric only) 10,000 idle NAT connections: heap after GC and thread count.
+# Needs root, ip, iperf3, python3, slirp4netns, pasta, jcmd. Traffic: loopback and the script's
+# namespaces only. Prints a Markdown table.
+# Usage: benchmarks/scripts/usernet-tcp.sh [seconds-per-iperf3-run] [rounds]
+set -euo pipefail
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+root=$(cd "$here/../.." && pwd)
+secs=${1:-5}
+rounds=${2:-3}
+py=/usr/bin/python3
+tag=$$
+work=$(mktemp -d /tmp/nf-tcpbench.XXXXXX)
+pids=()
+nss=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.3
+  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  for n in "${nss[@]}"; do ip netns del "$n" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for c in ip iperf3 slirp4netns pasta jcmd; do
+  command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }
+done
+[ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 2; }
+
+newns() { ip netns add "$1"; nss+=("$1"); ip -n "$1" link set lo up; }
+waitlink() { for _ in $(seq 100); do ip link show "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+waitlinkns() { for _ in $(seq 100); do ip -n "$1" link show "$2" >/dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+cpu_s() { awk '{printf "%.3f\n", ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$1/stat"; }
+
+iport=$((20000 + tag % 10000)); eport=$((iport + 1))
+iperf3 -s -B 127.0.0.1 -p "$iport" > "$work/iperf3.log" 2>&1 &
+pids+=($!)
+$py "$here/lib/tcpbench.py" echo 127.0.0.1 "$eport" > "$work/echo.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do grep -q ready "$work/echo.log" 2>/dev/null && break; sleep 0.1; done
+
+# start_<stack> MTU -> sets ns, pid
+start_netfabric() {
+  ns=nft-$tag-nf$1; newns "$ns"; local tap=nft${tag}$1
+  tap=${tap:0:15}
+  (cd "$root" && NETFABRIC_JAVA_OPTS="-Xmx512m" exec bin/netfabric -nodefaults \
+     -netdev "user,id=u0,mtu=$1" -netdev hubport,id=h0,hubid=0,netdev=u0 \
+     -netdev "tap,id=t0,ifname=$tap,script=no,downscript=no" -netdev hubport,id=h1,hubid=0,netdev=t0) \
+     > "$work/netfabric-$1.log" 2>&1 &
+  pid=$!; pids+=("$pid")
+  waitlink "$tap" || { cat "$work/netfabric-$1.log" >&2; exit 1; }
+  ip link set "$tap" netns "$ns"; ip -n "$ns" link set "$tap" mtu "$1" up
+  ip -n "$ns" addr add 10.0.2.15/24 dev "$tap"; ip -n "$ns" route add default via 10.0.2.2
+  ip netns exec "$ns" ping -c1 -W2 10.0.2.2 >/dev/null 2>&1 || true
+}
+start_slirp4netns() {
+  ns=nft-$tag-s4$1; newns "$ns"
+  slirp4netns --configure --mtu="$1" --netns-type=path "/run/netns/$ns" tap0 > "$work/slirp4netns-$1.log" 2>&1 &
+  pid=$!; pids+=("$pid")
+  waitlinkns "$ns" tap0; sleep 0.5
+}
+start_pasta() {
+  ns=nft-$tag-pa$1; newns "$ns"
+  pasta -f -q --config-net -I tap0 -a 10.0.2.15 -n 24 -g 10.0.2.2 -m "$1" -t none -u none -T none -U none \
+     --netns "/run/netns/$ns" > "$work/pasta-$1.log" 2>&1 &
+  pid=$!; pids+=("$pid")
+  waitlinkns "$ns" tap0; sleep 0.5
+}
+
+iperf() { # ns extra-args -> Gbit/s (receiver side)
+  ip netns exec "$1" iperf3 -c 10.0.2.2 -p "$iport" -t "$secs" -J $2 2>/dev/null \
+    | $py -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
+}
+
+declare -A R
+for stack in netfabric slirp4netns pasta; do
+  for mtu in 1500 65520; do
+    "start_$stack" "$mtu"
+    c0=$(cpu_s "$pid"); bytes=0
+    for d in up down; do
+      arg=""; [ "$d" = down ] && arg="-R"
+      vals=()
+      for _ in $(seq "$rounds"); do
+        v=$(iperf "$ns" "$arg" || echo 0); vals+=("$v")
+        bytes=$(awk -v b="$bytes" -v g="$v" -v s="$secs" 'BEGIN {printf "%.0f", b + g * 1e9 / 8 * s}')
+      done
+      R[$stack,$mtu,$d]=$(printf '%s\n' "${vals[@]}" | median)
+    done
+    c1=$(cpu_s "$pid")
+    R[$stack,$mtu,cpu]=$(awk -v a="$c0" -v b="$c1" -v n="$bytes" 'BEGIN {printf "%.2f", (n > 0 ? (b - a) / (n / 1e9) : 0)}')
+    if [ "$mtu" = 1500 ]; then
+      read -r m p < <(ip netns exec "$ns" $py "$here/lib/tcpbench.py" rr 10.0.2.2 "$eport" 10000)
+      R[$stack,rr]="$m / $p"
+      R[$stack,crr]=$(ip netns exec "$ns" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$eport" 2000)
+      if [ "$stack" = netfabric ]; then
+        mkfifo "$work/idle.in"
+        (ip netns exec "$ns" $py "$here/lib/tcpbench.py" idle 10.0.2.2 "$eport" 10000 < "$work/idle.in" \
+           > "$work/idle.out" 2>&1) &
+        idlepid=$!
+        exec 9>"$work/idle.in"
+        for _ in $(seq 600); do grep -q open "$work/idle.out" 2>/dev/null && break; sleep 0.1; done
+        jvm=$(pgrep -P "$pid" java || echo "$pid")
+        jcmd "$jvm" GC.run >/dev/null 2>&1 || true
+        R[idle]=$(cat "$work/idle.out" | head -1)
+        R[heap]=$(jcmd "$jvm" GC.heap_info 2>/dev/null | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1); exit}}')
+        R[threads]=$(awk '/^Threads/ {print $2}' "/proc/$jvm/status")
+        exec 9>&-
+        wait "$idlepid" || true
+      fi
+    fi
+    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+  done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+echo "| measure | netfabric | slirp4netns (libslirp 4.7) | pasta | netfabric / slirp4netns | netfabric / pasta |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for mtu in 1500 65520; do
+  for d in up down; do
+    label="guest->host"; [ "$d" = down ] && label="host->guest"
+    a=${R[netfabric,$mtu,$d]}; b=${R[slirp4netns,$mtu,$d]}; c=${R[pasta,$mtu,$d]}
+    echo "| iperf3 $label, MTU $mtu (Gbit/s, median of $rounds x ${secs}s) | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
+  done
+  a=${R[netfabric,$mtu,cpu]}; b=${R[slirp4netns,$mtu,cpu]}; c=${R[pasta,$mtu,cpu]}
+  echo "| CPU seconds per GB, MTU $mtu (stack process) | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
+done
+echo "| one-byte ping-pong, 10,000 round trips (µs median / p99) | ${R[netfabric,rr]} | ${R[slirp4netns,rr]} | ${R[pasta,rr]} | | |"
+a=${R[netfabric,crr]}; b=${R[slirp4netns,crr]}; c=${R[pasta,crr]}
+echo "| 2,000 sequential connections (connections/s) | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
+echo
+echo "netfabric, 10,000 idle NAT connections: ${R[idle]:-?}; heap used after GC: ${R[heap]:-?}; JVM threads: ${R[threads]:-?}"
