@@ -198,6 +198,11 @@ final class NettyHostTcp implements HostTcp {
                 closed[0] = true;
                 ch.close();
             }
+
+            @Override
+            public int localPort() {
+                return ch.localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
+            }
         };
     }
 
