@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# L2TPv3/UDP relay throughput, netfabric against QEMU 7.2 in the same run (docs/PERFORMANCE-l2tpv3.md).
+# L2TPv3/UDP relay throughput, netfabric against QEMU 7.2 in the same run (docs/PERFORMANCE.md).
 # generator --session 1--> relay (l2tpv3 a == hub 0 == l2tpv3 b) --session 2--> sink, all on 127.0.0.1.
 # Usage: benchmarks/scripts/l2tpv3-relay.sh [SECONDS] [FRAME_OCTETS...]   (default 5 s; 64 512 1514)
 set -euo pipefail

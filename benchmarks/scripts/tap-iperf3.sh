@@ -3,14 +3,14 @@
 #   netfabric  tap <-> hubport <-> hub <-> hubport <-> tap   (io.netfabric.bench.NetdevRelay)
 #   qemu       the same in QEMU 7.2 (-M none, two tap netdevs joined by hubports)
 #   bridge     a Linux bridge with a veth into each namespace (the kernel's own path, a ceiling)
-# Writes the table, the command and the machine to docs/PERFORMANCE-tap.md (or $OUT).
+# Prints the table, the command and the machine (or writes them to $OUT); the figures go in docs/PERFORMANCE.md.
 # Needs root, /dev/net/tun, iperf3, qemu-system-x86_64. Everything it makes carries its pid and
 # is removed on exit. Usage: benchmarks/scripts/tap-iperf3.sh [seconds per run] [repeats]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 secs=${1:-10}
 reps=${2:-3}
-out=${OUT:-$root/docs/PERFORMANCE-tap.md}
+out=${OUT:-/dev/stdout}
 jar=$root/benchmarks/target/benchmarks.jar
 p=$$
 nsa=nfb-$p-a; nsb=nfb-$p-b; ta=nf${p}xa; tb=nf${p}xb; br=nf${p}xbr
@@ -121,4 +121,4 @@ ratio() { python3 -c "print('%.2f' % ($1/$2))"; }
   echo "$(java -version 2>&1 | head -1), $(qemu-system-x86_64 --version | head -1), iperf3 $(iperf3 --version | head -1 | awk '{print $2}')."
   echo "$(date -u +%Y-%m-%d)."
 } > "$out"
-cat "$out"
+[ "$out" = /dev/stdout ] || cat "$out"

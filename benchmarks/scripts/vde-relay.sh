@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# VDE relay throughput, netfabric against QEMU 7.2 in the same run (docs/PERFORMANCE-vde.md).
+# VDE relay throughput, netfabric against QEMU 7.2 in the same run (docs/PERFORMANCE.md).
 # generator -> vde_switch 1 -> relay (vde a == hub 0 == vde b) -> vde_switch 2 -> sink.
 # The relay is netfabric or QEMU; generator and sink are the same netfabric process for both.
 # Usage: benchmarks/scripts/vde-relay.sh [SECONDS] [FRAME_OCTETS...]   (default 5 s; 64 512 1514)
