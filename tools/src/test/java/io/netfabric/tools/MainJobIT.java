@@ -90,7 +90,7 @@ class MainJobIT {
                 ip link set eth0 up
                 udhcpc -i eth0 -n -q -t 10 -T 2 || echo NFGUEST-NOLEASE
                 nslookup www.example.test 10.0.2.3 2>&1 | sed 's/^/NFGUEST-DNS /'
-                wget -q -T 10 -O - http://10.0.2.2:%d/hello | sed 's/^/NFGUEST-HTTP /'
+                timeout 30 wget -q -O - http://10.0.2.2:%d/hello | sed 's/^/NFGUEST-HTTP /'
                 echo 'served by the guest' > /var/www/index.html
                 httpd -p 80 -h /var/www
                 echo NFGUEST-HTTPD-UP

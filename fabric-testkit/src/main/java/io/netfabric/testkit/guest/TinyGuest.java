@@ -33,6 +33,8 @@ import java.util.stream.Stream;
 public final class TinyGuest {
     /** Modules the guest loads, by name; their dependencies are added before them. */
     private static final List<String> WANTED = List.of("e1000", "virtio_pci", "virtio_net");
+    /** Bumped when the initramfs changes, so a stale cache is rebuilt. */
+    private static final String LAYOUT = "2";
     static final String DONE = "NFGUEST-DONE";
 
     private final Path kernel;
@@ -72,7 +74,7 @@ public final class TinyGuest {
 
     /** The cached guest, built first when absent. Safe to call from several tests. */
     public static synchronized TinyGuest build() {
-        Path dir = cacheDir();
+        Path dir = cacheDir().resolve("v" + LAYOUT);
         Path kernel = dir.resolve("vmlinuz");
         Path initrd = dir.resolve("initrd.cpio.gz");
         if (Files.isRegularFile(kernel) && Files.isRegularFile(initrd)) {
@@ -161,7 +163,7 @@ public final class TinyGuest {
 
     private static void makeInitramfs(Path root, List<Path> modules) throws IOException {
         for (String d : List.of("bin", "sbin", "etc", "proc", "sys", "dev", "tmp", "run", "modules",
-                "usr/share/udhcpc", "var/www")) {
+                "etc/udhcpc", "var/www")) {
             Files.createDirectories(root.resolve(d));
         }
         Files.copy(Path.of("/bin/busybox"), root.resolve("bin/busybox"));
@@ -188,9 +190,9 @@ public final class TinyGuest {
                 sync
                 poweroff -f
                 """);
-        // udhcpc's hook: configure the interface, the default route and the resolver, and
-        // report the lease on the console for the test to read.
-        writeExecutable(root.resolve("usr/share/udhcpc/default.script"), """
+        // udhcpc's hook (Debian's busybox looks for it in /etc/udhcpc): configure the interface,
+        // the default route and the resolver, and report the lease on the console.
+        writeExecutable(root.resolve("etc/udhcpc/default.script"), """
                 #!/bin/sh
                 case "$1" in
                   deconfig) ip addr flush dev "$interface"; ip link set "$interface" up ;;
