@@ -179,7 +179,25 @@ final class NativeIcmp implements HostIcmp {
                 if (raw && !v6) {
                     at = (buf[0] & 0x0F) * 4;   // a raw IPv4 socket hands over the IP header too
                 }
-                if (n < at + 8 || (buf[at] & 0xFF) != (v6 ? 129 : 0)) {
+                if (n < at + 8) {
+                    continue;
+                }
+                int type = buf[at] & 0xFF;
+                if (raw && !v6 && (type == 3 || type == 11) && n >= at + 8 + 28) {
+                    InetAddress errFrom = address(sa);
+                    int code = buf[at + 1] & 0xFF;
+                    byte[] quoted = java.util.Arrays.copyOfRange(buf, at + 8, (int) n);
+                    if (errFrom != null) {
+                        fabric.execute(() -> {
+                            if (!closed) {
+                                receiver.error(errFrom, type, code, quoted, clock.getAsLong());
+                                afterEvent.run();
+                            }
+                        });
+                    }
+                    continue;
+                }
+                if (type != (v6 ? 129 : 0)) {
                     continue;
                 }
                 int id = ((buf[at + 4] & 0xFF) << 8) | (buf[at + 5] & 0xFF);
@@ -188,11 +206,8 @@ final class NativeIcmp implements HostIcmp {
                 }
                 int seq = ((buf[at + 6] & 0xFF) << 8) | (buf[at + 7] & 0xFF);
                 byte[] data = java.util.Arrays.copyOfRange(buf, at + 8, (int) n);
-                InetAddress from;
-                try {
-                    from = InetAddress.getByAddress(v6 ? java.util.Arrays.copyOfRange(sa, 8, 24)
-                            : java.util.Arrays.copyOfRange(sa, 4, 8));
-                } catch (UnknownHostException e) {
+                InetAddress from = address(sa);
+                if (from == null) {
                     continue;
                 }
                 fabric.execute(() -> {
@@ -203,6 +218,15 @@ final class NativeIcmp implements HostIcmp {
                 });
             }
             c.close(fd);
+        }
+
+        private InetAddress address(byte[] sa) {
+            try {
+                return InetAddress.getByAddress(v6 ? java.util.Arrays.copyOfRange(sa, 8, 24)
+                        : java.util.Arrays.copyOfRange(sa, 4, 8));
+            } catch (UnknownHostException e) {
+                return null;
+            }
         }
 
         @Override

@@ -122,6 +122,12 @@ final class NettyHostUdp implements HostUdp {
         }
 
         @Override
+        public int localPort() {
+            java.net.SocketAddress a = channel.localAddress();
+            return a instanceof InetSocketAddress i ? i.getPort() : 0;
+        }
+
+        @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
             if (closed) {
                 return;

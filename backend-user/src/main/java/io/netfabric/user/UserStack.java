@@ -119,6 +119,7 @@ public final class UserStack implements Timed {
         router.addTimed(udpNat);
         echoNat = new IcmpEchoNat(router, icmp, c.restrict(), host4, host6);
         router.setEchoFallback(echoNat);
+        udpNat.onFirstFlow(() -> echoNat.watchErrors(udpNat::hostError));
         router.addTimed(echoNat);
 
         if (tcp != null) {

@@ -109,6 +109,11 @@ final class StackHarness implements AutoCloseable {
                 open.remove(this);
             }
 
+            @Override
+            public int localPort() {
+                return 40000 + opened;
+            }
+
             void reply(byte[] data, InetSocketAddress from, long now) {
                 ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(data);
                 try {

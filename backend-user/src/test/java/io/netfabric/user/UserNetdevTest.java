@@ -203,4 +203,23 @@ class UserNetdevTest {
         long high = r.nextLong();
         return low <= high;
     }
+
+    @Test
+    void aClosedHostPortComesBackAsPortUnreachable() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netfabric.testkit.netns.NetnsExtension.isRoot(),
+                "only a raw ICMP socket (CAP_NET_RAW) sees the host's errors about NAT flows");
+        int closedPort;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        start("");
+        send(udp4(GUEST_IP, 23456, HOST, closedPort, "x".getBytes()));
+        Thread.sleep(300);   // the raw socket opens with the first flow; the second datagram's error is seen
+        send(udp4(GUEST_IP, 23456, HOST, closedPort, "y".getBytes()));
+        SeenFrame r = guest.await(f -> io.netfabric.wire.IpProtocol.ICMP.equals(f.proto()));
+        assertThat(r.src4()).isEqualTo(HOST);
+        assertThat(r.payloadU8(0)).isEqualTo(3);
+        assertThat(r.payloadU8(1)).isEqualTo(3);
+        assertThat(r.checksumsOk()).isTrue();
+    }
 }

@@ -823,30 +823,41 @@ public final class Router implements Timed {
 
     /** An ICMP port unreachable about the guest's UDP datagram {@code d}, from the address it was sent to. */
     public void sendPortUnreachable(UdpDatagram d) {
-        if (d.isIpv6()) {
-            return;   // the quoted datagram is gone by now; IPv6 errors are not generated for NAT flows
+        sendUdpError(d.srcMac(), d.src(), d.dst(), IcmpPacket.TYPE_DEST_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE,
+                d.payloadLength());
+    }
+
+    /**
+     * An ICMP error ({@code type}/{@code code}) about a UDP datagram the guest sent from
+     * {@code guest} to {@code dst}, rebuilt from the flow (the quoted IP and UDP headers, RFC 792),
+     * coming from {@code dst}'s address. IPv4 only: the quoted datagram is gone for IPv6.
+     */
+    public void sendUdpError(MacAddress guestMac, InetSocketAddress guest, InetSocketAddress dst, int type, int code,
+                             int payloadLength) {
+        if (guest.getAddress() instanceof Inet6Address || guestMac == null) {
+            return;
         }
-        Ipv4Address src = Ipv4Address.fromBytes(d.src().getAddress().getAddress());
-        Ipv4Address dst = Ipv4Address.fromBytes(d.dst().getAddress().getAddress());
+        Ipv4Address src = Ipv4Address.fromBytes(guest.getAddress().getAddress());
+        Ipv4Address to = Ipv4Address.fromBytes(dst.getAddress().getAddress());
         int quoted = Ipv4Packet.HEADER_LEN + UdpPacket.HEADER_LEN;
         int len = IcmpPacket.HEADER_LEN + quoted;
-        ByteBuf out = newIpv4Frame(d.srcMac(), dst, src, IpProtocol.ICMP, len);
+        ByteBuf out = newIpv4Frame(guestMac, to, src, IpProtocol.ICMP, len);
         int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
         IcmpPacket r = new IcmpPacket().wrap(out, at, len);
-        r.setType(IcmpPacket.TYPE_DEST_UNREACHABLE);
-        r.setCode(IcmpPacket.CODE_PORT_UNREACHABLE);
+        r.setType(type);
+        r.setCode(code);
         Ipv4Packet q = new Ipv4Packet().wrap(out, at + IcmpPacket.HEADER_LEN, quoted);
         q.setVersionAndIhl(4, 5);
-        q.setTotalLength(Ipv4Packet.HEADER_LEN + UdpPacket.HEADER_LEN + d.payloadLength());
+        q.setTotalLength(Ipv4Packet.HEADER_LEN + UdpPacket.HEADER_LEN + payloadLength);
         q.setTtl(64);
         q.setProtocol(IpProtocol.UDP);
         q.setSrc(src);
-        q.setDst(dst);
+        q.setDst(to);
         q.fillChecksum();
         UdpPacket u = new UdpPacket().wrap(out, at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, UdpPacket.HEADER_LEN);
-        u.setSrcPort(d.src().getPort());
-        u.setDstPort(d.dst().getPort());
-        u.setLength(UdpPacket.HEADER_LEN + d.payloadLength());
+        u.setSrcPort(guest.getPort());
+        u.setDstPort(dst.getPort());
+        u.setLength(UdpPacket.HEADER_LEN + payloadLength);
         r.fillChecksum();
         link.toGuest(out);
     }

@@ -25,8 +25,15 @@ public interface HostIcmp {
         void close();
     }
 
-    /** Echo replies, delivered on the loop thread. */
+    /** Echo replies (and, on a raw IPv4 socket, the host's ICMP errors), delivered on the loop thread. */
     interface Receiver {
         void echoReply(InetAddress from, int id, int seq, byte[] data, long now);
+
+        /**
+         * An ICMP error the host received ({@code type}/{@code code}) about a datagram of the
+         * host's, whose IP header and first octets are {@code quoted}. Only a raw socket sees them.
+         */
+        default void error(InetAddress from, int type, int code, byte[] quoted, long now) {
+        }
     }
 }

@@ -24,6 +24,9 @@ public interface HostUdp {
         void send(ByteBuf payload, InetSocketAddress to);
 
         void close();
+
+        /** The local port once bound, else 0. */
+        int localPort();
     }
 
     /** What a socket got. Called on the loop thread. */

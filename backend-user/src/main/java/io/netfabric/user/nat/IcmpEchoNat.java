@@ -31,6 +31,27 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
     /** The identifier raw sockets put on the wire (ping sockets use their own). */
     static final int RAW_ID = IcmpEchoNatIds.RAW_ID;
 
+    /** Takes the host's ICMP errors (see {@link HostIcmp.Receiver#error}). */
+    @FunctionalInterface
+    public interface ErrorListener {
+        void error(InetAddress from, int type, int code, byte[] quoted, long now);
+    }
+
+    private final HostIcmp.Receiver receiver = new HostIcmp.Receiver() {
+        @Override
+        public void echoReply(InetAddress from, int id, int seq, byte[] data, long now) {
+            reply(from, id, seq, data, now);
+        }
+
+        @Override
+        public void error(InetAddress from, int type, int code, byte[] quoted, long now) {
+            if (errorListener != null) {
+                errorListener.error(from, type, code, quoted, now);
+            }
+        }
+    };
+    private ErrorListener errorListener;
+
     private record Pending(InetAddress guest, InetAddress dst, int id, int seq, long deadline) {
     }
 
@@ -59,15 +80,26 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
         if (ipv6) {
             if (!triedV6) {
                 triedV6 = true;
-                v6 = host == null ? null : host.open(true, this::reply);
+                v6 = host == null ? null : host.open(true, receiver);
             }
             return v6;
         }
         if (!triedV4) {
             triedV4 = true;
-            v4 = host == null ? null : host.open(false, this::reply);
+            v4 = host == null ? null : host.open(false, receiver);
         }
         return v4;
+    }
+
+    /**
+     * Sends the host's ICMP errors to {@code listener}, opening the IPv4 socket now: only a raw
+     * socket sees errors about other sockets' datagrams (the UDP NAT's).
+     */
+    public void watchErrors(ErrorListener listener) {
+        this.errorListener = listener;
+        if (!restrict) {
+            socket(false);
+        }
     }
 
     @Override

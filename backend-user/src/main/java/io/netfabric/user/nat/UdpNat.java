@@ -73,6 +73,12 @@ public final class UdpNat implements UdpHandler, Timed {
     private final int maxFlows;
     private final Map<InetSocketAddress, Flow> flows = new LinkedHashMap<>(16, 0.75f, true);
     private long nextScan = NONE;
+    private Runnable firstFlow;
+
+    /** Runs {@code r} once, when the first flow opens (the stack starts watching host ICMP errors then). */
+    public void onFirstFlow(Runnable r) {
+        this.firstFlow = r;
+    }
 
     /**
      * @param virtual the router's other addresses (DNS, SMB, forward targets): never forwarded
@@ -119,6 +125,10 @@ public final class UdpNat implements UdpHandler, Timed {
             }
             f = new Flow(d.src(), d.isIpv6());
             flows.put(d.src(), f);
+            if (firstFlow != null) {
+                firstFlow.run();
+                firstFlow = null;
+            }
             router.counters().natFlowsOpened++;
             if (nextScan == NONE) {
                 nextScan = now + SCAN_NANOS;
@@ -151,6 +161,36 @@ public final class UdpNat implements UdpHandler, Timed {
             return src.isLoopbackAddress() ? hostAddr6 : src;
         }
         return src.isLoopbackAddress() ? hostAddr : src;
+    }
+
+    /**
+     * An ICMP error the host got about one of our datagrams ({@code quoted}: its IP header and
+     * first octets): the guest gets the same error about the datagram it sent, from the address
+     * that refused it (libslirp udp.c/ip_icmp.c {@code icmp_forward_error}).
+     */
+    public void hostError(InetAddress from, int type, int code, byte[] quoted, long now) {
+        if (quoted.length < 20 || (quoted[0] >>> 4 & 0xF) != 4) {
+            return;
+        }
+        int ihl = (quoted[0] & 0x0F) * 4;
+        if (quoted[9] != 17 || quoted.length < ihl + 8) {
+            return;
+        }
+        int srcPort = ((quoted[ihl] & 0xFF) << 8) | (quoted[ihl + 1] & 0xFF);
+        int dstPort = ((quoted[ihl + 2] & 0xFF) << 8) | (quoted[ihl + 3] & 0xFF);
+        InetAddress dst;
+        try {
+            dst = InetAddress.getByAddress(java.util.Arrays.copyOfRange(quoted, 16, 20));
+        } catch (java.net.UnknownHostException e) {
+            return;
+        }
+        for (Flow f : flows.values()) {
+            if (f.socket.localPort() == srcPort && !(f.guest.getAddress() instanceof Inet6Address)) {
+                InetSocketAddress guestDst = new InetSocketAddress(toGuestView(dst), dstPort);
+                router.sendUdpError(router.neighbour(f.guest.getAddress()), f.guest, guestDst, type, code, 0);
+                return;
+            }
+        }
     }
 
     @Override
