@@ -185,6 +185,11 @@ final class NettyHostTcp implements HostTcp {
         }
         return new HostUdp.Socket() {
             @Override
+            public int localPort() {
+                return ((InetSocketAddress) ch.localAddress()).getPort();
+            }
+
+            @Override
             public void send(ByteBuf payload, InetSocketAddress to) {
                 if (closed[0]) {
                     payload.release();
