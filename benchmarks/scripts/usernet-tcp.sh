@@ -68,7 +68,7 @@ start_slirp4netns() {
 }
 start_pasta() {
   ns=nft-$tag-pa$1; newns "$ns"
-  pasta -f -q --config-net -I tap0 -a 10.0.2.15 -n 24 -g 10.0.2.2 -m "$1" -t none -u none -T none -U none \
+  pasta -f -q --runas 0 --config-net -I tap0 -a 10.0.2.15 -n 24 -g 10.0.2.2 -m "$1" -t none -u none -T none -U none \
      --netns "/run/netns/$ns" > "$work/pasta-$1.log" 2>&1 &
   pid=$!; pids+=("$pid")
   waitlinkns "$ns" tap0; sleep 0.5

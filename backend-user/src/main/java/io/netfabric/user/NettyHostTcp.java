@@ -185,6 +185,11 @@ final class NettyHostTcp implements HostTcp {
         }
         return new HostUdp.Socket() {
             @Override
+            public int localPort() {
+                return ((InetSocketAddress) ch.localAddress()).getPort();
+            }
+
+            @Override
             public void send(ByteBuf payload, InetSocketAddress to) {
                 if (closed[0]) {
                     payload.release();
@@ -212,6 +217,7 @@ final class NettyHostTcp implements HostTcp {
         boolean closed;
         boolean eofSeen;
         boolean reading = true;
+        boolean flushQueued;
         long pending;
 
         NettyStream(Events events) {
@@ -226,14 +232,25 @@ final class NettyHostTcp implements HostTcp {
             }
             int n = data.readableBytes();
             pending += n;
-            channel.writeAndFlush(data).addListener(f -> {
+            channel.write(data).addListener(f -> {
                 pending -= n;
                 if (!closed && events != null) {
                     events.written(clock.getAsLong());
                     afterEvent.run();
                 }
             });
+            // One flush (one writev) for all the segments of a batch of frames: the task runs
+            // after the loop has handled the I/O that produced them.
+            if (!flushQueued) {
+                flushQueued = true;
+                channel.eventLoop().execute(flushTask);
+            }
         }
+
+        private final Runnable flushTask = () -> {
+            flushQueued = false;
+            channel.flush();
+        };
 
         @Override
         public long pendingBytes() {

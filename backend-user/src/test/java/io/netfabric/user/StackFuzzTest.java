@@ -19,15 +19,23 @@ import java.nio.file.Path;
  * {@code JAZZER_FUZZ=1 mvn -o -pl backend-user -am test -Dtest='StackFuzzTest#dns' -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class StackFuzzTest {
-    private static StackHarness harness() {
+    /** One TFTP directory for every input, removed when the JVM exits. */
+    private static final Path TFTP_ROOT = tftpRoot();
+
+    private static Path tftpRoot() {
         try {
             Path root = Files.createTempDirectory("fuzz-tftp");
-            Files.write(root.resolve("f"), new byte[2000]);
+            Path f = Files.write(root.resolve("f"), new byte[2000]);
+            f.toFile().deleteOnExit();
             root.toFile().deleteOnExit();
-            return new StackHarness(StackHarness.config("tftp=" + root + ",dns-upstream=127.0.0.1:5300,hostname=vm"));
+            return root;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static StackHarness harness() {
+        return new StackHarness(StackHarness.config("tftp=" + TFTP_ROOT + ",dns-upstream=127.0.0.1:5300,hostname=vm"));
     }
 
     private static void run(ByteBuf frame) {

@@ -6,6 +6,9 @@
  * Part 1 parses and validates both rule kinds with QEMU 7.2's exact failure reasons
  * ({@link io.netfabric.user.forward.HostForwardRule}, {@link io.netfabric.user.forward.GuestForwardRule});
  * {@link io.netfabric.user.forward.CText} holds the C library parsers (inet_aton, strtol) those
- * reasons depend on. Listeners and guest TCP splicing come with the TCP endpoint (part 2).
+ * reasons depend on. {@link io.netfabric.user.forward.HostForward} adds bracketed IPv6 to QEMU's hostfwd syntax and
+ * {@link io.netfabric.user.forward.HostForwards} runs the rules: listeners on the fabric's loop whose
+ * clients become connections the TCP NAT opens towards the guest, and UDP sockets relayed both ways.
+ * guestfwd rules become redirects in the TCP NAT.
  */
 package io.netfabric.user.forward;

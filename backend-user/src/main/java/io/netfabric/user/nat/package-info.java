@@ -9,6 +9,8 @@
  * takes the least recently used, and an idle scan once a second closes expired ones.
  * ICMP echo NAT ({@link io.netfabric.user.nat.IcmpEchoNat}) sends the guest's echo requests to
  * other addresses through the host's ping or raw socket ({@link io.netfabric.user.nat.HostIcmp})
- * and relays only the replies that come from the address asked. TCP NAT is part 2.
+ * and relays only the replies that come from the address asked. {@link io.netfabric.user.nat.TcpNat} keeps every guest TCP connection (NAT, guestfwd, hostfwd)
+ * with one engine each ({@link io.netfabric.user.tcp.TcpConnection}) and host sockets through
+ * {@link io.netfabric.user.nat.HostTcp}.
  */
 package io.netfabric.user.nat;
