@@ -398,6 +398,37 @@ class UserTcpNetnsIT {
         assertThat(other.stdout()).startsWith("refused ");
     }
 
+    /** libc's setns(2) and open(2), to move the fabric's loop thread into a namespace of ours. */
+    public interface NsLibC {
+        int open(String path, int flags);
+
+        int setns(int fd, int nstype);
+
+        int close(int fd);
+    }
+
+    @Test
+    void anUnreachableAddressGivesTheGuestAnErrorWithinASecond() throws Exception {
+        Netns ns = guest("");
+        // The NAT's host side must have no route, without touching this machine's routes: the
+        // fabric's loop thread moves into a namespace of ours that has only loopback, so its
+        // connect() to 10.99.0.1 fails with ENETUNREACH at once (the guest's namespace is apart).
+        Netns hostSide = netns.create("h");
+        NsLibC libc = jnr.ffi.LibraryLoader.create(NsLibC.class).load("c");
+        int rc = fabric.call(() -> {
+            int fd = libc.open("/run/netns/" + hostSide.name(), 0);
+            int r = fd < 0 ? -1 : libc.setns(fd, 0x40000000);   // CLONE_NEWNET
+            libc.close(fd);
+            return r;
+        });
+        org.junit.jupiter.api.Assumptions.assumeTrue(rc == 0, "setns failed");
+        ExecResult r = ns.exec(Duration.ofSeconds(30), "python3", client(), "refused", "10.99.0.1", "80");
+        String[] words = r.stdout().trim().split(" ");
+        assertThat(words[0]).as(r::toString).isEqualTo("error");
+        assertThat(words[1]).isEqualTo("113");   // EHOSTUNREACH, from our ICMP host unreachable
+        assertThat(Double.parseDouble(words[2])).isLessThan(1.0);
+    }
+
     static InetSocketAddress loopback(int port) {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }

@@ -269,6 +269,18 @@ public final class TcpNat implements TcpHandler, Timed {
             flows.remove(f.key);
         }
         f.removed = true;
+        // Entries of closed flows and superseded deadlines stay queued until they come due (up
+        // to the 2 h keep-alive): when they outnumber the live ones, rebuild the queue.
+        if (due.size() > 2 * flows.size() + 1024) {
+            List<Due> live = new ArrayList<>(flows.size());
+            for (Due d : due) {
+                if (!d.flow.removed && d.deadline == d.flow.queued) {
+                    live.add(d);
+                }
+            }
+            due.clear();
+            due.addAll(live);
+        }
     }
 
     @Override
