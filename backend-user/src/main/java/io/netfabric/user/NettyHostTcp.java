@@ -204,10 +204,6 @@ final class NettyHostTcp implements HostTcp {
                 ch.close();
             }
 
-            @Override
-            public int localPort() {
-                return ch.localAddress() instanceof InetSocketAddress a ? a.getPort() : 0;
-            }
         };
     }
 
