@@ -14,6 +14,8 @@ import io.netfabric.core.capture.FilterDump;
 import io.netfabric.core.options.FilterDumpOptions;
 import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.NetdevQmpDecoder;
+import io.netfabric.core.spi.FabricCommand;
+import java.util.ServiceLoader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,13 @@ public final class FabricCommands {
         d.register("announce-self", this::announceSelf);
         d.register("object-add", this::objectAdd);
         d.register("object-del", this::objectDel);
+        // Commands the backends on the class path bring (hostfwd_add, query-usernet, ...).
+        for (FabricCommand c : ServiceLoader.load(FabricCommand.class, FabricCommands.class.getClassLoader())) {
+            d.register(c.name(), args -> {
+                Object result = c.execute(fabric, QmpArguments.toJava(args.all()));
+                return result == null ? null : QmpArguments.toJson(result);
+            });
+        }
     }
 
     /** QEMU emits SHUTDOWN (reason host-qmp-quit) before quit's reply, then exits. */
