@@ -1,5 +1,6 @@
 package io.netfabric.l2tpv3;
 
+import io.netfabric.testkit.frames.Dhcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

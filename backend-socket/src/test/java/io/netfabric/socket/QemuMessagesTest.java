@@ -1,5 +1,6 @@
 package io.netfabric.socket;
 
+import io.netfabric.testkit.json.JsonishReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

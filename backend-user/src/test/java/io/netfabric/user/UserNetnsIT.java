@@ -1,5 +1,6 @@
 package io.netfabric.user;
 
+import io.netfabric.testkit.dns.LoopbackResolver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfabric.core.Fabric;

@@ -1,5 +1,6 @@
 package io.netfabric.vde;
 
+import io.netfabric.testkit.frames.Dhcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

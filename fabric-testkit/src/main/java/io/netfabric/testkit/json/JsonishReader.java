@@ -1,4 +1,4 @@
-package io.netfabric.core.options;
+package io.netfabric.testkit.json;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.Map;
  * integer within int64, BigInteger beyond, Double for a fraction or exponent. Test code only:
  * fabric-core has no JSON library and needs none.
  */
-final class JsonishReader {
+public final class JsonishReader {
     private final String s;
     private int i;
 
@@ -21,7 +21,7 @@ final class JsonishReader {
         this.s = s;
     }
 
-    static Object read(String text) {
+    public static Object read(String text) {
         JsonishReader r = new JsonishReader(text);
         Object v = r.value();
         r.skip();
@@ -32,7 +32,7 @@ final class JsonishReader {
     }
 
     /** A QAPI schema: a sequence of top-level expressions. */
-    static List<Object> readAll(String text) {
+    public static List<Object> readAll(String text) {
         JsonishReader r = new JsonishReader(text);
         List<Object> out = new ArrayList<>();
         for (r.skip(); r.i < text.length(); r.skip()) {

@@ -1,17 +1,17 @@
-package io.netfabric.vde;
+package io.netfabric.testkit.frames;
 
 import java.nio.ByteBuffer;
 
 /** A DHCPDISCOVER frame from 52:54:00:12:34:56 and a reader for slirp's answer (RFC 2131). */
-final class Dhcp {
-    static final byte[] GUEST_MAC = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-    static final int XID = 0x3903F326;
+public final class Dhcp {
+    public static final byte[] GUEST_MAC = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+    public static final int XID = 0x3903F326;
 
     private Dhcp() {
     }
 
     /** Ethernet broadcast, IPv4 0.0.0.0 -> 255.255.255.255, UDP 68 -> 67, BOOTREQUEST DISCOVER. */
-    static byte[] discover() {
+    public static byte[] discover() {
         int bootp = 240 + 4;
         int udpLen = 8 + bootp;
         int ipLen = 20 + udpLen;
@@ -38,7 +38,7 @@ final class Dhcp {
     }
 
     /** True for a DHCPOFFER of 10.0.2.15 to our xid, UDP 67 -> 68 (libslirp's first lease). */
-    static boolean isOffer(byte[] f) {
+    public static boolean isOffer(byte[] f) {
         if (f == null || f.length < 14 + 20 + 8 + 240 || (f[12] & 0xff) != 0x08 || f[13] != 0) {
             return false;
         }
