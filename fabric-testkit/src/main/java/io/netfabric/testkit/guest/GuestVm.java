@@ -35,12 +35,43 @@ public final class GuestVm implements AutoCloseable {
      * the drivers are loaded.
      */
     public static GuestVm boot(TinyGuest guest, List<String> qemuArgs, String script) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-kernel", guest.kernel().toString(),
+                "-initrd", guest.initrd().toString(), "-append", kernelCommandLine(script)));
+        args.addAll(qemuArgs);
+        return start(args);
+    }
+
+    /**
+     * Boots from the network: no {@code -kernel}; the NIC's iPXE ROM (shipped with QEMU) takes
+     * a lease and a boot script by DHCP and TFTP (see {@link #ipxeScript}).
+     */
+    public static GuestVm bootFromNetwork(List<String> qemuArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of("-boot", "n"));
+        args.addAll(qemuArgs);
+        return start(args);
+    }
+
+    /** The kernel command line that makes the tiny guest's init run {@code script}. */
+    public static String kernelCommandLine(String script) {
         String cmd = Base64.getEncoder().encodeToString(script.getBytes(StandardCharsets.UTF_8));
+        return "console=ttyS0 quiet panic=-1 nf.cmd=" + cmd;
+    }
+
+    /**
+     * An iPXE script that fetches {@code vmlinuz} and {@code initrd.cpio.gz} from the TFTP server
+     * {@code tftpHost} and boots them running {@code script}.
+     */
+    public static String ipxeScript(String tftpHost, String script) {
+        return "#!ipxe\n"
+                + "kernel tftp://" + tftpHost + "/vmlinuz " + kernelCommandLine(script) + "\n"
+                + "initrd tftp://" + tftpHost + "/initrd.cpio.gz\n"
+                + "boot\n";
+    }
+
+    private static GuestVm start(List<String> args) throws IOException {
         List<String> argv = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "pc", "-accel", "tcg",
-                "-m", "256", "-nodefaults", "-display", "none", "-no-reboot", "-serial", "stdio",
-                "-kernel", guest.kernel().toString(), "-initrd", guest.initrd().toString(),
-                "-append", "console=ttyS0 quiet panic=-1 nf.cmd=" + cmd));
-        argv.addAll(qemuArgs);
+                "-m", "256", "-nodefaults", "-display", "none", "-no-reboot", "-serial", "stdio"));
+        argv.addAll(args);
         Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
         return new GuestVm(p);
     }
