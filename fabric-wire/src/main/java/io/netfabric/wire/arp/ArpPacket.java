@@ -3,6 +3,7 @@ package io.netfabric.wire.arp;
 import io.netfabric.wire.Ipv4Address;
 import io.netfabric.wire.MacAddress;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -33,7 +34,7 @@ import io.netty.buffer.ByteBuf;
  * {@link #wrapChecked} refuses other hardware/protocol pairs as {@link Malformed#UNSUPPORTED};
  * setting {@code hrd}, {@code pro}, {@code hln} or {@code pln} invalidates it.
  */
-public final class ArpPacket {
+public final class ArpPacket extends WireView<ArpPacket> {
     /** Field offsets from the start of the ARP packet. */
     public static final class Field {
         public static final int HRD = 0;
@@ -57,44 +58,15 @@ public final class ArpPacket {
     public static final int HRD_ETHERNET = 1;
     public static final int PRO_IPV4 = 0x0800;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
-
-    /**
-     * Wraps {@code length} octets at absolute {@code offset} after checking that they hold a whole
-     * Ethernet/IPv4 ARP packet. On false, {@link #malformed()} says why.
-     */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        Malformed m = check();
-        malformed = m;
-        return m == null;
-    }
-
-    private Malformed check() {
-        if (offset < 0 || length < MIN_LEN || (long) offset + length > buf.capacity()) {
+    @Override
+    protected Malformed check() {
+        if (!regionHolds(MIN_LEN)) {
             return Malformed.TRUNCATED;
         }
         if (hrd() != HRD_ETHERNET || pro() != PRO_IPV4 || hln() != MacAddress.LENGTH || pln() != Ipv4Address.LENGTH) {
             return Malformed.UNSUPPORTED;
         }
         return length < HEADER_LEN ? Malformed.TRUNCATED : null;
-    }
-
-    /** Wraps without checks, for emission into a buffer the caller sized. */
-    public ArpPacket wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    /** Why the last {@link #wrapChecked} failed, or {@code null}. */
-    public Malformed malformed() {
-        return malformed;
     }
 
     public int hrd() {

@@ -3,6 +3,7 @@ package io.netfabric.wire.dhcp;
 import io.netfabric.wire.Ipv4Address;
 import io.netfabric.wire.MacAddress;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -28,7 +29,7 @@ import io.netty.buffer.ByteBuf;
  * <p>Options are type-length-value with pad (0) and end (255) as single octets. Borrows its
  * buffer; not thread safe.
  */
-public final class DhcpPacket {
+public final class DhcpPacket extends WireView<DhcpPacket> {
     public static final int OP_REQUEST = 1;
     public static final int OP_REPLY = 2;
     public static final int FIXED_LEN = 236;
@@ -69,23 +70,13 @@ public final class DhcpPacket {
     public static final int RELEASE = 7;
     public static final int INFORM = 8;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
-
     /**
      * Wraps {@code length} octets (the UDP payload) after checking the fixed part and the magic
      * cookie fit, and that every option stays inside the region.
      */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        malformed = check();
-        return malformed == null;
-    }
-
-    private Malformed check() {
-        if (offset < 0 || length < OPTIONS || (long) offset + length > buf.capacity()) {
+    @Override
+    protected Malformed check() {
+        if (!regionHolds(OPTIONS)) {
             return Malformed.TRUNCATED;
         }
         if (buf.getInt(offset + FIXED_LEN) != COOKIE) {
@@ -109,26 +100,6 @@ public final class DhcpPacket {
             at += 2 + buf.getUnsignedByte(at + 1);
         }
         return null;
-    }
-
-    public DhcpPacket wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    public Malformed malformed() {
-        return malformed;
-    }
-
-    public ByteBuf buffer() {
-        return buf;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int length() {

@@ -2,6 +2,7 @@ package io.netfabric.wire.ethernet;
 
 import io.netfabric.wire.MacAddress;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -29,7 +30,7 @@ import io.netty.buffer.ByteBuf;
  * instance per handler, reused per frame. {@link #setVlanTci} and {@link #clearVlanTag} change
  * where the EtherType lives and so invalidate {@link #wrapChecked}.
  */
-public final class EthernetPacket {
+public final class EthernetPacket extends WireView<EthernetPacket> {
     /** Field offsets from the start of the frame. */
     public static final class Field {
         public static final int DST = 0;
@@ -45,50 +46,12 @@ public final class EthernetPacket {
     public static final int HEADER_LEN = 14;
     public static final int VLAN_HEADER_LEN = 18;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
-
-    /**
-     * Wraps {@code length} octets at absolute {@code offset} after checking they hold a full
-     * header (with the tag when the TPID says so). On false, {@link #malformed()} says why and the
-     * view must not be read.
-     */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        Malformed m = check();
-        malformed = m;
-        return m == null;
-    }
-
-    private Malformed check() {
-        if (offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()) {
+    @Override
+    protected Malformed check() {
+        if (!regionHolds(HEADER_LEN)) {
             return Malformed.TRUNCATED;
         }
         return hasVlanTag() && length < VLAN_HEADER_LEN ? Malformed.TRUNCATED : null;
-    }
-
-    /** Wraps without checks, for emission into a buffer the caller sized. */
-    public EthernetPacket wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    /** Why the last {@link #wrapChecked} failed, or {@code null}. */
-    public Malformed malformed() {
-        return malformed;
-    }
-
-    public ByteBuf buffer() {
-        return buf;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int length() {

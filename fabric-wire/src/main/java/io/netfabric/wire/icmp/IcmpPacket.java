@@ -2,6 +2,7 @@ package io.netfabric.wire.icmp;
 
 import io.netfabric.wire.InetChecksum;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -23,7 +24,7 @@ import io.netty.buffer.ByteBuf;
  * <p>The checksum covers the whole message (no pseudo-header). Borrows its buffer; absolute
  * indexing; not thread safe.
  */
-public final class IcmpPacket {
+public final class IcmpPacket extends WireView<IcmpPacket> {
     public static final int HEADER_LEN = 8;
     public static final int TYPE_ECHO_REPLY = 0;
     public static final int TYPE_DEST_UNREACHABLE = 3;
@@ -37,30 +38,10 @@ public final class IcmpPacket {
     /** Time exceeded, code 1: fragment reassembly time exceeded. */
     public static final int CODE_REASSEMBLY_TIME_EXCEEDED = 1;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
-
-    /** Wraps {@code length} octets (the IP payload) after checking the 8-octet header fits. */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        malformed = offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()
-                ? Malformed.TRUNCATED : null;
-        return malformed == null;
-    }
-
-    /** Wraps without checks, for emission into a buffer the caller sized. */
-    public IcmpPacket wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    public Malformed malformed() {
-        return malformed;
+    /** The region (the IP payload) holds the 8-octet header. */
+    @Override
+    protected Malformed check() {
+        return regionHolds(HEADER_LEN) ? null : Malformed.TRUNCATED;
     }
 
     public int length() {
@@ -143,7 +124,7 @@ public final class IcmpPacket {
 
     @Override
     public String toString() {
-        if (buf == null || offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()) {
+        if (buf == null || !regionHolds(HEADER_LEN)) {
             return "IcmpPacket(unwrapped or truncated)";
         }
         return "ICMP type " + type() + " code " + code() + ", length " + length;

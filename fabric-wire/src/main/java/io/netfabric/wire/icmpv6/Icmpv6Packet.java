@@ -4,6 +4,7 @@ import io.netfabric.wire.InetChecksum;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv6Address;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -22,7 +23,7 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>The checksum covers the IPv6 pseudo-header (RFC 8200 §8.1). Borrows its buffer; not thread safe.
  */
-public final class Icmpv6Packet {
+public final class Icmpv6Packet extends WireView<Icmpv6Packet> {
     public static final int HEADER_LEN = 4;
     public static final int TYPE_DEST_UNREACHABLE = 1;
     public static final int TYPE_PACKET_TOO_BIG = 2;
@@ -48,32 +49,9 @@ public final class Icmpv6Packet {
     public static final int RA_LEN = 16;
     public static final int NS_NA_LEN = 24;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
-
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        malformed = offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()
-                ? Malformed.TRUNCATED : null;
-        return malformed == null;
-    }
-
-    public Icmpv6Packet wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    public Malformed malformed() {
-        return malformed;
-    }
-
-    public int offset() {
-        return offset;
+    @Override
+    protected Malformed check() {
+        return regionHolds(HEADER_LEN) ? null : Malformed.TRUNCATED;
     }
 
     public int length() {
@@ -165,7 +143,7 @@ public final class Icmpv6Packet {
 
     @Override
     public String toString() {
-        if (buf == null || offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()) {
+        if (buf == null || !regionHolds(HEADER_LEN)) {
             return "Icmpv6Packet(unwrapped or truncated)";
         }
         return "ICMP6 type " + type() + " code " + code() + ", length " + length;

@@ -4,6 +4,7 @@ import io.netfabric.wire.InetChecksum;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv4Address;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -31,7 +32,7 @@ import io.netty.buffer.ByteBuf;
  * {@link #wrapChecked} accepts a region longer than Total Length (Ethernet padding); the payload
  * ends at Total Length. {@link #setVersionAndIhl} and {@link #setTotalLength} invalidate it.
  */
-public final class Ipv4Packet {
+public final class Ipv4Packet extends WireView<Ipv4Packet> {
     /** Field offsets from the start of the header. */
     public static final class Field {
         public static final int VER_IHL = 0;
@@ -57,25 +58,9 @@ public final class Ipv4Packet {
     private static final int FLAG_MF = 0x2000;
     private static final int FRAGMENT_MASK = 0x1FFF;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
-
-    /**
-     * Wraps {@code length} octets at absolute {@code offset} after checking the version, IHL and
-     * Total Length against each other and the region. The checksum is not checked here (see
-     * {@link #verifyChecksum()}). On false, {@link #malformed()} says why.
-     */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        Malformed m = check();
-        malformed = m;
-        return m == null;
-    }
-
-    private Malformed check() {
-        if (offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()) {
+    @Override
+    protected Malformed check() {
+        if (!regionHolds(HEADER_LEN)) {
             return Malformed.TRUNCATED;
         }
         if (version() != 4) {
@@ -96,28 +81,6 @@ public final class Ipv4Packet {
             return Malformed.TRUNCATED;
         }
         return null;
-    }
-
-    /** Wraps without checks, for emission into a buffer the caller sized. */
-    public Ipv4Packet wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    /** Why the last {@link #wrapChecked} failed, or {@code null}. */
-    public Malformed malformed() {
-        return malformed;
-    }
-
-    public ByteBuf buffer() {
-        return buf;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int version() {

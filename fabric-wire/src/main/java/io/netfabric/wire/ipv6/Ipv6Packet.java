@@ -3,6 +3,7 @@ package io.netfabric.wire.ipv6;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv6Address;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -23,50 +24,24 @@ import io.netty.buffer.ByteBuf;
  * <p>Extension headers are not walked: {@link #nextHeader()} is the first one, and the stack
  * answers only when it is an upper-layer protocol it serves. Borrows its buffer; not thread safe.
  */
-public final class Ipv6Packet {
+public final class Ipv6Packet extends WireView<Ipv6Packet> {
     public static final int HEADER_LEN = 40;
     public static final int SRC = 8;
     public static final int DST = 24;
-
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
 
     /**
      * Wraps {@code length} octets after checking version 6 and that Payload Length fits the
      * region (a longer region is Ethernet padding). Jumbograms (Payload Length 0) are refused.
      */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        malformed = check();
-        return malformed == null;
-    }
-
-    private Malformed check() {
-        if (offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()) {
+    @Override
+    protected Malformed check() {
+        if (!regionHolds(HEADER_LEN)) {
             return Malformed.TRUNCATED;
         }
         if (version() != 6) {
             return Malformed.BAD_VERSION;
         }
         return HEADER_LEN + payloadLength() > length ? Malformed.TRUNCATED : null;
-    }
-
-    public Ipv6Packet wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    public Malformed malformed() {
-        return malformed;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     public int version() {

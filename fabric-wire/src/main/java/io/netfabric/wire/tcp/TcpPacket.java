@@ -4,6 +4,7 @@ import io.netfabric.wire.InetChecksum;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv6Address;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -33,7 +34,7 @@ import io.netty.buffer.ByteBuf;
  * <p>Borrows its buffer (never retains or releases). Absolute indexing. Not thread safe. The
  * segment is the whole wrapped region: TCP carries no length, the IP layer gives it.
  */
-public final class TcpPacket {
+public final class TcpPacket extends WireView<TcpPacket> {
     /** Field offsets from the start of the header. */
     public static final class Field {
         public static final int SRC_PORT = 0;
@@ -67,25 +68,10 @@ public final class TcpPacket {
     public static final int OPT_NOP = 1;
     public static final int OPT_MSS = 2;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
-
-    /**
-     * Wraps the segment of {@code length} octets at {@code offset} after checking that the fixed
-     * header fits and that Data Offset is at least 5 words and within the region. The checksum
-     * and the options are not checked here. On false, {@link #malformed()} says why.
-     */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        Malformed m = check();
-        malformed = m;
-        return m == null;
-    }
-
-    private Malformed check() {
-        if (offset < 0 || length < HEADER_LEN || (long) offset + length > buf.capacity()) {
+    /** The fixed header fits and Data Offset is 5 words or more and within the region; checksum and options are checked apart. */
+    @Override
+    protected Malformed check() {
+        if (!regionHolds(HEADER_LEN)) {
             return Malformed.TRUNCATED;
         }
         int h = headerLength();
@@ -93,27 +79,6 @@ public final class TcpPacket {
             return Malformed.BAD_HEADER_LENGTH;
         }
         return h > length ? Malformed.TRUNCATED : null;
-    }
-
-    /** Wraps without checks, for emission into a buffer the caller sized. */
-    public TcpPacket wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    public Malformed malformed() {
-        return malformed;
-    }
-
-    public ByteBuf buffer() {
-        return buf;
-    }
-
-    public int offset() {
-        return offset;
     }
 
     /** The whole segment: header, options and data. */

@@ -5,6 +5,7 @@ import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv4Address;
 import io.netfabric.wire.Ipv6Address;
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -29,7 +30,7 @@ import io.netty.buffer.ByteBuf;
  * {@link #wrapChecked} accepts a region longer than Length (IP or Ethernet padding); the datagram
  * ends at Length. {@link #setLength} invalidates it.
  */
-public final class UdpPacket {
+public final class UdpPacket extends WireView<UdpPacket> {
     /** Field offsets from the start of the header. */
     public static final class Field {
         public static final int SRC_PORT = 0;
@@ -43,54 +44,17 @@ public final class UdpPacket {
 
     public static final int HEADER_LEN = 8;
 
-    private ByteBuf buf;
-    private int offset;
-    private int regionLength;
-    private Malformed malformed;
-
-    /**
-     * Wraps {@code length} octets at absolute {@code offset} (normally the IP payload) after
-     * checking that the header fits and that Length is at least 8 and within the region. The
-     * checksum is not checked here. On false, {@link #malformed()} says why.
-     */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        Malformed m = check();
-        malformed = m;
-        return m == null;
-    }
-
-    private Malformed check() {
-        if (offset < 0 || regionLength < HEADER_LEN || (long) offset + regionLength > buf.capacity()) {
+    /** The header fits and Length is at least 8 and within the region; the checksum is checked apart. */
+    @Override
+    protected Malformed check() {
+        if (!regionHolds(HEADER_LEN)) {
             return Malformed.TRUNCATED;
         }
         int len = length();
         if (len < HEADER_LEN) {
             return Malformed.BAD_LENGTH;
         }
-        return len > regionLength ? Malformed.TRUNCATED : null;
-    }
-
-    /** Wraps without checks, for emission into a buffer the caller sized. */
-    public UdpPacket wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.regionLength = length;
-        this.malformed = null;
-        return this;
-    }
-
-    /** Why the last {@link #wrapChecked} failed, or {@code null}. */
-    public Malformed malformed() {
-        return malformed;
-    }
-
-    public ByteBuf buffer() {
-        return buf;
-    }
-
-    public int offset() {
-        return offset;
+        return len > this.length ? Malformed.TRUNCATED : null;
     }
 
     public int srcPort() {
@@ -191,7 +155,7 @@ public final class UdpPacket {
             return "UdpPacket(unwrapped)";
         }
         if (check() != null) {
-            return "UdpPacket(" + check() + ", length " + regionLength + ")";
+            return "UdpPacket(" + check() + ", length " + this.length + ")";
         }
         return "UDP " + srcPort() + " > " + dstPort() + ", length " + payloadLength();
     }

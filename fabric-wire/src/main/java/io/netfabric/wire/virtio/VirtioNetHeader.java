@@ -1,6 +1,7 @@
 package io.netfabric.wire.virtio;
 
 import io.netfabric.wire.Malformed;
+import io.netfabric.wire.WireView;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -26,7 +27,7 @@ import io.netty.buffer.ByteBuf;
  *
  * <p>Borrows its buffer (never retains or releases). Absolute indexing. Not thread safe.
  */
-public final class VirtioNetHeader {
+public final class VirtioNetHeader extends WireView<VirtioNetHeader> {
     /** Field offsets from the start of the header. */
     public static final class Field {
         public static final int FLAGS = 0;
@@ -65,45 +66,16 @@ public final class VirtioNetHeader {
     /** Flag on gso_type: the TCP segments carry ECN (CWR set on the first). */
     public static final int GSO_ECN = 0x80;
 
-    private ByteBuf buf;
-    private int offset;
-    private int length;
-    private Malformed malformed;
-
     /**
-     * Wraps a header of {@code length} octets (10, 12 or 20) at absolute {@code offset} after
-     * checking that it fits and that the size is one the kernel knows. On false,
-     * {@link #malformed()} says why.
+     * A header of 10, 12 or 20 octets (the sizes the kernel knows) that fits the buffer; checked
+     * by {@link #wrapChecked}.
      */
-    public boolean wrapChecked(ByteBuf buf, int offset, int length) {
-        wrap(buf, offset, length);
-        Malformed m;
+    @Override
+    protected Malformed check() {
         if (length != LEN && length != LEN_MRG_RXBUF && length != LEN_V1_HASH) {
-            m = Malformed.UNSUPPORTED;
-        } else if (offset < 0 || (long) offset + length > buf.capacity()) {
-            m = Malformed.TRUNCATED;
-        } else {
-            m = null;
+            return Malformed.UNSUPPORTED;
         }
-        malformed = m;
-        return m == null;
-    }
-
-    /** Wraps without checks, for emission into a buffer the caller sized. */
-    public VirtioNetHeader wrap(ByteBuf buf, int offset, int length) {
-        this.buf = buf;
-        this.offset = offset;
-        this.length = length;
-        this.malformed = null;
-        return this;
-    }
-
-    public Malformed malformed() {
-        return malformed;
-    }
-
-    public int offset() {
-        return offset;
+        return offset < 0 || (long) offset + length > buf.capacity() ? Malformed.TRUNCATED : null;
     }
 
     /** The header's size in octets (10, 12 or 20). */
