@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * from the peer are written to the tap.
  *
  * <h2>Threads and ownership</h2>
- * Reading runs on a {@link TapReader} thread that hands batches to the loop; {@link #receive}
+ * Reading runs on the loop ({@link LoopTapReader}) or on a {@link TapReader} thread that hands
+ * batches to the loop ({@link TapQueueReader} says which and why); {@link #receive}
  * writes on the loop thread to the non-blocking fd and, on EAGAIN, answers 0 (the fabric keeps
  * the frame) and asks the reader to watch for POLLOUT, then {@link #flushQueued()}s
  * ({@code tap_writable}). A frame is released after its write, whatever the result.
@@ -33,14 +34,14 @@ import org.slf4j.LoggerFactory;
  * an all-zero header ({@code tap_receive} for a peer without one). With several queues each flow is written to one queue, chosen by a hash of its
  * addresses and ports, so that its frames stay in order.
  */
-final class TapClient extends NetClient implements TapReader.Sink {
+final class TapClient extends NetClient implements TapQueueReader.Sink {
     private static final Logger log = LoggerFactory.getLogger(TapClient.class);
 
     private final TapDevice device;
     private final String info;
     private final Runnable onCleanup;
     private final int hdrLen;
-    private final TapReader reader;
+    private final TapQueueReader reader;
     private final SentCallback resumeReading;
     /** iovec[2] {zero header, frame} for writev when the tap carries a header; loop thread only. */
     private final ByteBuf iov;
@@ -64,7 +65,8 @@ final class TapClient extends NetClient implements TapReader.Sink {
         this.onCleanup = onCleanup;
         this.hdrLen = device.vnetHdr ? VirtioNetHeader.LEN : 0;
         this.queueFds = device.fds;
-        this.reader = new TapReader(name, device.fds, hdrLen, loop, this);
+        this.reader = onLoop(loop) ? new LoopTapReader(device.fds, hdrLen, (io.netty.channel.IoEventLoop) loop, this)
+                : new TapReader(name, device.fds, hdrLen, loop, this);
         this.resumeReading = (sender, result) -> reader.resume();
         if (hdrLen != 0) {
             zeroHeader = Unpooled.directBuffer(hdrLen).writeZero(hdrLen);
@@ -76,6 +78,12 @@ final class TapClient extends NetClient implements TapReader.Sink {
             offloadHeader = null;
             iov = null;
         }
+    }
+
+    /** The loop reader unless the transport cannot take the fd or {@code -Dnetfabric.tap.reader=thread}. */
+    private static boolean onLoop(java.util.concurrent.Executor loop) {
+        String choice = System.getProperty(TapQueueReader.PROPERTY, "loop");
+        return !"thread".equalsIgnoreCase(choice) && LoopTapReader.fits(loop);
     }
 
     void start() {
@@ -98,7 +106,7 @@ final class TapClient extends NetClient implements TapReader.Sink {
     // ---------------------------------------------------------------- tap -> peer
 
     @Override
-    public void deliver(TapReader.Batch batch) {
+    public void deliver(TapQueueReader.Batch batch) {
         List<ByteBuf> frames = batch.frames();
         for (int i = 0; i < batch.malformed(); i++) {
             counters().drop(DropReason.MALFORMED);

@@ -28,28 +28,10 @@ import org.slf4j.LoggerFactory;
  * <p>Thread: its own. The client calls {@link #pause}, {@link #resume}, {@link #wantWritable},
  * {@link #batchDone} and {@link #close} from the loop.
  */
-final class TapReader implements Runnable {
+final class TapReader implements TapQueueReader, Runnable {
     private static final Logger log = LoggerFactory.getLogger(TapReader.class);
-    /** Frames read per wake-up and per queue before the batch goes to the loop (QEMU: 50). */
-    static final int BATCH = 64;
     private static final int MAX_BATCHES_IN_FLIGHT = 2;
     private static final int POLLFD_SIZE = 8;
-
-    /**
-     * What a reader hands the loop: frames in order, the {@link Offload} descriptor of each
-     * (null when none was offloaded), and how many reads it dropped.
-     */
-    record Batch(List<ByteBuf> frames, long[] offloads, int malformed) {
-        long offload(int i) {
-            return offloads == null ? Offload.NONE : offloads[i];
-        }
-    }
-
-    interface Sink {
-        void deliver(Batch batch);
-
-        void writable();
-    }
 
     private final int[] fds;
     private final int hdrLen;
@@ -79,29 +61,34 @@ final class TapReader implements Runnable {
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread.start();
     }
 
-    void pause() {
+    @Override
+    public void pause() {
         paused = true;
     }
 
-    void resume() {
+    @Override
+    public void resume() {
         if (paused) {
             paused = false;
             wake();
         }
     }
 
-    void wantWritable(int queue) {
+    @Override
+    public void wantWritable(int queue) {
         if ((wantWrite.getAndUpdate(w -> w | (1 << queue)) & (1 << queue)) == 0) {
             wake();
         }
     }
 
     /** The loop finished a batch; reading may go on. */
-    void batchDone() {
+    @Override
+    public void batchDone() {
         if (inFlight.getAndDecrement() == MAX_BATCHES_IN_FLIGHT) {
             wake();
         }
@@ -117,7 +104,8 @@ final class TapReader implements Runnable {
     }
 
     /** Stops the thread and waits for it; the fds stay open (the device owns them). */
-    void close() {
+    @Override
+    public void close() {
         closed = true;
         wake();
         try {
@@ -134,7 +122,7 @@ final class TapReader implements Runnable {
         ByteBuf pfd = Unpooled.directBuffer((n + 1) * POLLFD_SIZE);
         // One read buffer: the largest frame plus its header, copied out into right-sized frames.
         ByteBuf scratch = Unpooled.directBuffer(hdrLen + io.netfabric.core.NetClient.MAX_FRAME);
-        VirtioNetHeader hdr = new VirtioNetHeader();
+        TapBatchBuilder batch = new TapBatchBuilder(hdrLen, BATCH * n);
         try {
             long pfdAddr = pfd.memoryAddress();
             long scratchAddr = scratch.memoryAddress();
@@ -165,9 +153,6 @@ final class TapReader implements Runnable {
                     return;
                 }
                 int writable = 0;
-                List<ByteBuf> frames = null;
-                long[] offloads = null;
-                int malformed = 0;
                 for (int i = 0; i < n; i++) {
                     int rev = pfd.getShortLE(i * POLLFD_SIZE + 6);
                     if (rev == 0) {
@@ -178,9 +163,6 @@ final class TapReader implements Runnable {
                     }
                     if (!reading || (rev & (Native.POLLIN | Native.POLLERR | Native.POLLHUP)) == 0) {
                         continue;
-                    }
-                    if (frames == null) {
-                        frames = new ArrayList<>(BATCH);
                     }
                     for (int k = 0; k < BATCH; k++) {
                         long r = LIBC.read(fds[i], scratchAddr, scratchCap);
@@ -193,21 +175,7 @@ final class TapReader implements Runnable {
                             }
                             break;
                         }
-                        // A read no longer than the header carries no frame (QEMU 10.1 drops it too).
-                        if (r <= hdrLen || hdrLen != 0 && !hdr.wrapChecked(scratch, 0, hdrLen)) {
-                            malformed++;
-                            continue;
-                        }
-                        // The frame goes out whole with its descriptor; the fabric completes or
-                        // segments it only for a receiver without offloads (NetClient#sendAsync).
-                        long offload = hdrLen == 0 ? Offload.NONE : Offload.of(hdr);
-                        if (offload != Offload.NONE) {
-                            if (offloads == null) {
-                                offloads = new long[BATCH * n];
-                            }
-                            offloads[frames.size()] = offload;
-                        }
-                        frames.add(copy(scratch, hdrLen, (int) r - hdrLen));
+                        batch.add(scratch, (int) r);
                     }
                 }
                 if (writable != 0) {
@@ -215,9 +183,9 @@ final class TapReader implements Runnable {
                     wantWrite.getAndUpdate(x -> x & ~w);
                     loop.execute(sink::writable);
                 }
-                if (frames != null && (!frames.isEmpty() || malformed != 0)) {
+                Batch b = batch.take();
+                if (b != null) {
                     inFlight.incrementAndGet();
-                    Batch b = new Batch(frames, offloads, malformed);
                     loop.execute(() -> sink.deliver(b));
                 }
             }
@@ -227,17 +195,6 @@ final class TapReader implements Runnable {
             scratch.release();
             pfd.release();
         }
-    }
-
-    /** A right-sized pooled copy of a read, padded to 60 octets as QEMU pads for non-virtio peers (§1.6). */
-    private static ByteBuf copy(ByteBuf src, int off, int len) {
-        int size = Math.max(len, GsoSegmenter.MIN_FRAME);
-        ByteBuf f = PooledByteBufAllocator.DEFAULT.directBuffer(size);
-        f.writeBytes(src, off, len);
-        if (len < size) {
-            f.writeZero(size - len);
-        }
-        return f;
     }
 
     /** The header length reads carry (0 or {@link VirtioNetHeader#LEN}). */
