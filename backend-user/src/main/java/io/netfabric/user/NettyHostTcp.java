@@ -3,7 +3,6 @@ package io.netfabric.user;
 import io.netfabric.core.Fabric;
 import io.netfabric.user.nat.HostTcp;
 import io.netfabric.user.nat.HostUdp;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -16,6 +15,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -45,13 +45,21 @@ final class NettyHostTcp implements HostTcp {
 
     @Override
     public Stream connect(InetSocketAddress remote, Events events) {
-        return connect(remote, events, fabric.transport().socketChannel(), true);
+        SocketProtocolFamily family = remote.getAddress() instanceof java.net.Inet6Address
+                ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        return connect(remote, events, () -> fabric.transport().newSocketChannel(family));
     }
 
     @Override
     public Stream connectUnix(String path, Events events) {
-        return connect(new io.netty.channel.unix.DomainSocketAddress(path), events,
-                fabric.transport().domainSocketChannel(), false);
+        Class<? extends Channel> type = fabric.transport().domainSocketChannel();
+        return connect(new io.netty.channel.unix.DomainSocketAddress(path), events, () -> {
+            try {
+                return type.getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Override
@@ -59,17 +67,29 @@ final class NettyHostTcp implements HostTcp {
         return new CommandStream(command, events, fabric.eventLoop(), clock, afterEvent);
     }
 
-    private Stream connect(java.net.SocketAddress remote, Events events, Class<? extends Channel> type, boolean inet) {
+    /**
+     * One channel per connection, made and registered directly rather than through a
+     * {@code Bootstrap} (whose option maps and resolver lookup cost more than the connect on a
+     * connection storm). Netty turns {@code TCP_NODELAY} on by default.
+     */
+    private Stream connect(java.net.SocketAddress remote, Events events, java.util.function.Supplier<Channel> newChannel) {
         NettyStream s = new NettyStream(events);
-        Bootstrap b = new Bootstrap().group(fabric.eventLoop()).channel(type)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 75_000)
-                .handler(s);
-        if (inet) {
-            b.option(ChannelOption.TCP_NODELAY, true);
+        Channel ch = newChannel.get();
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 75_000);
+        ch.pipeline().addLast(s);
+        s.channel = ch;
+        // On the loop (always, for a guest's SYN) the registration completes inline.
+        ChannelFuture reg = fabric.eventLoop().register(ch);
+        if (reg.isDone()) {
+            connected(reg.isSuccess() ? ch.connect(remote) : reg, s, events);
+        } else {
+            reg.addListener(r -> connected(reg.isSuccess() ? ch.connect(remote) : reg, s, events));
         }
-        ChannelFuture f = b.connect(remote);
-        s.channel = f.channel();
+        return s;
+    }
+
+    private void connected(ChannelFuture f, NettyStream s, Events events) {
         f.addListener(done -> {
             if (s.closed) {
                 return;
@@ -81,7 +101,6 @@ final class NettyHostTcp implements HostTcp {
             }
             afterEvent.run();
         });
-        return s;
     }
 
     /** ECONNREFUSED → RST; EHOSTUNREACH/ENETUNREACH → ICMP (libslirp tcp_input after connect()). */
@@ -262,6 +281,10 @@ final class NettyHostTcp implements HostTcp {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                 if (channel instanceof DuplexChannel d && channel.isActive()) {
                     d.shutdownOutput();
+                    // Both directions are then done once the host's EOF comes: let Netty close
+                    // the socket on it rather than shut down input of a finished connection
+                    // (ENOTCONN, an exception built per connection).
+                    channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
                 }
             });
         }

@@ -12,6 +12,7 @@ import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
@@ -29,6 +30,15 @@ public enum Transport {
             return NIO;
         }
         return Epoll.isAvailable() ? EPOLL : NIO;
+    }
+
+    /**
+     * A new TCP client channel of one address family: an IPv4 socket for an IPv4 peer saves the
+     * dual-stack socket's extra {@code IPV6_V6ONLY} and address-mapping work on every connect.
+     */
+    public Channel newSocketChannel(SocketProtocolFamily family) {
+        return this == EPOLL ? new EpollSocketChannel(family)
+                : new NioSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
     }
 
     /** TCP client channels for this transport. */
