@@ -240,6 +240,11 @@ public final class UserStack implements Timed {
         router.input(frame, now);
     }
 
+    /** A TCP segmentation-offload frame from the guest's kernel ({@link Router#inputTso}). */
+    public void inputTso(ByteBuf frame, long now) {
+        router.inputTso(frame, now);
+    }
+
     @Override
     public long nextDeadline() {
         return router.nextDeadline();

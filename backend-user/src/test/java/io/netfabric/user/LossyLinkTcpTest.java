@@ -10,14 +10,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The in-process guest ({@link GuestTcp}, an independent TCP) moves 50 MB each way at once
  * through the TCP NAT over a link that loses and reorders frames; both digests must match, the
- * connection must close cleanly on both sides, and nothing may leak.
+ * connection must close cleanly on both sides, and nothing may leak. With {@code offloads} the
+ * link takes TSO frames, as a tap does, and cuts them into MTU-sized segments before the losses.
  */
 class LossyLinkTcpTest {
     static final long SIZE = Long.getLong("lossy.size", 50L << 20);
 
-    @ParameterizedTest(name = "loss {0}, reorder {1}, seed {2}")
-    @CsvSource({"0.01, 0.02, 1", "0.03, 0.05, 2", "0.05, 0.05, 3"})
-    void fiftyMegabytesEachWayArriveIntact(double loss, double reorder, long seed) {
+    @ParameterizedTest(name = "loss {0}, reorder {1}, seed {2}, offloads {3}")
+    @CsvSource({"0.01, 0.02, 1, false", "0.03, 0.05, 2, false", "0.05, 0.05, 3, false", "0.02, 0.03, 4, true"})
+    void fiftyMegabytesEachWayArriveIntact(double loss, double reorder, long seed, boolean offloads) {
         try (TcpSim sim = new TcpSim(StackHarness.config(""), seed, 16, TcpConnection.Timers.DEFAULT,
                 UntrackedAllocator.INSTANCE)) {
             GuestTcp g = new GuestTcp(GuestFrames.GUEST, GuestFrames.ROUTER, GuestFrames.GUEST_IP, 40000,
@@ -26,6 +27,7 @@ class LossyLinkTcpTest {
             g.toSend = SIZE;
             sim.loss = loss;
             sim.reorder = reorder;
+            sim.offloads = offloads;
             g.open(sim.now);
             long[] pushed = {0};
             boolean[] eof = {false};
@@ -61,6 +63,8 @@ class LossyLinkTcpTest {
             assertThat(g.received.digest()).isEqualTo(GuestTcp.expectedDigest(SIZE));
             assertThat(sim.framesDropped).isPositive();
             assertThat(g.reset).isFalse();
+            // With offloads the stack sends whole windows as GSO frames, cut by the link.
+            assertThat(sim.offloadedFrames > 0).isEqualTo(offloads);
         }
     }
 }

@@ -30,6 +30,14 @@ class TcpNatTest {
 
     /** Sends one segment from the guest 10.0.2.15:port to 10.0.2.2:dport. */
     void send(int port, int dport, int seq, int ack, int flags, int window, TcpRepr options, byte[] data) {
+        send(port, dport, seq, ack, flags, window, options, data, false);
+    }
+
+    /**
+     * With {@code tso}, as a tap with TSO hands it over: the checksum field holds only the
+     * pseudo-header sum and the frame goes to {@code UserStack#inputTso}.
+     */
+    void send(int port, int dport, int seq, int ack, int flags, int window, TcpRepr options, byte[] data, boolean tso) {
         TcpRepr h = options != null ? options : TcpRepr.of(port, dport, seq, ack, flags, window, data == null ? 0 : data.length);
         int len = h.headerLength() + (data == null ? 0 : data.length);
         ByteBuf b = Unpooled.buffer(len).writeZero(len);
@@ -38,12 +46,22 @@ class TcpNatTest {
         if (data != null) {
             b.setBytes(h.headerLength(), data);
         }
-        t.fillChecksumIpv4(GuestFrames.GUEST_IP.toInt(), GuestFrames.HOST.toInt());
+        if (tso) {
+            b.setShort(16, io.netfabric.wire.InetChecksum.pseudoHeaderIpv4(GuestFrames.GUEST_IP.toInt(),
+                    GuestFrames.HOST.toInt(), IpProtocol.TCP.value(), len));
+        } else {
+            t.fillChecksumIpv4(GuestFrames.GUEST_IP.toInt(), GuestFrames.HOST.toInt());
+        }
         byte[] seg = new byte[len];
         b.getBytes(0, seg);
         b.release();
-        sim.stack.input(GuestFrames.ipv4(GuestFrames.GUEST, GuestFrames.ROUTER, GuestFrames.GUEST_IP, GuestFrames.HOST,
-                IpProtocol.TCP, seg, 1, false, 0), sim.now);
+        ByteBuf frame = GuestFrames.ipv4(GuestFrames.GUEST, GuestFrames.ROUTER, GuestFrames.GUEST_IP, GuestFrames.HOST,
+                IpProtocol.TCP, seg, 1, false, 0);
+        if (tso) {
+            sim.stack.inputTso(frame, sim.now);
+        } else {
+            sim.stack.input(frame, sim.now);
+        }
     }
 
     void syn(int port) {
@@ -114,6 +132,43 @@ class TcpNatTest {
         TcpRepr d = out().get(0);
         assertThat(d.payloadLength()).isEqualTo(5);
         assertThat(d.has(TcpPacket.PSH)).isTrue();
+    }
+
+    @Test
+    void aTsoFrameFromTheGuestIsOneLargeSegmentAndAnOrdinaryFrameOverTheMtuIsDropped() {
+        syn(40001);
+        TcpRepr sa = out().get(0);
+        send(40001, 80, 1001, sa.seq() + 1, TcpPacket.ACK, 512, null, null);
+        FakeHostTcp.FakeStream s = sim.host.last();
+        byte[] big = new byte[20000];
+        java.util.Arrays.fill(big, (byte) 7);
+        long tooBig = sim.stack.counters().drops(io.netfabric.user.ip.StackDrop.TOO_BIG);
+        send(40001, 80, 1001, sa.seq() + 1, TcpPacket.ACK, 512, null, big, false);
+        assertThat(s.writtenBytes).isZero();
+        assertThat(sim.stack.counters().drops(io.netfabric.user.ip.StackDrop.TOO_BIG)).isEqualTo(tooBig + 1);
+        send(40001, 80, 1001, sa.seq() + 1, TcpPacket.ACK | TcpPacket.PSH, 512, null, big, true);
+        assertThat(s.writtenBytes).isEqualTo(20000);
+        TcpRepr ack = out().stream().filter(r -> r.has(TcpPacket.ACK) && r.payloadLength() == 0)
+                .reduce((a, b) -> b).orElseThrow();
+        assertThat(ack.ack()).isEqualTo(21001);
+    }
+
+    @Test
+    void withOffloadsTheStackSendsWholeWindowsAsGsoFrames() {
+        sim.offloads = true;
+        syn(40002);
+        TcpRepr sa = out().get(0);
+        send(40002, 80, 1001, sa.seq() + 1, TcpPacket.ACK, 65535, null, null);
+        FakeHostTcp.FakeStream s = sim.host.last();
+        s.events.data(Unpooled.wrappedBuffer(new byte[100_000]), sim.now);
+        // The initial window (10 segments) leaves as one GSO frame, cut into MSS segments by the link.
+        List<TcpRepr> o = out();
+        assertThat(sim.offloadedFrames).isEqualTo(1);
+        assertThat(o).hasSize(10).allSatisfy(r -> assertThat(r.payloadLength()).isEqualTo(1460));
+        for (int i = 1; i < o.size(); i++) {
+            assertThat(o.get(i).seq() - o.get(i - 1).seq()).isEqualTo(1460);
+        }
+        assertThat(o.get(9).has(TcpPacket.PSH)).isFalse();   // more data waits: no PSH on the last either
     }
 
     @Test

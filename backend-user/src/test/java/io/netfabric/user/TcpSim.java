@@ -2,6 +2,8 @@ package io.netfabric.user;
 
 import io.netfabric.user.ip.Router;
 import io.netfabric.user.tcp.TcpConnection;
+import io.netfabric.wire.virtio.GsoSegmenter;
+import io.netfabric.wire.virtio.Offload;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -36,6 +38,9 @@ final class TcpSim implements AutoCloseable {
     long framesToGuest;
     long framesDropped;
     boolean keepLog;
+    /** The link takes TCP GSO frames (a tap with TSO); they are segmented before the wire. */
+    boolean offloads;
+    long offloadedFrames;
     GuestTcp guest;
 
     TcpSim(UserConfig config, long seed, int maxFlows, TcpConnection.Timers timers) {
@@ -54,6 +59,32 @@ final class TcpSim implements AutoCloseable {
                     toGuestLog.add(b);
                 }
                 put(true, b);
+            }
+
+            /** As a tap with TSO would, or the fabric for a peer without it: cut into MTU-sized segments. */
+            @Override
+            public void toGuest(ByteBuf frame, long offload) {
+                List<ByteBuf> segments = new ArrayList<>();
+                try {
+                    if (!Offload.isGso(offload) || !GsoSegmenter.segment(frame, offload, alloc, segments)) {
+                        throw new AssertionError("not a TCP GSO frame: " + Offload.toString(offload));
+                    }
+                    offloadedFrames++;
+                } finally {
+                    frame.release();
+                }
+                for (ByteBuf seg : segments) {
+                    if (seg.readableBytes() > 14 + config.mtu()) {
+                        seg.release();
+                        throw new AssertionError("segment longer than the MTU: " + seg.readableBytes());
+                    }
+                    toGuest(seg);
+                }
+            }
+
+            @Override
+            public boolean offloads() {
+                return offloads;
             }
 
             @Override

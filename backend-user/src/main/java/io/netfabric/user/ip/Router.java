@@ -51,6 +51,20 @@ public final class Router implements Timed {
 
         ByteBufAllocator alloc();
 
+        /**
+         * A frame with an offload descriptor (a TCP GSO frame, a partial checksum); only when
+         * {@link #offloads()}, whose answer the link may change at any time: the fabric then
+         * completes or cuts the frame for a peer without offloads.
+         */
+        default void toGuest(ByteBuf frame, long offload) {
+            throw new UnsupportedOperationException("this link takes no offloaded frames");
+        }
+
+        /** True when the guest's side takes offloaded frames whole (a tap with TSO on). */
+        default boolean offloads() {
+            return false;
+        }
+
         /** True while the path to the guest queues frames (a busy peer): bulk senders wait. */
         default boolean busy() {
             return false;
@@ -86,6 +100,8 @@ public final class Router implements Timed {
     private final Ipv6Address host6;
     private final Set<Ipv6Address> ndpAnswered;
     private final int mtu;
+    /** The frame being handled came through {@link #inputTso}. */
+    private boolean inputTso;
     private final boolean ipv4;
     private final boolean ipv6;
     private final MacAddress mac;
@@ -212,6 +228,27 @@ public final class Router implements Timed {
 
     /** Takes one frame from the guest (one reference: released here on every path). */
     public void input(ByteBuf frame, long now) {
+        inputTso = false;
+        input0(frame, now);
+    }
+
+    /**
+     * Takes a TCP segmentation-offload frame from the guest's kernel (a tap with TSO): one TCP
+     * segment of up to 64 KiB whose checksum field holds only the pseudo-header sum. It is taken
+     * whole, as Linux GRO hands its stack one large segment: the MTU check does not apply (each
+     * piece it stands for fits), and the TCP checksum is not verified (the frame never crossed a
+     * wire; the kernel that built it fills the checksums only when it segments).
+     */
+    public void inputTso(ByteBuf frame, long now) {
+        inputTso = true;
+        try {
+            input0(frame, now);
+        } finally {
+            inputTso = false;
+        }
+    }
+
+    private void input0(ByteBuf frame, long now) {
         try {
             if (!eth.wrapChecked(frame, frame.readerIndex(), frame.readableBytes())) {
                 counters.drop(StackDrop.MALFORMED);
@@ -287,7 +324,7 @@ public final class Router implements Timed {
         if (src != 0 && (src & netmask) == net.toInt()) {
             arpTable.put(src, srcMac);
         }
-        if (ip.totalLength() > mtu) {
+        if (ip.totalLength() > mtu && !(inputTso && ip.protocol().equals(IpProtocol.TCP) && !ip.isFragment())) {
             if (ip.dontFragment()) {
                 sendIcmpError(ip, srcMac, IcmpPacket.TYPE_DEST_UNREACHABLE, IcmpPacket.CODE_FRAGMENTATION_NEEDED, mtu);
             }
@@ -321,7 +358,7 @@ public final class Router implements Timed {
             TcpPacket t = tcpView;
             if (!t.wrapChecked(p.buffer(), p.payloadOffset(), p.payloadLength())) {
                 counters.drop(StackDrop.MALFORMED);
-            } else if (!t.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
+            } else if (!inputTso && !t.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
                 counters.drop(StackDrop.BAD_CHECKSUM);
             } else {
                 tcpDispatch(srcMac, inet4(p.srcInt()), inet4(p.dstInt()), t, now);
@@ -414,7 +451,7 @@ public final class Router implements Timed {
         if (!src.isUnspecified() && !src.isMulticast()) {
             ndpTable.put(src, srcMac);
         }
-        if (Ipv6Packet.HEADER_LEN + ip6.payloadLength() > mtu) {
+        if (Ipv6Packet.HEADER_LEN + ip6.payloadLength() > mtu && !(inputTso && ip6.nextHeader().equals(IpProtocol.TCP))) {
             counters.drop(StackDrop.TOO_BIG);
             return;
         }
@@ -440,7 +477,7 @@ public final class Router implements Timed {
             TcpPacket t = tcpView;
             if (!t.wrapChecked(frame, ip6.payloadOffset(), ip6.payloadLength())) {
                 counters.drop(StackDrop.MALFORMED);
-            } else if (!t.verifyChecksumIpv6(src, dst)) {
+            } else if (!inputTso && !t.verifyChecksumIpv6(src, dst)) {
                 counters.drop(StackDrop.BAD_CHECKSUM);
             } else {
                 tcpDispatch(srcMac, inet6(src), inet6(dst), t, now);
@@ -727,6 +764,16 @@ public final class Router implements Timed {
     /** Sends a finished frame to the guest (takes the reference). */
     public void sendFrame(ByteBuf frame) {
         link.toGuest(frame);
+    }
+
+    /** Sends a frame with an {@link io.netfabric.wire.virtio.Offload} descriptor (takes the reference). */
+    public void sendFrame(ByteBuf frame, long offload) {
+        link.toGuest(frame, offload);
+    }
+
+    /** True when the path to the guest takes offloaded frames (see {@link Link#offloads}). */
+    public boolean offloadsToGuest() {
+        return link.offloads();
     }
 
     /**

@@ -5,6 +5,9 @@ import io.netfabric.user.ip.StackDrop;
 import io.netfabric.user.ip.TcpHandler;
 import io.netfabric.user.ip.Timed;
 import io.netfabric.user.tcp.TcpConnection;
+import io.netfabric.wire.InetChecksum;
+import io.netfabric.wire.virtio.Offload;
+import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv6Address;
 import io.netfabric.wire.MacAddress;
@@ -221,10 +224,14 @@ public final class TcpNat implements TcpHandler, Timed {
                 ? TcpRepr.of(key.remote.getPort(), key.guest.getPort(), h.ack(), 0, TcpPacket.RST, 0, 0)
                 : TcpRepr.of(key.remote.getPort(), key.guest.getPort(), 0, h.seq() + segLen,
                         TcpPacket.RST | TcpPacket.ACK, 0, 0);
-        emit(key, rst, null, 0, 0);
+        emit(key, rst, null, 0, 0, 0);
     }
 
-    private boolean emit(Key key, TcpRepr h, ByteBuf data, int index, int len) {
+    /**
+     * One segment to the guest; with {@code segmentSize} > 0 and a longer payload, one offloaded
+     * frame (TCP GSO, partial checksum) that the tap or the fabric cuts into segments.
+     */
+    private boolean emit(Key key, TcpRepr h, ByteBuf data, int index, int len, int segmentSize) {
         int hlen = h.headerLength();
         ByteBuf frame = router.newIpFrame(key.remote.getAddress(), key.guest.getAddress(), IpProtocol.TCP, hlen + len);
         if (frame == null) {
@@ -236,7 +243,22 @@ public final class TcpNat implements TcpHandler, Timed {
         if (len > 0) {
             frame.setBytes(at + hlen, data, index, len);
         }
-        if (key.guest.getAddress() instanceof Inet6Address) {
+        boolean v6 = key.guest.getAddress() instanceof Inet6Address;
+        if (segmentSize > 0 && len > segmentSize) {
+            // Linux CHECKSUM_PARTIAL: the field holds the pseudo-header sum over the whole
+            // length; the segmenter completes each segment's (virtio spec §5.1.6.2).
+            int tcpLen = hlen + len;
+            int pseudo = v6 ? InetChecksum.pseudoHeaderIpv6(Ipv6Address.fromBytes(key.remote.getAddress().getAddress()),
+                    Ipv6Address.fromBytes(key.guest.getAddress().getAddress()), IpProtocol.TCP, tcpLen)
+                    : InetChecksum.pseudoHeaderIpv4(ipv4(key.remote.getAddress()), ipv4(key.guest.getAddress()),
+                    IpProtocol.TCP.value(), tcpLen);
+            frame.setShort(at + 16, pseudo);
+            long offload = Offload.of(VirtioNetHeader.FLAG_NEEDS_CSUM, v6 ? VirtioNetHeader.GSO_TCPV6 : VirtioNetHeader.GSO_TCPV4,
+                    segmentSize, at, 16);
+            router.sendFrame(frame, offload);
+            return true;
+        }
+        if (v6) {
             t.fillChecksumIpv6(Ipv6Address.fromBytes(key.remote.getAddress().getAddress()),
                     Ipv6Address.fromBytes(key.guest.getAddress().getAddress()));
         } else {
@@ -285,7 +307,13 @@ public final class TcpNat implements TcpHandler, Timed {
 
     @Override
     public long nextDeadline() {
-        Due d = due.peek();
+        // Entries of closed flows and superseded deadlines are dropped when they reach the head:
+        // a timer armed for them would wake the loop for nothing (one wake-up per closed
+        // connection, thousands per second under a connection storm).
+        Due d;
+        while ((d = due.peek()) != null && (d.flow.removed || d.deadline != d.flow.queued)) {
+            due.poll();
+        }
         return d == null ? NONE : d.deadline;
     }
 
@@ -352,8 +380,13 @@ public final class TcpNat implements TcpHandler, Timed {
         }
 
         @Override
-        public boolean emit(TcpRepr header, ByteBuf data, int index, int len) {
-            return TcpNat.this.emit(key, header, data, index, len);
+        public boolean emit(TcpRepr header, ByteBuf data, int index, int len, int segmentSize) {
+            return TcpNat.this.emit(key, header, data, index, len, segmentSize);
+        }
+
+        @Override
+        public boolean offloads() {
+            return router.offloadsToGuest();
         }
 
         @Override

@@ -66,7 +66,16 @@ public final class TcpConnection {
          * Sends one segment: {@code header} then {@code len} octets of {@code data} from
          * {@code index} (borrowed). Answers false when it could not (no neighbour).
          */
-        boolean emit(TcpRepr header, ByteBuf data, int index, int len);
+        boolean emit(TcpRepr header, ByteBuf data, int index, int len, int segmentSize);
+
+        /**
+         * True when the link takes TCP segmentation offload: {@link #emit} may then carry up to
+         * 64 KiB cut into {@code segmentSize} pieces by whoever receives it (a tap with TSO, or
+         * the fabric for a peer without it).
+         */
+        default boolean offloads() {
+            return false;
+        }
 
         /** True while the link to the guest queues frames. */
         boolean busy();
@@ -108,6 +117,8 @@ public final class TcpConnection {
     private static final int DEFAULT_MSS_V4 = 536;
     private static final int DEFAULT_MSS_V6 = 1220;
     private static final int MAX_SEND_BUFFER = 8 << 20;
+    /** The most payload one offloaded frame carries: the IPv4 total length (and IPv6 payload length) limit less headers. */
+    static final int MAX_OFFLOAD_PAYLOAD = 65535 - 60 - 60;
 
     private final GuestSide guest;
     private HostSide host;
@@ -337,7 +348,7 @@ public final class TcpConnection {
         rcvAdv = rcvNxt + w;
         TcpRepr h = new TcpRepr(localPort, guestPort, (int) iss, synAck ? (int) rcvNxt : 0,
                 TcpPacket.SYN | (synAck ? TcpPacket.ACK : 0), (int) w, ourMss, ws, sack, null, false, 0, 0, 0);
-        guest.emit(h, sendBuf, 0, 0);
+        guest.emit(h, sendBuf, 0, 0, 0);
         sndNxt = iss + 1;
         sndMax = Math.max(sndMax, sndNxt);
         if (rttSeq < 0) {
@@ -718,7 +729,9 @@ public final class TcpConnection {
             if (!outOfOrder.isEmpty()) {
                 ackNow = true;   // RFC 5681 §4.2: filling a hole gets an immediate ACK
             }
-            unackedSegments++;
+            // RFC 5681 §4.2: an ACK for every second full-sized segment; a segment longer than
+            // one (a TSO frame, Linux GRO's view) stands for several and is ACKed at once.
+            unackedSegments += len > ourMss ? 2 : 1;
             if (unackedSegments >= 2) {
                 ackNow = true;
             } else if (delayedAckDeadline == NONE) {
@@ -906,7 +919,13 @@ public final class TcpConnection {
                 if (available <= 0 || usable <= 0) {
                     break;
                 }
-                int len = (int) Math.min(Math.min(sndMss, available), usable);
+                // With offloads, one frame carries what the windows allow up to 64 KiB, cut into
+                // MSS segments by the tap or the fabric (Linux TSO; the same bytes on the wire).
+                int burst = guest.offloads() ? Math.max(sndMss, MAX_OFFLOAD_PAYLOAD / sndMss * sndMss) : sndMss;
+                int len = (int) Math.min(Math.min(burst, available), usable);
+                if (len > sndMss && len < available) {
+                    len -= len % sndMss;   // whole segments only; a short tail waits as below
+                }
                 // RFC 9293 §3.8.6.2.1 sender SWS avoidance: full segments, or all we have, or half the window.
                 if (len < sndMss && len < available && len < sndWnd / 2 && inFlight > 0) {
                     break;
@@ -942,8 +961,13 @@ public final class TcpConnection {
     /** Sends (or resends) up to {@code len} data octets at {@code seq}, with ACK, window and SACK; answers how many. */
     private int sendAt(long seq, int len, long now) {
         int[] blocks = sackBlocks();
-        int room = sndMss - (blocks.length == 0 ? 0 : 4 + 4 * blocks.length);
-        len = Math.min(len, Math.max(1, room));
+        int room = Math.max(1, sndMss - (blocks.length == 0 ? 0 : 4 + 4 * blocks.length));
+        int segmentSize = 0;
+        if (len > room && guest.offloads()) {
+            segmentSize = room;
+        } else {
+            len = Math.min(len, room);
+        }
         long dataEnd = bufStart + sendBuf.readableBytes();
         int flags = TcpPacket.ACK | (seq + len == dataEnd ? TcpPacket.PSH : 0);
         TcpRepr h = new TcpRepr(localPort, guestPort, (int) seq, (int) rcvNxt, flags, windowField(), 0, -1, false,
@@ -951,7 +975,7 @@ public final class TcpConnection {
         if (seq < sndMax) {
             retransmits++;
         }
-        if (guest.emit(h, sendBuf, sendBuf.readerIndex() + (int) (seq - bufStart), len)) {
+        if (guest.emit(h, sendBuf, sendBuf.readerIndex() + (int) (seq - bufStart), len, segmentSize)) {
             bytesToGuest += len;
         }
         ackSent();
@@ -968,7 +992,7 @@ public final class TcpConnection {
     private void sendFlags(int flags, long seq) {
         TcpRepr h = new TcpRepr(localPort, guestPort, (int) seq, (int) rcvNxt, flags, windowField(), 0, -1, false,
                 sackBlocks(), false, 0, 0, 0);
-        guest.emit(h, sendBuf, 0, 0);
+        guest.emit(h, sendBuf, 0, 0, 0);
         ackSent();
     }
 
@@ -1042,7 +1066,7 @@ public final class TcpConnection {
     private void sendRst(int seq, long ack, boolean withAck) {
         TcpRepr h = TcpRepr.of(localPort, guestPort, seq, withAck ? (int) ack : 0,
                 TcpPacket.RST | (withAck ? TcpPacket.ACK : 0), 0, 0);
-        guest.emit(h, sendBuf, 0, 0);
+        guest.emit(h, sendBuf, 0, 0, 0);
     }
 
     private void armRtx(long now) {
