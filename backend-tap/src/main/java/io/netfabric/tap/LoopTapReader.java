@@ -105,10 +105,15 @@ final class LoopTapReader implements TapQueueReader {
             return;
         }
         closed = true;
-        if (!loop.inEventLoop()) {
-            loop.submit(this::cancelAll).syncUninterruptibly();
-        } else {
+        if (loop.inEventLoop()) {
             cancelAll();
+            return;
+        }
+        try {
+            loop.submit(this::cancelAll).syncUninterruptibly();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The loop is gone and its epoll set with it; only our buffer is left.
+            scratch.release();
         }
     }
 
