@@ -47,9 +47,11 @@ import org.slf4j.LoggerFactory;
  * <p>Batching: on the epoll transport a UDP socket reads with recvmmsg, up to {@link #BATCH}
  * datagrams a call into slots of {@value #UDP_SLOT} bytes of one pooled buffer (each frame is a
  * slice of it), and the frames written during one event-loop turn leave with one flush, which
- * Netty's epoll channel turns into one sendmmsg. QEMU 7.2 reads one datagram per wakeup and
- * sends each frame with its own sendto ({@code net_socket_send_dgram}, {@code
- * net_socket_receive_dgram}). NIO and unix datagram channels read one datagram per call.
+ * Netty's epoll channel turns into one sendmmsg; towards a UDP address runs of equal frames go
+ * as UDP_SEGMENT trains ({@link SegmentTrain}), still one datagram per frame on the wire. QEMU
+ * 7.2 reads one datagram per wakeup and sends each frame with its own sendto
+ * ({@code net_socket_send_dgram}, {@code net_socket_receive_dgram}). NIO and unix datagram
+ * channels read one datagram per call and send one per frame.
  * A unix datagram longer than a frame (69632 bytes) fills its one-byte-larger buffer and is
  * dropped and counted ({@link DropReason#BAD_LENGTH}) rather than passed on cut short as QEMU's
  * fixed buffer does; a UDP datagram (65507 bytes at most) always fits.
@@ -71,6 +73,8 @@ final class DatagramNetdev extends NetClient {
     private final SentCallback resume = (sender, result) -> resumeReading();
     private final Runnable flushTask = this::flushNow;
     private Channel channel;
+    /** Frames towards a UDP address, gathered per loop turn; null where trains are not available. */
+    private SegmentTrain train;
     private boolean flushPending;
     private boolean unixBound;
     private SocketAddress local;
@@ -182,6 +186,9 @@ final class DatagramNetdev extends NetClient {
             ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(slot));
         }
         ch.config().setWriteBufferWaterMark(WATER_MARK);
+        if (remote instanceof InetSocketAddress in && SegmentTrain.available(ch)) {
+            train = new SegmentTrain(in, name());
+        }
         ch.pipeline().addLast(new DatagramHandler());
         ChannelFuture reg = owner.eventLoop().register(ch);
         if (!reg.isDone() || !reg.isSuccess()) {
@@ -242,6 +249,9 @@ final class DatagramNetdev extends NetClient {
         flushPending = false;
         Channel ch = channel;
         if (ch != null) {
+            if (train != null) {
+                train.send(ch);
+            }
             ch.flush();
         }
     }
@@ -264,10 +274,14 @@ final class DatagramNetdev extends NetClient {
         if (!ch.isWritable()) {
             return 0;
         }
-        Object packet = remote == null ? frame
-                : remote instanceof DomainSocketAddress d ? new DomainDatagramPacket(frame, d)
-                : new DatagramPacket(frame, (InetSocketAddress) remote);
-        ch.write(packet, ch.voidPromise());
+        if (train != null) {
+            train.add(ch, frame);
+        } else {
+            Object packet = remote == null ? frame
+                    : remote instanceof DomainSocketAddress d ? new DomainDatagramPacket(frame, d)
+                    : new DatagramPacket(frame, (InetSocketAddress) remote);
+            ch.write(packet, ch.voidPromise());
+        }
         if (!flushPending) {
             flushPending = true;
             ch.eventLoop().execute(flushTask);
@@ -284,6 +298,9 @@ final class DatagramNetdev extends NetClient {
     protected void cleanup() {
         Channel ch = channel;
         channel = null;
+        if (train != null) {
+            train.discard();
+        }
         if (ch != null) {
             ch.close();
         }
