@@ -31,12 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Streams: one thread writes length-prefixed records in 1 MiB writes, one counts whole frames. UDP:
  * {@link UdpLoad} (UDP_SEGMENT trains in, recvmmsg out), which also counts what it offered, since
  * a relay drops what overflows its receive buffer; a second table shows offered, received and
- * lost per relay. Each cell also measures the generator straight into the sink once ("no
- * relay"): what these ends can move with nothing between them.
+ * lost per relay. Each cell also measures the generator straight into the sink ("no relay"):
+ * what these ends can move with nothing between them.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.netfabric.bench.SocketRelayComparison [seconds [cell]]}
  * (measured seconds per pass, default 2, after 0.5 s of warm-up; {@code cell} such as {@code TCP}
- * or {@code UNIX:65535} runs only those). Each cell runs the two relays alternately
+ * or {@code UNIX:65535} runs only those). Each cell runs no relay and the two relays alternately
  * {@code -Dpasses=3} times and reports each one's best pass. Loopback only.
  */
 public final class SocketRelayComparison {
@@ -76,13 +76,14 @@ public final class SocketRelayComparison {
                     rows.add("| UDP | " + size + " | n/a | n/a | | n/a | | (above the 65507-byte UDP payload limit) |");
                     continue;
                 }
-                // The ends alone, generator straight into the sink: what no relay can beat.
-                Result direct = run(kind, size, Relayer.NONE, seconds, dir);
-                // Alternate the two relays and keep each one's best pass: the machine is shared,
-                // and a neighbour's burst should not decide the ratio.
+                // Alternate the ends alone (generator straight into the sink) and the two relays,
+                // keeping each one's best pass: the machine is shared, and a neighbour's burst
+                // should not decide the ratio.
+                Result direct = null;
                 Result ours = null;
                 Result qemu = null;
                 for (int pass = 0; pass < PASSES; pass++) {
+                    direct = best(direct, run(kind, size, Relayer.NONE, seconds, dir));
                     ours = best(ours, run(kind, size, Relayer.NETFABRIC, seconds, dir));
                     qemu = best(qemu, run(kind, size, Relayer.QEMU, seconds, dir));
                 }
