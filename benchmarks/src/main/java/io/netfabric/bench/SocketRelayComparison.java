@@ -31,7 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Streams: one thread writes length-prefixed records in 1 MiB writes, one counts whole frames. UDP:
  * {@link UdpLoad} (UDP_SEGMENT trains in, recvmmsg out), which also counts what it offered, since
  * a relay drops what overflows its receive buffer; a second table shows offered, received and
- * lost per relay. Each cell also measures the generator straight into the sink ("no relay"):
+ * lost per relay. The relay's CPU time per delivered frame (user + system, from /proc: the
+ * fabric's event-loop thread, or every thread of QEMU) says how much each relay works per frame,
+ * apart from how the machine's cores were shared between it and the two ends. Each cell also measures the generator straight into the sink ("no relay"):
  * what these ends can move with nothing between them.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.netfabric.bench.SocketRelayComparison [seconds [cell]]}
@@ -45,8 +47,12 @@ public final class SocketRelayComparison {
 
     enum Kind { TCP, UNIX, UDP }
 
-    /** What one pass measured: frames/s at the sink and, for UDP, frames/s the generator sent. */
-    record Result(Kind kind, int size, String relay, double framesPerSecond, double offeredPerSecond) {
+    /**
+     * What one pass measured: frames/s at the sink, for UDP frames/s the generator sent, and the
+     * relay's CPU time (user + system) per frame it delivered, in microseconds (0 with no relay).
+     */
+    record Result(Kind kind, int size, String relay, double framesPerSecond, double offeredPerSecond,
+                  double cpuMicrosPerFrame) {
         double gbps() {
             return framesPerSecond * size * 8 / 1e9;
         }
@@ -62,8 +68,8 @@ public final class SocketRelayComparison {
         Path dir = Files.createTempDirectory("netfabric-relay");
         List<String> rows = new ArrayList<>();
         rows.add("| transport | frame bytes | no relay frames/s | netfabric frames/s | netfabric Gbps | QEMU 7.2 frames/s"
-                + " | QEMU 7.2 Gbps | ratio |");
-        rows.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                + " | QEMU 7.2 Gbps | ratio | netfabric CPU µs/frame | QEMU 7.2 CPU µs/frame |");
+        rows.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         List<String> udpRows = new ArrayList<>();
         udpRows.add("| frame bytes | relay | offered frames/s | received frames/s | lost |");
         udpRows.add("| ---: | --- | ---: | ---: | ---: |");
@@ -73,7 +79,7 @@ public final class SocketRelayComparison {
                     continue;
                 }
                 if (kind == Kind.UDP && size > 65507) {
-                    rows.add("| UDP | " + size + " | n/a | n/a | | n/a | | (above the 65507-byte UDP payload limit) |");
+                    rows.add("| UDP | " + size + " | n/a | n/a | | n/a | | (above the 65507-byte UDP payload limit) | | |");
                     continue;
                 }
                 // Alternate the ends alone (generator straight into the sink) and the two relays,
@@ -87,9 +93,10 @@ public final class SocketRelayComparison {
                     ours = best(ours, run(kind, size, Relayer.NETFABRIC, seconds, dir));
                     qemu = best(qemu, run(kind, size, Relayer.QEMU, seconds, dir));
                 }
-                rows.add(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %.2f |", kind, size,
-                        direct.framesPerSecond(), ours.framesPerSecond(), ours.gbps(), qemu.framesPerSecond(),
-                        qemu.gbps(), ours.framesPerSecond() / Math.max(1, qemu.framesPerSecond())));
+                rows.add(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f | %.2f |",
+                        kind, size, direct.framesPerSecond(), ours.framesPerSecond(), ours.gbps(),
+                        qemu.framesPerSecond(), qemu.gbps(), ours.framesPerSecond() / Math.max(1, qemu.framesPerSecond()),
+                        ours.cpuMicrosPerFrame(), qemu.cpuMicrosPerFrame()));
                 System.err.println(rows.get(rows.size() - 1));
                 if (kind == Kind.UDP) {
                     for (Result r : List.of(direct, ours, qemu)) {
@@ -184,8 +191,18 @@ public final class SocketRelayComparison {
                 fabric.addNetdev(NetdevOptionParser.parseNetdev("hubport,id=h1,hubid=0,netdev=b", fabric.availableTypes()));
             }
             String name = relayer == Relayer.QEMU ? "QEMU 7.2" : relayer == Relayer.NETFABRIC ? "netfabric" : "no relay";
-            return kind == Kind.UDP ? measureUdp(size, r, relayer, seconds, name)
-                    : new Result(kind, size, name, measureStream(size, r, relayer, seconds), 0);
+            Path stat = null;
+            if (relayer == Relayer.QEMU) {
+                stat = Path.of("/proc/" + process.pid() + "/stat");   // every thread of QEMU
+            } else if (relayer == Relayer.NETFABRIC) {
+                // The fabric's event-loop thread, which does all of the relay's work.
+                stat = fabric.call(() -> Path.of("/proc/self/task/" + Files.readString(Path.of("/proc/thread-self/stat"))
+                        .split(" ", 2)[0] + "/stat"));
+            }
+            Path relayStat = stat;
+            CpuClock cpu = () -> relayStat == null ? 0 : cpuTicks(relayStat);
+            return kind == Kind.UDP ? measureUdp(size, r, relayer, seconds, name, cpu)
+                    : measureStream(kind, size, r, relayer, seconds, name, cpu);
         } finally {
             if (fabric != null) {
                 fabric.close();
@@ -200,7 +217,8 @@ public final class SocketRelayComparison {
     }
 
     /** {@link UdpLoad} into the relay's input (or, with no relay, straight into the sink). */
-    private static Result measureUdp(int size, Relay r, Relayer relayer, double seconds, String name) throws Exception {
+    private static Result measureUdp(int size, Relay r, Relayer relayer, double seconds, String name, CpuClock cpu)
+            throws Exception {
         InetSocketAddress sinkAt = new InetSocketAddress("127.0.0.1", r.sinkPort());
         InetSocketAddress target = relayer == Relayer.NONE ? sinkAt : (InetSocketAddress) r.in();
         try (UdpLoad load = new UdpLoad(new InetSocketAddress("127.0.0.1", r.genPort()), target, sinkAt, size)) {
@@ -211,12 +229,14 @@ public final class SocketRelayComparison {
             Thread.sleep(500);   // warm-up
             long s0 = load.sent();
             long c0 = load.received();
+            long u0 = cpu.ticks();
             long t0 = System.nanoTime();
             Thread.sleep((long) (seconds * 1000));
             long s1 = load.sent();
             long c1 = load.received();
+            long u1 = cpu.ticks();
             double dt = (System.nanoTime() - t0) / 1e9;
-            return new Result(Kind.UDP, size, name, (c1 - c0) / dt, (s1 - s0) / dt);
+            return new Result(Kind.UDP, size, name, (c1 - c0) / dt, (s1 - s0) / dt, microsPerFrame(u1 - u0, c1 - c0));
         }
     }
 
@@ -224,7 +244,9 @@ public final class SocketRelayComparison {
      * One thread writes length-prefixed records in 1 MiB writes into the relay's input, another
      * counts whole frames at its output; with no relay the generator connects to the sink directly.
      */
-    private static double measureStream(int size, Relay r, Relayer relayer, double seconds) throws Exception {
+    private static Result measureStream(Kind kind, int size, Relay r, Relayer relayer, double seconds, String name,
+                                        CpuClock cpu)
+            throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong received = new AtomicLong();
         SocketChannel out;
@@ -303,16 +325,35 @@ public final class SocketRelayComparison {
         generator.start();
         Thread.sleep(500);   // warm-up
         long c0 = received.get();
+        long u0 = cpu.ticks();
         long t0 = System.nanoTime();
         Thread.sleep((long) (seconds * 1000));
         long c1 = received.get();
+        long u1 = cpu.ticks();
         long t1 = System.nanoTime();
         stop.set(true);
         in.close();
         out.close();
         sink.join(2000);
         generator.join(2000);
-        return (c1 - c0) / ((t1 - t0) / 1e9);
+        return new Result(kind, size, name, (c1 - c0) / ((t1 - t0) / 1e9), 0,
+                microsPerFrame(u1 - u0, c1 - c0));
+    }
+
+    /** A relay's CPU time so far, user + system, in clock ticks. */
+    private interface CpuClock {
+        long ticks() throws IOException;
+    }
+
+    /** utime + stime of a /proc/.../stat file, in clock ticks (USER_HZ, 100 on Linux). */
+    private static long cpuTicks(Path stat) throws IOException {
+        String s = Files.readString(stat);
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);   // fields 14 and 15 of proc(5)
+    }
+
+    private static double microsPerFrame(long ticks, long frames) {
+        return frames <= 0 ? 0 : ticks * 10_000.0 / frames;
     }
 
     private static SocketChannel connect(SocketAddress a) throws Exception {
