@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a relay drops what overflows its receive buffer; a second table shows offered, received and
  * lost per relay. The relay's CPU time per delivered frame (user + system, from /proc: the
  * fabric's event-loop thread, or every thread of QEMU) says how much each relay works per frame,
- * apart from how the machine's cores were shared between it and the two ends. Each cell also measures the generator straight into the sink ("no relay"):
+ * apart from how the machine's cores were shared between it and the two ends; a last table splits
+ * it into user and system time and shows the relay's share of one core. Each cell also measures the generator straight into the sink ("no relay"):
  * what these ends can move with nothing between them.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.netfabric.bench.SocketRelayComparison [seconds [cell]]}
@@ -49,10 +50,9 @@ public final class SocketRelayComparison {
 
     /**
      * What one pass measured: frames/s at the sink, for UDP frames/s the generator sent, and the
-     * relay's CPU time (user + system) per frame it delivered, in microseconds (0 with no relay).
+     * relay's CPU time ({@link RelayCpu#NONE} with no relay).
      */
-    record Result(Kind kind, int size, String relay, double framesPerSecond, double offeredPerSecond,
-                  double cpuMicrosPerFrame) {
+    record Result(Kind kind, int size, String relay, double framesPerSecond, double offeredPerSecond, RelayCpu cpu) {
         double gbps() {
             return framesPerSecond * size * 8 / 1e9;
         }
@@ -70,6 +70,9 @@ public final class SocketRelayComparison {
         rows.add("| transport | frame bytes | no relay frames/s | netfabric frames/s | netfabric Gbps | QEMU 7.2 frames/s"
                 + " | QEMU 7.2 Gbps | ratio | netfabric CPU µs/frame | QEMU 7.2 CPU µs/frame |");
         rows.add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        List<String> cpuRows = new ArrayList<>();
+        cpuRows.add("| transport | frame bytes | relay | user µs/frame | system µs/frame | relay CPU (of one core) |");
+        cpuRows.add("| --- | ---: | --- | ---: | ---: | ---: |");
         List<String> udpRows = new ArrayList<>();
         udpRows.add("| frame bytes | relay | offered frames/s | received frames/s | lost |");
         udpRows.add("| ---: | --- | ---: | ---: | ---: |");
@@ -96,7 +99,11 @@ public final class SocketRelayComparison {
                 rows.add(String.format(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %.2f | %.2f | %.2f |",
                         kind, size, direct.framesPerSecond(), ours.framesPerSecond(), ours.gbps(),
                         qemu.framesPerSecond(), qemu.gbps(), ours.framesPerSecond() / Math.max(1, qemu.framesPerSecond()),
-                        ours.cpuMicrosPerFrame(), qemu.cpuMicrosPerFrame()));
+                        ours.cpu().microsPerFrame(), qemu.cpu().microsPerFrame()));
+                for (Result r : List.of(ours, qemu)) {
+                    cpuRows.add(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.2f | %.0f %% |", kind, size, r.relay(),
+                            r.cpu().userMicrosPerFrame(), r.cpu().systemMicrosPerFrame(), 100 * r.cpu().coreShare()));
+                }
                 System.err.println(rows.get(rows.size() - 1));
                 if (kind == Kind.UDP) {
                     for (Result r : List.of(direct, ours, qemu)) {
@@ -111,6 +118,8 @@ public final class SocketRelayComparison {
             System.out.println();
             udpRows.forEach(System.out::println);
         }
+        System.out.println();
+        cpuRows.forEach(System.out::println);
     }
 
     /** What stands between generator and sink. */
@@ -200,7 +209,7 @@ public final class SocketRelayComparison {
                         .split(" ", 2)[0] + "/stat"));
             }
             Path relayStat = stat;
-            CpuClock cpu = () -> relayStat == null ? 0 : cpuTicks(relayStat);
+            CpuClock cpu = () -> relayStat == null ? new long[2] : cpuTicks(relayStat);
             return kind == Kind.UDP ? measureUdp(size, r, relayer, seconds, name, cpu)
                     : measureStream(kind, size, r, relayer, seconds, name, cpu);
         } finally {
@@ -229,14 +238,14 @@ public final class SocketRelayComparison {
             Thread.sleep(500);   // warm-up
             long s0 = load.sent();
             long c0 = load.received();
-            long u0 = cpu.ticks();
+            long[] u0 = cpu.ticks();
             long t0 = System.nanoTime();
             Thread.sleep((long) (seconds * 1000));
             long s1 = load.sent();
             long c1 = load.received();
-            long u1 = cpu.ticks();
+            long[] u1 = cpu.ticks();
             double dt = (System.nanoTime() - t0) / 1e9;
-            return new Result(Kind.UDP, size, name, (c1 - c0) / dt, (s1 - s0) / dt, microsPerFrame(u1 - u0, c1 - c0));
+            return new Result(Kind.UDP, size, name, (c1 - c0) / dt, (s1 - s0) / dt, RelayCpu.of(u0, u1, c1 - c0, dt));
         }
     }
 
@@ -325,35 +334,51 @@ public final class SocketRelayComparison {
         generator.start();
         Thread.sleep(500);   // warm-up
         long c0 = received.get();
-        long u0 = cpu.ticks();
+        long[] u0 = cpu.ticks();
         long t0 = System.nanoTime();
         Thread.sleep((long) (seconds * 1000));
         long c1 = received.get();
-        long u1 = cpu.ticks();
+        long[] u1 = cpu.ticks();
         long t1 = System.nanoTime();
         stop.set(true);
         in.close();
         out.close();
         sink.join(2000);
         generator.join(2000);
-        return new Result(kind, size, name, (c1 - c0) / ((t1 - t0) / 1e9), 0,
-                microsPerFrame(u1 - u0, c1 - c0));
+        double dt = (t1 - t0) / 1e9;
+        return new Result(kind, size, name, (c1 - c0) / dt, 0, RelayCpu.of(u0, u1, c1 - c0, dt));
     }
 
-    /** A relay's CPU time so far, user + system, in clock ticks. */
+    /** A relay's CPU time so far, {user, system}, in clock ticks. */
     private interface CpuClock {
-        long ticks() throws IOException;
+        long[] ticks() throws IOException;
     }
 
-    /** utime + stime of a /proc/.../stat file, in clock ticks (USER_HZ, 100 on Linux). */
-    private static long cpuTicks(Path stat) throws IOException {
+    /** utime and stime of a /proc/.../stat file, in clock ticks (USER_HZ, 100 on Linux). */
+    private static long[] cpuTicks(Path stat) throws IOException {
         String s = Files.readString(stat);
         String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);   // fields 14 and 15 of proc(5)
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};   // fields 14 and 15 of proc(5)
     }
 
-    private static double microsPerFrame(long ticks, long frames) {
-        return frames <= 0 ? 0 : ticks * 10_000.0 / frames;
+    /** A relay's CPU time over a pass: user and system microseconds per delivered frame, and its share of one core. */
+    record RelayCpu(double userMicrosPerFrame, double systemMicrosPerFrame, double coreShare) {
+        static final RelayCpu NONE = new RelayCpu(0, 0, 0);
+        private static final double MICROS_PER_TICK = 10_000;
+
+        static RelayCpu of(long[] ticks0, long[] ticks1, long frames, double seconds) {
+            long user = ticks1[0] - ticks0[0];
+            long system = ticks1[1] - ticks0[1];
+            if (frames <= 0 || user + system == 0) {
+                return NONE;
+            }
+            return new RelayCpu(user * MICROS_PER_TICK / frames, system * MICROS_PER_TICK / frames,
+                    (user + system) * MICROS_PER_TICK / 1e6 / seconds);
+        }
+
+        double microsPerFrame() {
+            return userMicrosPerFrame + systemMicrosPerFrame;
+        }
     }
 
     private static SocketChannel connect(SocketAddress a) throws Exception {
