@@ -15,6 +15,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -41,10 +43,28 @@ import org.slf4j.LoggerFactory;
  * other members on this host) and leaves the TTL at the kernel's default of 1. Back-pressure as
  * in {@link StreamNetdev}: a full send buffer answers 0, a busy peer stops reading. An empty
  * datagram is dropped and counted (QEMU would stop reading for good, §1.5).
+ *
+ * <p>Batching: on the epoll transport a UDP socket reads with recvmmsg, up to {@link #BATCH}
+ * datagrams a call into slots of {@value #UDP_SLOT} bytes of one pooled buffer (each frame is a
+ * slice of it), and the frames written during one event-loop turn leave with one flush, which
+ * Netty's epoll channel turns into one sendmmsg; towards a UDP address runs of equal frames go
+ * as UDP_SEGMENT trains ({@link SegmentTrain}), still one datagram per frame on the wire. QEMU
+ * 7.2 reads one datagram per wakeup and sends each frame with its own sendto
+ * ({@code net_socket_send_dgram}, {@code net_socket_receive_dgram}). NIO and unix datagram
+ * channels read one datagram per call and send one per frame.
+ * A unix datagram longer than a frame (69632 bytes) fills its one-byte-larger buffer and is
+ * dropped and counted ({@link DropReason#BAD_LENGTH}) rather than passed on cut short as QEMU's
+ * fixed buffer does; a UDP datagram (65507 bytes at most) always fits.
  */
 final class DatagramNetdev extends NetClient {
     private static final Logger log = LoggerFactory.getLogger(DatagramNetdev.class);
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+    /** Datagrams per recvmmsg (epoll, UDP); {@code -Dnetfabric.socket.batch=N}, 1 turns recvmmsg off. */
+    static final int BATCH = Math.max(1, Integer.getInteger("netfabric.socket.batch", 16));
+    /** A UDP receive slot: the largest UDP payload (65507 bytes over IPv4, 65527 over IPv6) fits. */
+    static final int UDP_SLOT = 65536;
+    /** A unix datagram receive buffer: one byte more than a frame, so that a longer datagram shows. */
+    static final int UNIX_SLOT = MAX_FRAME + 1;
 
     private final Fabric owner;
     /** Where each frame goes; null for a given socket, which send()s (to its peer when connected). */
@@ -53,6 +73,8 @@ final class DatagramNetdev extends NetClient {
     private final SentCallback resume = (sender, result) -> resumeReading();
     private final Runnable flushTask = this::flushNow;
     private Channel channel;
+    /** Frames towards a UDP address, gathered per loop turn; null where trains are not available. */
+    private SegmentTrain train;
     private boolean flushPending;
     private boolean unixBound;
     private SocketAddress local;
@@ -68,7 +90,7 @@ final class DatagramNetdev extends NetClient {
     static DatagramNetdev udp(Fabric f, String name, String model, InetSocketAddress local, InetSocketAddress remote,
                               String info, String bindError) {
         DatagramNetdev n = new DatagramNetdev(f, name, model, remote, info);
-        Channel ch = n.open(f.transport().datagramChannel(), 65536);
+        Channel ch = n.open(f.transport().datagramChannel(), UDP_SLOT);
         ch.config().setOption(ChannelOption.SO_REUSEADDR, true);
         n.bind(ch, local, bindError);
         return n;
@@ -81,7 +103,7 @@ final class DatagramNetdev extends NetClient {
     static DatagramNetdev multicast(Fabric f, String name, String model, InetSocketAddress group, InetAddress localAddr,
                                     String info) {
         DatagramNetdev n = new DatagramNetdev(f, name, model, group, info);
-        DatagramChannel ch = (DatagramChannel) n.open(f.transport().datagramChannel(), 65536);
+        DatagramChannel ch = (DatagramChannel) n.open(f.transport().datagramChannel(), UDP_SLOT);
         ch.config().setOption(ChannelOption.SO_REUSEADDR, true);
         n.bind(ch, group, "can't bind ip=" + group.getAddress().getHostAddress() + " to socket");
         NetworkInterface iface = multicastInterface(localAddr);
@@ -111,7 +133,7 @@ final class DatagramNetdev extends NetClient {
         }
         DatagramNetdev n = new DatagramNetdev(f, name, "dgram", new DomainSocketAddress(remotePath),
                 "udp=" + localPath + ":" + remotePath);
-        Channel ch = n.open(type, MAX_FRAME);
+        Channel ch = n.open(type, UNIX_SLOT);
         SocketAddress local = new DomainSocketAddress(localPath);
         String unlinkError = UnixPaths.unlinkStale(local);
         if (unlinkError != null) {
@@ -131,7 +153,7 @@ final class DatagramNetdev extends NetClient {
      */
     static DatagramNetdev inherited(Fabric f, String name, String model, InheritedSocket socket, String info) {
         DatagramNetdev n = new DatagramNetdev(f, name, model, null, info);
-        n.setUp(socket.datagramChannel(), socket.unix() ? MAX_FRAME : 65536);
+        n.setUp(socket.datagramChannel(), socket.unix() ? UNIX_SLOT : UDP_SLOT);
         return n;
     }
 
@@ -153,9 +175,20 @@ final class DatagramNetdev extends NetClient {
         return setUp(ch, receiveBuffer);
     }
 
-    private Channel setUp(Channel ch, int receiveBuffer) {
-        ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(receiveBuffer));
+    /** Reads into {@code slot}-byte buffers, {@link #BATCH} slots per recvmmsg where the channel has it. */
+    private Channel setUp(Channel ch, int slot) {
+        if (ch instanceof EpollDatagramChannel && BATCH > 1) {
+            // A slot size turns on Netty's recvmmsg path (EpollDatagramChannel.scatteringRead):
+            // as many datagrams per call as whole slots fit the buffer it is given.
+            ch.config().setOption(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot);
+            ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(slot * BATCH));
+        } else {
+            ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(slot));
+        }
         ch.config().setWriteBufferWaterMark(WATER_MARK);
+        if (remote instanceof InetSocketAddress in && SegmentTrain.available(ch)) {
+            train = new SegmentTrain(in, name());
+        }
         ch.pipeline().addLast(new DatagramHandler());
         ChannelFuture reg = owner.eventLoop().register(ch);
         if (!reg.isDone() || !reg.isSuccess()) {
@@ -216,6 +249,9 @@ final class DatagramNetdev extends NetClient {
         flushPending = false;
         Channel ch = channel;
         if (ch != null) {
+            if (train != null) {
+                train.send(ch);
+            }
             ch.flush();
         }
     }
@@ -238,10 +274,14 @@ final class DatagramNetdev extends NetClient {
         if (!ch.isWritable()) {
             return 0;
         }
-        Object packet = remote == null ? frame
-                : remote instanceof DomainSocketAddress d ? new DomainDatagramPacket(frame, d)
-                : new DatagramPacket(frame, (InetSocketAddress) remote);
-        ch.write(packet, ch.voidPromise());
+        if (train != null) {
+            train.add(ch, frame);
+        } else {
+            Object packet = remote == null ? frame
+                    : remote instanceof DomainSocketAddress d ? new DomainDatagramPacket(frame, d)
+                    : new DatagramPacket(frame, (InetSocketAddress) remote);
+            ch.write(packet, ch.voidPromise());
+        }
         if (!flushPending) {
             flushPending = true;
             ch.eventLoop().execute(flushTask);
@@ -258,6 +298,9 @@ final class DatagramNetdev extends NetClient {
     protected void cleanup() {
         Channel ch = channel;
         channel = null;
+        if (train != null) {
+            train.discard();
+        }
         if (ch != null) {
             ch.close();
         }
@@ -274,9 +317,10 @@ final class DatagramNetdev extends NetClient {
                 frame.release();
                 return;
             }
-            if (!frame.isReadable()) {
+            if (!frame.isReadable() || frame.readableBytes() > MAX_FRAME) {
                 // An empty datagram: QEMU would stop reading for good (§1.5). Dropped here
-                // because sendAsync's answer for it (0) would read as "queued".
+                // because sendAsync's answer for it (0) would read as "queued". A longer one
+                // than a frame (unix only) filled its buffer and was cut short: dropped too.
                 counters().drop(DropReason.BAD_LENGTH);
                 frame.release();
                 return;
