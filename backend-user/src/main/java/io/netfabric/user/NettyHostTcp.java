@@ -280,13 +280,30 @@ final class NettyHostTcp implements HostTcp {
             // Netty's shutdownOutput drops queued writes: shut down after the last one.
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                 if (channel instanceof DuplexChannel d && channel.isActive()) {
-                    d.shutdownOutput();
+                    shutdownOutput(d);
                     // Both directions are then done once the host's EOF comes: let Netty close
                     // the socket on it rather than shut down input of a finished connection
                     // (ENOTCONN, an exception built per connection).
                     channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
                 }
             });
+        }
+
+        /**
+         * With epoll, shut the socket down directly: everything written has gone (see above),
+         * and Netty's {@code shutdownOutput} would build an exception with a stack trace for
+         * the writes it fails, on every connection the guest closes first.
+         */
+        private void shutdownOutput(DuplexChannel d) {
+            if (d instanceof io.netty.channel.unix.UnixChannel u && u.fd() instanceof io.netty.channel.unix.Socket s) {
+                try {
+                    s.shutdown(false, true);
+                    return;
+                } catch (IOException e) {
+                    log.debug("host TCP shutdown: {}", e.toString());
+                }
+            }
+            d.shutdownOutput();
         }
 
         @Override

@@ -859,6 +859,14 @@ public final class TcpConnection {
         // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: update when the window grew by
         // min(half the buffer, 2 MSS) or when it was closed.
         if (right - rcvAdv >= Math.min(rcvBufSize / 2, 2L * ourMss) || (rcvAdv <= rcvNxt && right > rcvNxt)) {
+            if (rcvAdv - rcvNxt >= Math.min(rcvBufSize / 4, 4L * ourMss)) {
+                // The guest still has room to send: the update rides on the next segment (a
+                // request's answer, typically) or the delayed ACK, instead of a frame of its own.
+                if (delayedAckDeadline == NONE) {
+                    delayedAckDeadline = now + timers.delayedAck;
+                }
+                return;
+            }
             ackNow = true;
             output(now);
         }
