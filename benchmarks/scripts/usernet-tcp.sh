@@ -56,7 +56,7 @@ done
 start_netfabric() {
   ns=nft-$tag-nf$1; newns "$ns"; local tap=nft${tag}$1
   tap=${tap:0:15}
-  (cd "$root" && NETFABRIC_JAVA_OPTS="-Xmx512m" exec bin/netfabric -nodefaults \
+  (cd "$root" && NETFABRIC_JAVA_OPTS="-Xmx512m ${NETFABRIC_JAVA_OPTS:-}" exec bin/netfabric -nodefaults \
      -netdev "user,id=u0,mtu=$1" -netdev hubport,id=h0,hubid=0,netdev=u0 \
      -netdev "tap,id=t0,ifname=$tap,script=no,downscript=no" -netdev hubport,id=h1,hubid=0,netdev=t0) \
      > "$work/netfabric-$1.log" 2>&1 &
