@@ -328,8 +328,10 @@ final class NettyHostTcp implements HostTcp {
                     channel.config().setOption(ChannelOption.SO_LINGER, 0);
                 }
                 channel.close();
-            } else {
+            } else if (channel.isActive()) {
                 channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                channel.close();   // already closed by Netty on the host's EOF: no write to fail
             }
         }
 

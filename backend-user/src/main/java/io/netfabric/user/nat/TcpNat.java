@@ -183,7 +183,7 @@ public final class TcpNat implements TcpHandler, Timed {
             f.stream = r.open(f);
         } else {
             InetSocketAddress target = new InetSocketAddress(toHostView(dst), h.dstPort());
-            f.hostDesc = target.toString();
+            f.hostTarget = target;   // formatted only when queried
             f.stream = host.connect(target, f);
         }
         if (f.stream == null) {
@@ -336,7 +336,7 @@ public final class TcpNat implements TcpHandler, Timed {
     public List<FlowInfo> flows() {
         List<FlowInfo> l = new ArrayList<>();
         for (Flow f : flows.values()) {
-            l.add(new FlowInfo("tcp", f.kind, f.key.guest, f.key.remote, f.hostDesc, f.conn.state().name(),
+            l.add(new FlowInfo("tcp", f.kind, f.key.guest, f.key.remote, f.hostDescription(), f.conn.state().name(),
                     f.conn.bytesFromGuest(), f.conn.bytesToGuest()));
         }
         return l;
@@ -368,6 +368,11 @@ public final class TcpNat implements TcpHandler, Timed {
         final String kind;
         HostTcp.Stream stream;
         String hostDesc;
+        InetSocketAddress hostTarget;
+
+        String hostDescription() {
+            return hostDesc != null ? hostDesc : String.valueOf(hostTarget);
+        }
         int synSeq;
         long queued = NONE;
         boolean removed;
