@@ -23,7 +23,13 @@ final class Fields {
         return f.length() > 255 ? f.substring(0, 255) : f;
     }
 
+    /** What is left, untruncated: QEMU's last field (a port) is read from it in place. */
     String rest() {
         return rest;
+    }
+
+    /** Moves past the first {@code n} characters of {@link #rest()}. */
+    void skip(int n) {
+        rest = rest.substring(n);
     }
 }

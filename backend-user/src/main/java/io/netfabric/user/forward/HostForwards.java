@@ -142,7 +142,7 @@ public final class HostForwards {
      * "... not found", or "invalid format".
      */
     public String remove(String spec) {
-        String key = removalKey(spec);
+        String key = HostForward.removalKey(spec);
         if (key == null) {
             return "invalid format";
         }
@@ -152,20 +152,6 @@ public final class HostForwards {
         }
         l.close();
         return "host forwarding rule for " + spec + " removed";
-    }
-
-    private static String removalKey(String spec) {
-        // Reuse the rule parser on "spec-:1" so the address forms (IPv4 and bracketed IPv6) match add's.
-        try {
-            String s = spec;
-            if (!s.contains(":")) {
-                return null;
-            }
-            HostForward f = HostForward.parse(s + "-:1");
-            return f.key();
-        } catch (FabricException e) {
-            return null;
-        }
     }
 
     public List<Info> list() {
