@@ -99,19 +99,29 @@ public record HostForward(String text, boolean udp, InetAddress hostAddr, int ho
     }
 
     /**
-     * HMP's {@code hostfwd_remove [tcp|udp]:[hostaddr]:hostport}: the {@link #key()} of the rule
-     * it names, or null where HMP answers "invalid format".
+     * HMP's {@code hostfwd_remove [tcp|udp]:[hostaddr]:hostport} (net/slirp.c
+     * {@code hmp_hostfwd_remove()}): the {@link #key()} of the rule it names, or null where HMP
+     * answers "invalid format". The protocol and address steps are add's (the bracket branch
+     * too); the port is {@code qemu_strtoi(p, NULL, 10)}: decimal, the whole rest, any int, and
+     * only its low 16 bits reach libslirp ({@code htons}), so -1 names port 65535.
      */
     public static String removalKey(String spec) {
-        // The host half of the add grammar: the address forms (IPv4 and bracketed IPv6) match add's.
-        if (!spec.contains(":")) {
+        Fields f = new Fields(spec);
+        String proto = f.next(':');
+        if (proto == null || !(proto.isEmpty() || proto.equals("tcp") || proto.equals("udp"))) {
             return null;
         }
+        InetAddress host;
         try {
-            return parse(spec + "-:1").key();
+            host = address(f, spec, "", "");
         } catch (FabricException e) {
             return null;
         }
+        Integer port = CText.strtoiWhole(f.rest(), 10);
+        if (port == null) {
+            return null;
+        }
+        return key(proto.equals("udp"), host == null ? ANY4 : host, port & 0xFFFF);
     }
 
     private static InetAddress v4(int a) {
@@ -128,8 +138,13 @@ public record HostForward(String text, boolean udp, InetAddress hostAddr, int ho
 
     /** The key HMP's {@code hostfwd_remove} names: protocol, host address, host port. */
     public String key() {
-        return (udp ? "udp" : "tcp") + ":" + (hostAddr instanceof Inet6Address ? "[" + hostAddr.getHostAddress() + "]"
-                : hostAddr.getHostAddress()) + ":" + hostPort;
+        return key(udp, hostAddr, hostPort);
+    }
+
+    /** The key of a rule bound at {@code addr:port}: a port-0 rule is named by the port it got. */
+    public static String key(boolean udp, InetAddress addr, int port) {
+        return (udp ? "udp" : "tcp") + ":" + (addr instanceof Inet6Address ? "[" + addr.getHostAddress() + "]"
+                : addr.getHostAddress()) + ":" + port;
     }
 
     private static FabricException syntax(String rule, String reason) {

@@ -49,4 +49,39 @@ class HostForwardTest {
         assertThatThrownBy(() -> HostForward.parse("tcp:[zz]1-:2"))
                 .hasMessage("Invalid host forwarding rule 'tcp:[zz]1-:2' (Missing : separator)");
     }
+
+    /** hostfwd_remove's specs and what QEMU 7.2's HMP did with them (recorded against live rules). */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "invalid", value = {
+        "tcp:127.0.0.1:24047|tcp:127.0.0.1:24047",
+        ":127.1:24051|tcp:127.0.0.1:24051",
+        "udp:127.0.0.1:24052|udp:127.0.0.1:24052",
+        // qemu_strtoi(p, NULL, 10): decimal with leading zeros, sign and leading blanks, nothing after
+        "tcp:127.0.0.1:024047|tcp:127.0.0.1:24047",
+        "'tcp:127.0.0.1: 24049'|tcp:127.0.0.1:24049",
+        "tcp:127.0.0.1:+24050|tcp:127.0.0.1:24050",
+        "tcp:127.0.0.1:0x5df1|invalid",
+        "'tcp:127.0.0.1:24050 '|invalid",
+        "tcp::|invalid",
+        // any int: htons() keeps the low 16 bits (QEMU removed port 24048's rule with 89584)
+        "tcp:127.0.0.1:89584|tcp:127.0.0.1:24048",
+        "tcp::-1|tcp:0.0.0.0:65535",
+        "tcp::99999|tcp:0.0.0.0:34463",
+        "tcp::2147483648|invalid",
+        // inet_aton: text after a blank is ignored
+        "'tcp:1.2.3.4 x:1'|tcp:1.2.3.4:1",
+        "bogus|invalid",
+        "tcp|invalid",
+        "tcp:1.2.3.4|invalid",
+        "sctp::1|invalid",
+        "tcp::1-|invalid",
+        "tcp::1:2|invalid",
+        ":::1|invalid",
+        // netfabric's bracket branch, as in add
+        "tcp:[::1]:1|tcp:[0:0:0:0:0:0:0:1]:1",
+        "tcp:[::1:1|invalid",
+    })
+    void removalSpecsNameRulesAsQemusHmpDoes(String spec, String key) {
+        assertThat(HostForward.removalKey(spec)).isEqualTo(key);
+    }
 }
