@@ -49,17 +49,27 @@ public record HostForward(String text, boolean udp, InetAddress hostAddr, int ho
         if (hostPort == null) {
             throw syntax(rule, "Bad host port separator");
         }
-        Integer hp = CText.strtoiWhole(hostPort, 0);
-        if (hp == null || hp < 0 || hp > 65535) {
+        int hp = port(hostPort);
+        if (hp < 0 || hp > 65535) {
             throw syntax(rule, "Bad host port");
         }
         InetAddress guest = address(f, rule, "Missing guest address", "Bad guest address");
-        Integer gp = CText.strtoiWhole(f.rest(), 0);
-        if (gp == null || gp < 1 || gp > 65535) {
+        int gp = port(f.rest());
+        if (gp < 1 || gp > 65535) {
             throw syntax(rule, "Bad guest port");
         }
         return new HostForward(rule, udp, host == null ? ANY4 : host, hp,
                 ANY4.equals(guest) ? null : guest, gp);
+    }
+
+    /**
+     * A port as slirp_hostfwd() reads it: {@code int port = strtol(text, &end, 0)}, then
+     * {@code *end} must be '\0'. So "" is port 0 (an ephemeral host port), and the long is
+     * narrowed to an int (4294967318 is 22); -1 when the text has more than the number.
+     */
+    private static int port(String text) {
+        CText.Strtol p = CText.strtol(text, 0);
+        return p.isWhole(text) ? (int) p.value() : -1;
     }
 
     /**

@@ -23,6 +23,44 @@ class HostForwardTest {
         assertThat(HostForward.parse(rule).key()).isEqualTo(key);
     }
 
+    /** Ports as QEMU 7.2's HMP hostfwd_add took them: int port = strtol(text, &end, 0), *end == '\0'. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tcp:127.0.0.2:-:22|0|22",                      // "" reads as 0: QEMU bound an ephemeral port
+        "tcp:127.0.0.1:4294991396-:22|24100|22",        // narrowed to int: QEMU bound 24100
+        "tcp:127.0.0.1:24101-:-4294967274|24101|22",
+        "tcp:127.0.0.1:24009-:0x16|24009|22",
+        "tcp:127.0.0.1:24010-:026|24010|22",
+        "'tcp:127.0.0.1: 24001-: 22'|24001|22",
+        "tcp:127.0.0.1:+24002-:+22|24002|22",
+    })
+    void portsAreCStrtolNarrowedToInt(String rule, int hostPort, int guestPort) {
+        HostForward f = HostForward.parse(rule);
+        assertThat(f.hostPort()).isEqualTo(hostPort);
+        assertThat(f.guestPort()).isEqualTo(guestPort);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "tcp:127.0.0.1:99999999999999999999-:22|Bad host port",    // LONG_MAX narrows to -1
+        "tcp:127.0.0.1:+-:22|Bad host port",
+        "'tcp:127.0.0.1: -:22'|Bad host port",
+        "'tcp:127.0.0.1:24003 -:22'|Bad host port",
+        "tcp:127.0.0.1:0x-:22|Bad host port",
+        "tcp:127.0.0.1:-0-:22|Bad guest address",
+        "::-|Missing guest address",
+        "tcp:127.0.0.1:24102-:|Bad guest port",
+        "'tcp:127.0.0.1:24007-:22 '|Bad guest port",
+        "tcp:127.0.0.1:24013-:4294967296|Bad guest port",
+        "tcp:127.0.0.0x:24021-:22|Bad host address",
+        "tcp:0x.0.0.1:24023-:22|Bad host address",
+        "tcp:127.0.0.1\u001cjunk:24019-:22|Bad host address",
+    })
+    void rulesQemuRefusedFailWithItsReason(String rule, String reason) {
+        assertThatThrownBy(() -> HostForward.parse(rule))
+                .hasMessage("Invalid host forwarding rule '" + rule + "' (" + reason + ")");
+    }
+
     @Test
     void anUnspecifiedIpv4GuestIsTheDefaultGuestOnEitherBranch() {
         // libslirp: guest 0.0.0.0 is the first DHCP address, whatever the host side looks like.
