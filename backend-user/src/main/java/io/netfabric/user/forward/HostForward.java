@@ -18,7 +18,7 @@ import java.net.UnknownHostException;
  * address = "" | inet_aton text | "[" IPv6 "]"
  * </pre>
  *
- * @param text      the rule as given, for QEMU's messages
+ * @param text      the rule as QEMU holds it (its first 1023 characters), for messages and queries
  * @param udp       true for {@code udp:}, false for {@code tcp:} or an empty protocol
  * @param hostAddr  the address to bind (0.0.0.0 when empty)
  * @param guestAddr the guest address, or null for libslirp's default (the first DHCP address):
@@ -29,8 +29,9 @@ public record HostForward(String text, boolean udp, InetAddress hostAddr, int ho
 
     private static final InetAddress ANY4 = v4(0);
 
-    /** Parses {@code rule}; throws QEMU's "Invalid host forwarding rule '...' (reason)". */
-    public static HostForward parse(String rule) {
+    /** Parses {@code given}; throws QEMU's "Invalid host forwarding rule '...' (reason)". */
+    public static HostForward parse(String given) {
+        String rule = Fields.buffered(given);
         Fields f = new Fields(rule);
         String proto = f.next(':');
         if (proto == null) {

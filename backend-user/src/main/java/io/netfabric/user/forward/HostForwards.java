@@ -147,7 +147,8 @@ public final class HostForwards {
      * hmp_hostfwd_remove): answers the monitor's line, "host forwarding rule for S removed",
      * "... not found", or "invalid format".
      */
-    public String remove(String spec) {
+    public String remove(String given) {
+        String spec = Fields.buffered(given);
         String key = HostForward.removalKey(spec);
         if (key == null) {
             return "invalid format";

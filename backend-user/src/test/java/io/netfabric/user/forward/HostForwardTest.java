@@ -79,6 +79,20 @@ class HostForwardTest {
     }
 
     @Test
+    void aRuleIsItsFirst1023Characters() {
+        // QEMU 7.2 quoted 1023 characters of this 1123-character rule, whose port then read 0.
+        String rule = "tcp:127.0.0.1:24044-:" + "0".repeat(1100) + "22";
+        assertThatThrownBy(() -> HostForward.parse(rule))
+                .hasMessage("Invalid host forwarding rule '" + rule.substring(0, 1023) + "' (Bad guest port)");
+        // ... and lost the separator past the cut of this one.
+        String blanks = "tcp:127.0.0.1" + " ".repeat(1100) + ":24201-:22";
+        assertThatThrownBy(() -> HostForward.parse(blanks))
+                .hasMessage("Invalid host forwarding rule '" + blanks.substring(0, 1023) + "' (Missing : separator)");
+        String fits = "tcp::80-:" + "0".repeat(1012) + "22";   // 1023 characters: what follows is not read
+        assertThat(HostForward.parse(fits + "junk").text()).isEqualTo(fits);
+    }
+
+    @Test
     void bracketStepsFailWithTheirStepsReasons() {
         assertThatThrownBy(() -> HostForward.parse("tcp::80-[fec0::15:22"))
                 .hasMessage("Invalid host forwarding rule 'tcp::80-[fec0::15:22' (Bad guest address)");
