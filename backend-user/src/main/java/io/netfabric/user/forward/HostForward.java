@@ -37,12 +37,8 @@ public record HostForward(String text, boolean udp, InetAddress hostAddr, int ho
         if (proto == null) {
             throw syntax(rule, "No : separators");
         }
-        boolean udp;
-        if (proto.equals("tcp") || proto.isEmpty()) {
-            udp = false;
-        } else if (proto.equals("udp")) {
-            udp = true;
-        } else {
+        Boolean udp = isUdp(proto);
+        if (udp == null) {
             throw syntax(rule, "Bad protocol name");
         }
         InetAddress host = address(f, rule, "Missing : separator", "Bad host address");
@@ -61,6 +57,11 @@ public record HostForward(String text, boolean udp, InetAddress hostAddr, int ho
         }
         return new HostForward(rule, udp, host == null ? ANY4 : host, hp,
                 ANY4.equals(guest) ? null : guest, gp);
+    }
+
+    /** The protocol step: "" and "tcp" are TCP, "udp" is UDP, anything else null. */
+    private static Boolean isUdp(String proto) {
+        return proto.isEmpty() || proto.equals("tcp") ? Boolean.FALSE : proto.equals("udp") ? Boolean.TRUE : null;
     }
 
     /**
@@ -119,7 +120,8 @@ public record HostForward(String text, boolean udp, InetAddress hostAddr, int ho
     public static String removalKey(String spec) {
         Fields f = new Fields(spec);
         String proto = f.next(':');
-        if (proto == null || !(proto.isEmpty() || proto.equals("tcp") || proto.equals("udp"))) {
+        Boolean udp = proto == null ? null : isUdp(proto);
+        if (udp == null) {
             return null;
         }
         InetAddress host;
@@ -132,7 +134,7 @@ public record HostForward(String text, boolean udp, InetAddress hostAddr, int ho
         if (port == null) {
             return null;
         }
-        return key(proto.equals("udp"), host == null ? ANY4 : host, port & 0xFFFF);
+        return key(udp, host == null ? ANY4 : host, port & 0xFFFF);
     }
 
     private static InetAddress v4(int a) {
