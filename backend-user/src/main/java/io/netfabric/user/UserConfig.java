@@ -96,7 +96,7 @@ public record UserConfig(
                 }
                 net = a;
                 String m = vnet.substring(slash + 1);
-                CText.Strtol shift = CText.strtol10(m);
+                CText.Strtol shift = CText.strtol(m, 10);
                 if (shift.end() != m.length()) {
                     Integer dotted = CText.inetAton(m);
                     if (dotted == null) {

@@ -10,9 +10,9 @@ public final class CText {
 
     /**
      * glibc {@code inet_aton}: one to four parts separated by dots, each a C integer (0x hex,
-     * leading 0 octal, else decimal); the last part fills the remaining octets. Trailing
-     * whitespace ends the address (glibc accepts "1.2.3.4 junk"). Returns the address as an int
-     * in network order, or null.
+     * leading 0 octal, else decimal; ASCII only, and {@code 0x} needs a hex digit); the last part
+     * fills the remaining octets. A C-locale blank ends the address (glibc accepts "1.2.3.4 junk").
+     * Returns the address as an int in network order, or null.
      */
     public static Integer inetAton(String s) {
         long[] parts = new long[4];
@@ -20,7 +20,7 @@ public final class CText {
         int i = 0;
         int len = s.length();
         while (true) {
-            if (i >= len || !Character.isDigit(s.charAt(i))) {
+            if (i >= len || asciiDigit(s.charAt(i), 10) < 0) {
                 return null;
             }
             long v = 0;
@@ -28,13 +28,16 @@ public final class CText {
             if (s.charAt(i) == '0') {
                 base = 8;
                 i++;
-                if (i < len && (s.charAt(i) == 'x' || s.charAt(i) == 'X')) {
+                if (i < len && (s.charAt(i) | 0x20) == 'x') {
                     base = 16;
                     i++;
+                    if (i >= len || asciiDigit(s.charAt(i), 16) < 0) {
+                        return null;
+                    }
                 }
             }
             while (i < len) {
-                int d = Character.digit(s.charAt(i), base);
+                int d = asciiDigit(s.charAt(i), base);
                 if (d < 0) {
                     break;
                 }
@@ -54,7 +57,7 @@ public final class CText {
             }
             break;
         }
-        if (i < len && !Character.isWhitespace(s.charAt(i))) {
+        if (i < len && !isCSpace(s.charAt(i))) {
             return null;
         }
         long val;
@@ -83,13 +86,34 @@ public final class CText {
     }
 
     /**
-     * QEMU's {@code qemu_strtoi(s, NULL, base, &v)} used on a whole field: optional whitespace
-     * and sign, digits in {@code base} (0: auto), nothing after, within int range. Null when not.
+     * QEMU's {@code qemu_strtoi(s, NULL, base, &v)} (util/cutils.c): {@link #strtol} that must
+     * convert something, consume all of {@code s}, and fit an int. Null when not.
      */
     public static Integer strtoiWhole(String s, int base) {
+        Strtol r = strtol(s, base);
+        if (r.end() == 0 || !r.isWhole(s) || r.value() < Integer.MIN_VALUE || r.value() > Integer.MAX_VALUE) {
+            return null;
+        }
+        return (int) r.value();
+    }
+
+    /** What C {@code strtol(s, &end, base)} gives: the value and where parsing stopped (end == 0: no digits). */
+    public record Strtol(long value, int end) {
+        /** The C idiom {@code *end == '\0'}: true also for "", which reads as 0. */
+        public boolean isWhole(String s) {
+            return end == s.length();
+        }
+    }
+
+    /**
+     * glibc {@code strtol(s, &end, base)} in the C locale: blanks, a sign, {@code 0x} (base 0 or
+     * 16, when a hex digit follows) or a leading 0 (base 0: octal), then digits; out of range
+     * gives LONG_MAX or LONG_MIN. The caller's {@code (int)} narrowing is C's assignment to an int.
+     */
+    public static Strtol strtol(String s, int base) {
         int i = 0;
         int len = s.length();
-        while (i < len && Character.isWhitespace(s.charAt(i))) {
+        while (i < len && isCSpace(s.charAt(i))) {
             i++;
         }
         boolean neg = false;
@@ -98,57 +122,41 @@ public final class CText {
             i++;
         }
         int b = base;
-        if ((b == 0 || b == 16) && i + 1 < len && s.charAt(i) == '0'
-                && (s.charAt(i + 1) == 'x' || s.charAt(i + 1) == 'X') && i + 2 < len
-                && Character.digit(s.charAt(i + 2), 16) >= 0) {
+        if ((b == 0 || b == 16) && i + 2 < len && s.charAt(i) == '0' && (s.charAt(i + 1) | 0x20) == 'x'
+                && asciiDigit(s.charAt(i + 2), 16) >= 0) {
             b = 16;
             i += 2;
         } else if (b == 0) {
             b = i < len && s.charAt(i) == '0' ? 8 : 10;
         }
         int start = i;
+        long limit = neg ? Long.MIN_VALUE : -Long.MAX_VALUE;   // accumulate negatively: LONG_MIN fits
         long v = 0;
-        while (i < len && Character.digit(s.charAt(i), b) >= 0) {
-            v = v * b + Character.digit(s.charAt(i), b);
-            if (v > 0x8000_0000L) {
-                return null;
+        boolean overflow = false;
+        for (int d; i < len && (d = asciiDigit(s.charAt(i), b)) >= 0; i++) {
+            if (v < (limit + d) / b) {
+                overflow = true;
+            } else {
+                v = v * b - d;
             }
-            i++;
-        }
-        if (i == start || i != len) {
-            return null;
-        }
-        v = neg ? -v : v;
-        return v > Integer.MAX_VALUE || v < Integer.MIN_VALUE ? null : (int) v;
-    }
-
-    /** C {@code strtol(s, &end, 10)}: the value and where parsing stopped (end == 0: no digits). */
-    public record Strtol(long value, int end) {
-    }
-
-    public static Strtol strtol10(String s) {
-        int i = 0;
-        int len = s.length();
-        while (i < len && Character.isWhitespace(s.charAt(i))) {
-            i++;
-        }
-        boolean neg = false;
-        if (i < len && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            neg = s.charAt(i) == '-';
-            i++;
-        }
-        int start = i;
-        long v = 0;
-        while (i < len && Character.isDigit(s.charAt(i))) {
-            if (v < Long.MAX_VALUE / 10) {
-                v = v * 10 + (s.charAt(i) - '0');
-            }
-            i++;
         }
         if (i == start) {
             return new Strtol(0, 0);
         }
-        return new Strtol(neg ? -v : v, i);
+        if (overflow) {
+            return new Strtol(neg ? Long.MIN_VALUE : Long.MAX_VALUE, i);
+        }
+        return new Strtol(neg ? v : -v, i);
+    }
+
+    /** C {@code isspace} in the C locale. */
+    private static boolean isCSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    private static int asciiDigit(char c, int base) {
+        int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'z' ? (c | 0x20) - 'a' + 10 : 99;
+        return d < base ? d : -1;
     }
 
     /** {@code inet_pton(AF_INET6, s)}: the 16 octets, or null. */

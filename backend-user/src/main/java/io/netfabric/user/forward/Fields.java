@@ -8,8 +8,16 @@ final class Fields {
     private String rest;
 
     Fields(String text) {
-        // slirp_hostfwd/slirp_guestfwd copy the rule into a 1024-byte buffer first.
-        this.rest = text.length() > 1023 ? text.substring(0, 1023) : text;
+        this.rest = buffered(text);
+    }
+
+    /**
+     * What reaches the parser, and QEMU's messages: a rule passes through a 1024-byte buffer
+     * first (net/slirp.c's slirp_config_str for -netdev and netdev_add, HMP's argument buffer
+     * for hostfwd_add and hostfwd_remove), so its first 1023 characters.
+     */
+    static String buffered(String text) {
+        return text.length() > 1023 ? text.substring(0, 1023) : text;
     }
 
     /** The field up to {@code sep}, or null when there is no {@code sep} (nothing consumed). */
@@ -23,7 +31,13 @@ final class Fields {
         return f.length() > 255 ? f.substring(0, 255) : f;
     }
 
+    /** What is left, untruncated: QEMU's last field (a port) is read from it in place. */
     String rest() {
         return rest;
+    }
+
+    /** Moves past the first {@code n} characters of {@link #rest()}. */
+    void skip(int n) {
+        rest = rest.substring(n);
     }
 }

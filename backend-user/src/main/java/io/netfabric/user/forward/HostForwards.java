@@ -45,6 +45,11 @@ public final class HostForwards {
             this.guest = guest;
         }
 
+        /** The port bound (libslirp's hostfwd_remove matches getsockname(), so a port-0 rule by the port it got). */
+        int port() {
+            return listener != null ? listener.localAddress().getPort() : udp.localPort();
+        }
+
         void close() {
             if (listener != null) {
                 listener.close();
@@ -82,7 +87,8 @@ public final class HostForwards {
     }
 
     public void add(HostForward f) {
-        if (rules.containsKey(f.key())) {
+        // A second rule on a forwarded port is refused as libslirp's bind refuses it; port 0 never collides.
+        if (f.hostPort() != 0 && rules.containsKey(f.key())) {
             throw refused(f);
         }
         InetAddress g = f.guestAddr() != null ? f.guestAddr() : defaultGuest.get();
@@ -100,7 +106,7 @@ public final class HostForwards {
             // libslirp's refusal (port busy, address not ours): net/slirp.c's message.
             throw refused(f);
         }
-        rules.put(f.key(), live);
+        rules.put(HostForward.key(f.udp(), f.hostAddr(), live.port()), live);
     }
 
     private static FabricException refused(HostForward f) {
@@ -141,8 +147,9 @@ public final class HostForwards {
      * hmp_hostfwd_remove): answers the monitor's line, "host forwarding rule for S removed",
      * "... not found", or "invalid format".
      */
-    public String remove(String spec) {
-        String key = removalKey(spec);
+    public String remove(String given) {
+        String spec = Fields.buffered(given);
+        String key = HostForward.removalKey(spec);
         if (key == null) {
             return "invalid format";
         }
@@ -154,25 +161,11 @@ public final class HostForwards {
         return "host forwarding rule for " + spec + " removed";
     }
 
-    private static String removalKey(String spec) {
-        // Reuse the rule parser on "spec-:1" so the address forms (IPv4 and bracketed IPv6) match add's.
-        try {
-            String s = spec;
-            if (!s.contains(":")) {
-                return null;
-            }
-            HostForward f = HostForward.parse(s + "-:1");
-            return f.key();
-        } catch (FabricException e) {
-            return null;
-        }
-    }
-
     public List<Info> list() {
         List<Info> out = new ArrayList<>();
         for (Live l : rules.values()) {
             InetSocketAddress h = l.listener != null ? l.listener.localAddress()
-                    : new InetSocketAddress(l.rule.hostAddr(), l.rule.hostPort());
+                    : new InetSocketAddress(l.rule.hostAddr(), l.port());
             out.add(new Info(l.rule.text(), l.rule.udp() ? "udp" : "tcp", h, l.guest));
         }
         return out;
