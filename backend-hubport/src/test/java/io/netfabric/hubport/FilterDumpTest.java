@@ -9,6 +9,7 @@ import io.netfabric.core.NetFilter.Direction;
 import io.netfabric.core.capture.FilterDump;
 import io.netfabric.core.options.HubPortOptions;
 import io.netfabric.core.options.Netdev;
+import io.netfabric.core.testing.RecordingClient;
 import io.netfabric.wire.pcap.PcapReader;
 import io.netfabric.wire.pcap.PcapRecord;
 import io.netty.buffer.ByteBuf;
@@ -34,14 +35,14 @@ class FilterDumpTest {
     @TempDir
     Path dir;
     private Fabric fabric;
-    private RecordingEndpoint a;
-    private RecordingEndpoint b;
+    private RecordingClient a;
+    private RecordingClient b;
 
     @BeforeEach
     void wire() {
         fabric = Fabric.create();
-        a = new RecordingEndpoint("a");
-        b = new RecordingEndpoint("b");
+        a = new RecordingClient("a");
+        b = new RecordingClient("b");
         fabric.addClient(a);
         fabric.addClient(b);
         fabric.addNetdev(new Netdev("pa", new HubPortOptions(0, "a")));
@@ -84,9 +85,9 @@ class FilterDumpTest {
         });
         assertThat(fabric.removeFilter("d0")).isTrue();
         fabric.run(() -> {
-            assertThat(b.received).hasSize(1);
-            assertThat(b.received.get(0)).isEqualTo(ARP_REQUEST);
-            assertThat(a.received).hasSize(1);
+            assertThat(b.received()).hasSize(1);
+            assertThat(b.received().get(0)).isEqualTo(ARP_REQUEST);
+            assertThat(a.received()).hasSize(1);
         });
         byte[] head = Files.readAllBytes(file);
         // Host byte order, as QEMU writes it on x86.
@@ -106,7 +107,7 @@ class FilterDumpTest {
         assertThat(recs).hasSize(1);
         assertThat(recs.get(0).originalLength()).isEqualTo(42);
         assertThat(recs.get(0).capturedLength()).isEqualTo(20);
-        fabric.run(() -> assertThat(b.received.get(0)).hasSize(42));
+        fabric.run(() -> assertThat(b.received().get(0)).hasSize(42));
     }
 
     @Test

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.options.HubPortOptions;
 import io.netfabric.core.options.Netdev;
+import io.netfabric.core.testing.RecordingClient;
 import io.netfabric.wire.InetChecksum;
 import io.netfabric.wire.virtio.Offload;
 import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,21 +29,21 @@ class HubOffloadTest {
     private static final long CSUM = Offload.of(VirtioNetHeader.FLAG_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, 34, 16);
 
     private Fabric fabric;
-    private RecordingEndpoint a;
-    private RecordingEndpoint b;
-    private RecordingEndpoint c;
-    private RecordingEndpoint d;
+    private RecordingClient a;
+    private RecordingClient b;
+    private RecordingClient c;
+    private RecordingClient d;
 
     @BeforeEach
     void wire() {
         fabric = Fabric.create();
-        a = new RecordingEndpoint("a");
-        b = new RecordingEndpoint("b");
-        c = new RecordingEndpoint("c");
-        d = new RecordingEndpoint("d");
-        a.takesOffload = true;
-        b.takesOffload = true;
-        for (RecordingEndpoint e : new RecordingEndpoint[] {a, b, c, d}) {
+        a = new RecordingClient("a");
+        b = new RecordingClient("b");
+        c = new RecordingClient("c");
+        d = new RecordingClient("d");
+        a.setAcceptsOffload(true);
+        b.setAcceptsOffload(true);
+        for (RecordingClient e : new RecordingClient[] {a, b, c, d}) {
             fabric.addClient(e);
             fabric.addNetdev(new Netdev("p" + e.name(), new HubPortOptions(0, e.name())));
         }
@@ -69,12 +71,14 @@ class HubOffloadTest {
     }
 
     /** Ordinary TCPv4 frames with valid checksums carrying the payload in order. */
-    private static void assertSegmentsOf(RecordingEndpoint e, int payload) {
+    private static void assertSegmentsOf(RecordingClient e, int payload) {
         int seen = 0;
-        for (int k = 0; k < e.received.size(); k++) {
-            ByteBuf f = Unpooled.wrappedBuffer(e.received.get(k));
+        List<byte[]> frames = e.received();
+        List<Long> offloads = e.offloads();
+        for (int k = 0; k < frames.size(); k++) {
+            ByteBuf f = Unpooled.wrappedBuffer(frames.get(k));
             int p = f.getUnsignedShort(16) - 40;
-            assertThat(e.offloads.get(k)).isZero();
+            assertThat(offloads.get(k)).isZero();
             assertThat(p).isLessThanOrEqualTo(MSS);
             assertThat(InetChecksum.checksum(f, 14, 20)).isZero();
             int pseudo = InetChecksum.pseudoHeaderIpv4(0x0A090001, 0x0A090002, 6, 20 + p);
@@ -90,16 +94,16 @@ class HubOffloadTest {
     void aTsoFrameCrossesWholeToOffloadMembersAndAsSegmentsToTheRest() {
         fabric.run(() -> a.sendAsync(tcpFrame(PAYLOAD), TSO4, null));
         fabric.run(() -> {
-            assertThat(b.received).hasSize(1);
-            assertThat(b.received.get(0)).hasSize(54 + PAYLOAD);
-            assertThat(b.offloads).containsExactly(TSO4);
+            assertThat(b.received()).hasSize(1);
+            assertThat(b.received().get(0)).hasSize(54 + PAYLOAD);
+            assertThat(b.offloads()).containsExactly(TSO4);
             // Still the partial sum: the segmenting ports worked on copies.
-            ByteBuf whole = Unpooled.wrappedBuffer(b.received.get(0));
+            ByteBuf whole = Unpooled.wrappedBuffer(b.received().get(0));
             assertThat(whole.getUnsignedShort(50))
                     .isEqualTo(InetChecksum.pseudoHeaderIpv4(0x0A090001, 0x0A090002, 6, 20 + PAYLOAD));
             int segments = (PAYLOAD + MSS - 1) / MSS;
-            for (RecordingEndpoint e : new RecordingEndpoint[] {c, d}) {
-                assertThat(e.received).hasSize(segments);
+            for (RecordingClient e : new RecordingClient[] {c, d}) {
+                assertThat(e.received()).hasSize(segments);
                 assertSegmentsOf(e, PAYLOAD);
             }
             assertThat(a.counters().txFrames()).isEqualTo(1);
@@ -111,11 +115,11 @@ class HubOffloadTest {
     void aPartialChecksumIsCompletedOnlyForMembersWithoutOffloads() {
         fabric.run(() -> a.sendAsync(tcpFrame(100), CSUM, null));
         fabric.run(() -> {
-            assertThat(b.offloads).containsExactly(CSUM);
-            assertThat(Unpooled.wrappedBuffer(b.received.get(0)).getUnsignedShort(50))
+            assertThat(b.offloads()).containsExactly(CSUM);
+            assertThat(Unpooled.wrappedBuffer(b.received().get(0)).getUnsignedShort(50))
                     .isEqualTo(InetChecksum.pseudoHeaderIpv4(0x0A090001, 0x0A090002, 6, 120));
-            for (RecordingEndpoint e : new RecordingEndpoint[] {c, d}) {
-                assertThat(e.received).hasSize(1);
+            for (RecordingClient e : new RecordingClient[] {c, d}) {
+                assertThat(e.received()).hasSize(1);
                 assertSegmentsOf(e, 100);
             }
         });
@@ -123,12 +127,12 @@ class HubOffloadTest {
 
     @Test
     void withNoOtherOffloadMemberTheSenderSegmentsOnce() {
-        fabric.run(() -> b.takesOffload = false);
+        fabric.run(() -> b.setAcceptsOffload(false));
         fabric.run(() -> a.sendAsync(tcpFrame(PAYLOAD), TSO4, null));
         fabric.run(() -> {
             int segments = (PAYLOAD + MSS - 1) / MSS;
             assertThat(a.counters().txFrames()).isEqualTo(segments);
-            for (RecordingEndpoint e : new RecordingEndpoint[] {b, c, d}) {
+            for (RecordingClient e : new RecordingClient[] {b, c, d}) {
                 assertSegmentsOf(e, PAYLOAD);
             }
         });
@@ -136,14 +140,14 @@ class HubOffloadTest {
 
     @Test
     void aBusyOffloadMemberGetsTheFrameWithItsDescriptorLater() {
-        fabric.run(() -> b.busy = true);
+        fabric.run(() -> b.setBusy(true));
         fabric.run(() -> a.sendAsync(tcpFrame(PAYLOAD), TSO4, null));
         fabric.run(() -> {
-            assertThat(b.received).isEmpty();
+            assertThat(b.received()).isEmpty();
             assertSegmentsOf(c, PAYLOAD);
             b.ready();
-            assertThat(b.received).hasSize(1);
-            assertThat(b.offloads).containsExactly(TSO4);
+            assertThat(b.received()).hasSize(1);
+            assertThat(b.offloads()).containsExactly(TSO4);
         });
     }
 
@@ -151,11 +155,11 @@ class HubOffloadTest {
     void aFrameItsDescriptorDoesNotFitIsDroppedAndCounted() {
         long bogus = Offload.of(VirtioNetHeader.FLAG_NEEDS_CSUM, VirtioNetHeader.GSO_TCPV4, MSS, 34, 16);
         fabric.run(() -> {
-            b.takesOffload = false;
+            b.setAcceptsOffload(false);
             ByteBuf tiny = PooledByteBufAllocator.DEFAULT.directBuffer(30).writeZero(30);
             a.sendAsync(tiny, bogus, null);
             assertThat(a.counters().drops(io.netfabric.core.DropReason.MALFORMED)).isEqualTo(1);
-            assertThat(b.received).isEmpty();
+            assertThat(b.received()).isEmpty();
         });
     }
 }

@@ -9,6 +9,7 @@ import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.options.HubPortOptions;
 import io.netfabric.core.options.Netdev;
+import io.netfabric.core.testing.RecordingClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.Arrays;
@@ -18,19 +19,19 @@ import org.junit.jupiter.api.Test;
 
 class HubTest {
     private Fabric fabric;
-    private RecordingEndpoint a;
-    private RecordingEndpoint b;
-    private RecordingEndpoint c;
-    private RecordingEndpoint d;
+    private RecordingClient a;
+    private RecordingClient b;
+    private RecordingClient c;
+    private RecordingClient d;
 
     @BeforeEach
     void wire() {
         fabric = Fabric.create();
-        a = new RecordingEndpoint("a");
-        b = new RecordingEndpoint("b");
-        c = new RecordingEndpoint("c");
-        d = new RecordingEndpoint("d");
-        for (RecordingEndpoint e : new RecordingEndpoint[] {a, b, c, d}) {
+        a = new RecordingClient("a");
+        b = new RecordingClient("b");
+        c = new RecordingClient("c");
+        d = new RecordingClient("d");
+        for (RecordingClient e : new RecordingClient[] {a, b, c, d}) {
             fabric.addClient(e);
             fabric.addNetdev(new Netdev("p" + e.name(), new HubPortOptions(0, e.name())));
         }
@@ -53,10 +54,10 @@ class HubTest {
     void floodsToEveryOtherPortAndNeverBack() {
         fabric.run(() -> a.send(frame(1, 64)));
         fabric.run(() -> {
-            assertThat(a.received).isEmpty();
-            for (RecordingEndpoint e : new RecordingEndpoint[] {b, c, d}) {
-                assertThat(e.received).hasSize(1);
-                assertThat(e.received.get(0)).hasSize(64).startsWith(1, 1, 2, 3);
+            assertThat(a.received()).isEmpty();
+            for (RecordingClient e : new RecordingClient[] {b, c, d}) {
+                assertThat(e.received()).hasSize(1);
+                assertThat(e.received().get(0)).hasSize(64).startsWith(1, 1, 2, 3);
             }
             assertThat(a.counters().txFrames()).isEqualTo(1);
             assertThat(b.counters().rxFrames()).isEqualTo(1);
@@ -77,18 +78,18 @@ class HubTest {
     @Test
     void aBusyReceiverQueuesUpTo10000FramesThenDropsAndCountsThem() {
         fabric.run(() -> {
-            b.busy = true;
+            b.setBusy(true);
             for (int i = 0; i < 10_050; i++) {
                 a.send(frame(2, 60));
             }
             // The others kept receiving: a hub stalls a sender only when every other port is busy.
-            assertThat(c.received).hasSize(10_050);
-            assertThat(d.received).hasSize(10_050);
-            assertThat(b.received).isEmpty();
+            assertThat(c.received()).hasSize(10_050);
+            assertThat(d.received()).hasSize(10_050);
+            assertThat(b.received()).isEmpty();
             assertThat(b.queuedFrames()).isEqualTo(10_000);
             assertThat(b.counters().drops(DropReason.QUEUE_FULL)).isEqualTo(50);
             b.ready();
-            assertThat(b.received).hasSize(10_000);
+            assertThat(b.received()).hasSize(10_000);
             assertThat(b.queuedFrames()).isZero();
         });
     }
@@ -96,9 +97,9 @@ class HubTest {
     @Test
     void aHubStallsItsSenderOnlyWhenAllOtherPortsAreBusy() {
         fabric.run(() -> {
-            b.busy = true;
-            c.busy = true;
-            d.busy = true;
+            b.setBusy(true);
+            c.setBusy(true);
+            d.setBusy(true);
             assertThat(a.canSend()).isFalse();
             int[] sentCallbacks = new int[1];
             int ret = a.sendAsync(frame(3, 60), (sender, r) -> sentCallbacks[0]++);
@@ -106,11 +107,11 @@ class HubTest {
             c.ready();
             // c's flush asked the hub to retry what waits at the other ports: a's frame went in.
             assertThat(sentCallbacks[0]).isEqualTo(1);
-            assertThat(c.received).hasSize(1);
+            assertThat(c.received()).hasSize(1);
             b.ready();
             d.ready();
-            assertThat(b.received).hasSize(1);
-            assertThat(d.received).hasSize(1);
+            assertThat(b.received()).hasSize(1);
+            assertThat(d.received()).hasSize(1);
         });
     }
 
@@ -122,30 +123,30 @@ class HubTest {
             b.send(frame(5, 60));
             assertThat(a.counters().drops(DropReason.SENDER_LINK_DOWN)).isEqualTo(1);
             assertThat(a.counters().drops(DropReason.RECEIVER_LINK_DOWN)).isEqualTo(1);
-            assertThat(a.received).isEmpty();
-            assertThat(c.received).hasSize(1);
-            assertThat(d.received).hasSize(1);
-            assertThat(a.linkChanges).isEqualTo(1);
+            assertThat(a.received()).isEmpty();
+            assertThat(c.received()).hasSize(1);
+            assertThat(d.received()).hasSize(1);
+            assertThat(a.linkChanges()).isEqualTo(1);
         });
         fabric.setLink("a", true);
         fabric.run(() -> {
             b.send(frame(6, 60));
-            assertThat(a.received).hasSize(1);
+            assertThat(a.received()).hasSize(1);
         });
     }
 
     @Test
     void theNioFallbackTransportCarriesTheSameTraffic() {
         try (Fabric nio = Fabric.create(io.netfabric.core.Transport.NIO)) {
-            RecordingEndpoint x = new RecordingEndpoint("x");
-            RecordingEndpoint y = new RecordingEndpoint("y");
+            RecordingClient x = new RecordingClient("x");
+            RecordingClient y = new RecordingClient("y");
             nio.addClient(x);
             nio.addClient(y);
             nio.addNetdev(new Netdev("px", new HubPortOptions(3, "x")));
             nio.addNetdev(new Netdev("py", new HubPortOptions(3, "y")));
             nio.run(() -> {
                 x.send(frame(11, 1514));
-                assertThat(y.received).hasSize(1);
+                assertThat(y.received()).hasSize(1);
                 assertThat(nio.eventLoop().inEventLoop()).isTrue();
             });
             assertThat(nio.transport()).isEqualTo(io.netfabric.core.Transport.NIO);
@@ -164,8 +165,8 @@ class HubTest {
         fabric.run(() -> {
             assertThat(b.peer()).isNull();
             a.send(frame(7, 60));
-            assertThat(b.received).isEmpty();
-            assertThat(c.received).hasSize(1);
+            assertThat(b.received()).isEmpty();
+            assertThat(c.received()).hasSize(1);
             b.send(frame(8, 60));
             assertThat(b.counters().drops(DropReason.NO_PEER)).isEqualTo(1);
         });
@@ -184,7 +185,7 @@ class HubTest {
     @Test
     void framesQueuedForAClientAreReleasedWhenItGoesAway() {
         fabric.run(() -> {
-            b.busy = true;
+            b.setBusy(true);
             a.send(frame(9, 60));
             a.send(frame(10, 60));
             assertThat(b.queuedFrames()).isEqualTo(2);

@@ -6,6 +6,7 @@ import io.netfabric.core.DropReason;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.testing.RecordingClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class L2tpv3TunnelTest {
     private Fabric fabric;
-    private TestEndpoint guest;
+    private RecordingClient guest;
     private DatagramSocket far;
     private int netdevPort;
 
@@ -48,7 +49,7 @@ class L2tpv3TunnelTest {
         L2tpv3Netdev n = (L2tpv3Netdev) fabric.addNetdev(NetdevOptionParser.parseNetdev(
                 "l2tpv3,id=l0,src=127.0.0.1,dst=127.0.0.1,udp=on,srcport=" + netdevPort + ",dstport="
                         + far.getLocalPort() + "," + opts, fabric.availableTypes()));
-        guest = new TestEndpoint("guest");
+        guest = new RecordingClient("guest");
         fabric.addClient(guest);
         fabric.addNetdev(NetdevOptionParser.parseNetdev("hubport,id=h0,hubid=0,netdev=l0", fabric.availableTypes()));
         fabric.addNetdev(NetdevOptionParser.parseNetdev("hubport,id=h1,hubid=0,netdev=guest", fabric.availableTypes()));
@@ -205,7 +206,8 @@ class L2tpv3TunnelTest {
     @Test
     void aBusyGuestStopsTheReaderAndNothingIsLost() throws Exception {
         L2tpv3Netdev n = netdev("txsession=5");
-        BusyEndpoint slow = new BusyEndpoint();
+        RecordingClient slow = new RecordingClient("slow");
+        slow.setBusy(true);
         fabric.run(() -> {
             NetClient h1 = fabric.findNetdev("h1");
             fabric.remove(h1);
@@ -220,38 +222,7 @@ class L2tpv3TunnelTest {
         // The reader stopped after the batch in hand: the rest wait in the socket, not in memory.
         assertThat(fabric.call(() -> n.peer().queuedFrames())).isLessThanOrEqualTo(UdpTunnel.BATCH);
         fabric.run(slow::ready);
-        Waiting.until(3000, "all 50 frames", () -> fabric.call(() -> slow.count) == 50);
-    }
-
-    /** Busy until told otherwise; counts frames. */
-    static final class BusyEndpoint extends NetClient {
-        boolean busy = true;
-        int count;
-
-        BusyEndpoint() {
-            super("slow", "test");
-        }
-
-        @Override
-        protected boolean canReceive() {
-            return !busy;
-        }
-
-        @Override
-        protected int receive(ByteBuf frame) {
-            if (busy) {
-                return 0;
-            }
-            count++;
-            int len = frame.readableBytes();
-            frame.release();
-            return len;
-        }
-
-        void ready() {
-            busy = false;
-            flushQueued();
-        }
+        Waiting.until(3000, "all 50 frames", () -> fabric.call(slow::receivedCount) == 50);
     }
 
     static InetAddress lo() throws Exception {

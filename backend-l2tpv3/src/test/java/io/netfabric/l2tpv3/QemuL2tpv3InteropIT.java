@@ -1,5 +1,6 @@
 package io.netfabric.l2tpv3;
 
+import io.netfabric.core.testing.RecordingClient;
 import io.netfabric.testkit.frames.Dhcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -146,7 +147,7 @@ class QemuL2tpv3InteropIT {
         try (Fabric fabric = Fabric.create()) {
             L2tpv3Netdev n = (L2tpv3Netdev) fabric.addNetdev(NetdevOptionParser.parseNetdev(
                     "l2tpv3,id=l0," + p.ours(), fabric.availableTypes()));
-            TestEndpoint guest = new TestEndpoint("guest");
+            RecordingClient guest = new RecordingClient("guest");
             fabric.addClient(guest);
             fabric.addNetdev(NetdevOptionParser.parseNetdev("hubport,id=h0,hubid=0,netdev=l0", fabric.availableTypes()));
             fabric.addNetdev(NetdevOptionParser.parseNetdev("hubport,id=h1,hubid=0,netdev=guest", fabric.availableTypes()));

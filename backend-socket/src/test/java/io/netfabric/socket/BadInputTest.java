@@ -6,6 +6,7 @@ import io.netfabric.core.DropReason;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.testing.RecordingClient;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class BadInputTest {
     private Fabric fabric;
-    private RecordingEndpoint endpoint;
+    private RecordingClient endpoint;
     private int port;
     private long fdsBefore;
 
@@ -38,7 +39,7 @@ class BadInputTest {
     static void warmUp() throws Exception {
         BadInputTest t = new BadInputTest();
         t.fabric = Fabric.create();
-        t.endpoint = new RecordingEndpoint("ep");
+        t.endpoint = new RecordingClient("ep");
         t.fabric.addClient(t.endpoint);
         t.port = FreePorts.tcp();
         FabricPairTest.join(t.fabric, "socket,id=s0,listen=127.0.0.1:" + t.port);
@@ -51,7 +52,7 @@ class BadInputTest {
     void start() throws IOException {
         fdsBefore = openFds();
         fabric = Fabric.create();
-        endpoint = new RecordingEndpoint("ep");
+        endpoint = new RecordingClient("ep");
         fabric.addClient(endpoint);
         port = FreePorts.tcp();
         FabricPairTest.join(fabric, "socket,id=s0,listen=127.0.0.1:" + port);
@@ -95,7 +96,7 @@ class BadInputTest {
     private void nextPeerIsServed() throws Exception {
         byte[] frame = new byte[100];
         Arrays.fill(frame, (byte) 7);
-        int before = endpoint.count();
+        int before = endpoint.receivedCount();
         try (Socket s = peer()) {
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeInt(frame.length);
@@ -122,7 +123,7 @@ class BadInputTest {
             s.getOutputStream().write(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef, 1, 2, 3});
             assertClosedByPeer(s);
         }
-        assertThat(endpoint.count()).isZero();
+        assertThat(endpoint.receivedCount()).isZero();
         nextPeerIsServed();
     }
 
@@ -166,7 +167,7 @@ class BadInputTest {
         s.setSoLinger(true, 0);   // close with RST
         s.close();
         nextPeerIsServed();
-        assertThat(endpoint.count()).isEqualTo(1);
+        assertThat(endpoint.receivedCount()).isEqualTo(1);
     }
 
     @Test
@@ -229,7 +230,7 @@ class BadInputTest {
             out2.write(new byte[60]);
             out2.flush();
             Thread.sleep(200);
-            assertThat(endpoint.count()).as("the second peer is not served yet").isZero();
+            assertThat(endpoint.receivedCount()).as("the second peer is not served yet").isZero();
             first.close();
             assertThat(endpoint.waitForCount(1, 5000)).isEqualTo(1);
         }

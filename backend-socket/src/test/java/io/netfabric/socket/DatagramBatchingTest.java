@@ -7,6 +7,7 @@ import io.netfabric.core.Fabric;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.Transport;
 import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.testing.RecordingClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
@@ -33,7 +34,7 @@ class DatagramBatchingTest {
     private static final int MAX_UDP = 65507;
 
     private Fabric fabric;
-    private RecordingEndpoint endpoint;
+    private RecordingClient endpoint;
 
     @AfterEach
     void stop() {
@@ -44,7 +45,7 @@ class DatagramBatchingTest {
 
     private void start(Transport transport, String netdev) {
         fabric = Fabric.create(transport);
-        endpoint = new RecordingEndpoint("ep");
+        endpoint = new RecordingClient("ep");
         fabric.addClient(endpoint);
         FabricPairTest.join(fabric, netdev);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfabric.core.Fabric;
 import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.testing.RecordingClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.nio.ByteBuffer;
@@ -34,15 +35,15 @@ class FabricPairTest {
 
     private Fabric left;
     private Fabric right;
-    private RecordingEndpoint leftEnd;
-    private RecordingEndpoint rightEnd;
+    private RecordingClient leftEnd;
+    private RecordingClient rightEnd;
 
     @BeforeEach
     void start() {
         left = Fabric.create();
         right = Fabric.create();
-        leftEnd = new RecordingEndpoint("ep");
-        rightEnd = new RecordingEndpoint("ep");
+        leftEnd = new RecordingClient("ep");
+        rightEnd = new RecordingClient("ep");
         left.addClient(leftEnd);
         right.addClient(rightEnd);
     }
@@ -103,12 +104,12 @@ class FabricPairTest {
         return f;
     }
 
-    static List<Integer> sequencesFrom(RecordingEndpoint ep, int side) {
+    static List<Integer> sequencesFrom(RecordingClient ep, int side) {
         return ep.received().stream().filter(b -> b[11] == side).map(b -> ByteBuffer.wrap(b).getInt(14)).toList();
     }
 
     /** Sends {@code n} frames from {@code f}'s endpoint in bursts of 50, with a pause between bursts. */
-    static void sendFrames(Fabric f, RecordingEndpoint ep, int side, int n) throws InterruptedException {
+    static void sendFrames(Fabric f, RecordingClient ep, int side, int n) throws InterruptedException {
         for (int i = 0; i < n; i += 50) {
             int from = i;
             f.run(() -> {
@@ -120,7 +121,7 @@ class FabricPairTest {
         }
     }
 
-    private static void burst(RecordingEndpoint ep, int side, int from, int n) {
+    private static void burst(RecordingClient ep, int side, int from, int n) {
         for (int k = from; k < from + n; k++) {
             ep.send(frame(side, k));
         }
@@ -169,7 +170,7 @@ class FabricPairTest {
         assertThat(right.call(() -> right.findNetdev("s0").info())).isEmpty();
 
         left = Fabric.create();   // and comes back on the same port
-        leftEnd = new RecordingEndpoint("ep");
+        leftEnd = new RecordingClient("ep");
         left.addClient(leftEnd);
         join(left, server);
         awaitEvents(events, "NETDEV_STREAM_CONNECTED", 2);

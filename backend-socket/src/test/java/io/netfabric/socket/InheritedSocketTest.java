@@ -9,6 +9,7 @@ import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.Transport;
 import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.testing.RecordingClient;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -46,7 +47,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class InheritedSocketTest {
     private Fabric fabric;
-    private RecordingEndpoint endpoint;
+    private RecordingClient endpoint;
     private long fdsBefore;
     private final List<Integer> testFds = new ArrayList<>();
 
@@ -64,7 +65,7 @@ class InheritedSocketTest {
         fdsBefore = openFds();
         fabric = Fabric.create();
         Assumptions.assumeTrue(fabric.transport() == Transport.EPOLL, "fd= needs the epoll transport");
-        endpoint = new RecordingEndpoint("ep");
+        endpoint = new RecordingClient("ep");
         fabric.addClient(endpoint);
     }
 

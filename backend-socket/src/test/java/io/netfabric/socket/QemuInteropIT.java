@@ -6,6 +6,7 @@ import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricEvent;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.testing.RecordingClient;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class QemuInteropIT {
     Path dir;
 
     private Fabric fabric;
-    private RecordingEndpoint endpoint;
+    private RecordingClient endpoint;
     private final List<FabricEvent> events = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
@@ -46,7 +47,7 @@ class QemuInteropIT {
     void start() {
         fabric = Fabric.create();
         fabric.addEventListener(events::add);
-        endpoint = new RecordingEndpoint("ep");
+        endpoint = new RecordingClient("ep");
         fabric.addClient(endpoint);
     }
 
@@ -159,7 +160,7 @@ class QemuInteropIT {
         int d = FreePorts.udp();
         ours("socket,id=s0,udp=127.0.0.1:" + b + ",localaddr=127.0.0.1:" + a);
         add("socket,id=s1,udp=127.0.0.1:" + c + ",localaddr=127.0.0.1:" + d);
-        RecordingEndpoint far = new RecordingEndpoint("far");
+        RecordingClient far = new RecordingClient("far");
         fabric.addClient(far);
         add("hubport,id=h2,hubid=1,netdev=s1");
         add("hubport,id=h3,hubid=1,netdev=far");

@@ -1,5 +1,6 @@
 package io.netfabric.vde;
 
+import io.netfabric.core.testing.RecordingClient;
 import io.netfabric.testkit.frames.Dhcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -34,7 +35,7 @@ class QemuVdeInteropIT {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             try (Fabric fabric = Fabric.create()) {
                 fabric.addNetdev(NetdevOptionParser.parseNetdev("vde,id=v,sock=" + sw.dir + ",port=9", fabric.availableTypes()));
-                TestEndpoint guest = new TestEndpoint("guest");
+                RecordingClient guest = new RecordingClient("guest");
                 fabric.addClient(guest);
                 fabric.addNetdev(NetdevOptionParser.parseNetdev("hubport,id=h0,hubid=0,netdev=v", fabric.availableTypes()));
                 fabric.addNetdev(NetdevOptionParser.parseNetdev("hubport,id=h1,hubid=0,netdev=guest", fabric.availableTypes()));

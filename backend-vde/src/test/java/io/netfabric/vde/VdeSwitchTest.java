@@ -10,6 +10,7 @@ import io.netfabric.core.NetClient;
 import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.NetdevOptionParser;
 import io.netfabric.core.options.NetdevQmpDecoder;
+import io.netfabric.core.testing.RecordingClient;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,9 +63,9 @@ class VdeSwitchTest {
     }
 
     /** A fabric with a vde netdev {@code v} and a test endpoint joined to it by hub 0. */
-    private TestEndpoint side(Fabric f, String vde) {
+    private RecordingClient side(Fabric f, String vde) {
         add(f, "vde,id=v," + vde);
-        TestEndpoint guest = new TestEndpoint("guest");
+        RecordingClient guest = new RecordingClient("guest");
         f.addClient(guest);
         add(f, "hubport,id=h0,hubid=0,netdev=v");
         add(f, "hubport,id=h1,hubid=0,netdev=guest");
@@ -86,11 +87,11 @@ class VdeSwitchTest {
         return f;
     }
 
-    private static void send(Fabric f, TestEndpoint from, byte[] frame) {
+    private static void send(Fabric f, RecordingClient from, byte[] frame) {
         f.run(() -> from.send(PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(frame)));
     }
 
-    private static byte[] receiveTagged(TestEndpoint at, int tag) throws InterruptedException {
+    private static byte[] receiveTagged(RecordingClient at, int tag) throws InterruptedException {
         long end = System.currentTimeMillis() + 3000;
         for (byte[] f; System.currentTimeMillis() < end; ) {
             f = at.poll(50);
@@ -106,8 +107,8 @@ class VdeSwitchTest {
         VdeSwitch sw = keep(VdeSwitch.start());
         Fabric a = keep(Fabric.create());
         Fabric b = keep(Fabric.create());
-        TestEndpoint ga = side(a, "sock=" + sw.dir);
-        TestEndpoint gb = side(b, "sock=" + sw.dir);
+        RecordingClient ga = side(a, "sock=" + sw.dir);
+        RecordingClient gb = side(b, "sock=" + sw.dir);
         // Broadcast first (the switch learns both MACs), then unicast both ways.
         send(a, ga, frame(1, -1, 1));
         assertThat(receiveTagged(gb, 1)).as("broadcast a -> b").isEqualTo(frame(1, -1, 1));
@@ -228,7 +229,7 @@ class VdeSwitchTest {
     void aRestartedSwitchNeedsTheNetdevReAdded() throws Exception {
         VdeSwitch sw = keep(VdeSwitch.start());
         Fabric a = keep(Fabric.create());
-        TestEndpoint ga = side(a, "sock=" + sw.dir);
+        RecordingClient ga = side(a, "sock=" + sw.dir);
         VdeNetdev v = (VdeNetdev) a.call(() -> a.findNetdev("v"));
         sw.kill();
         long end = System.currentTimeMillis() + 3000;

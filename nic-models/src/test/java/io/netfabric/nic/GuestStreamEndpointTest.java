@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfabric.core.Fabric;
+import io.netfabric.core.testing.RecordingClient;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -24,12 +25,12 @@ class GuestStreamEndpointTest {
     @TempDir
     Path dir;
     private Fabric fabric;
-    private TestBackend n0;
+    private RecordingClient n0;
 
     @BeforeEach
     void setUp() {
         fabric = Fabric.create();
-        n0 = new TestBackend("n0");
+        n0 = new RecordingClient("n0");
         fabric.addClient(n0);
     }
 
@@ -79,7 +80,7 @@ class GuestStreamEndpointTest {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(sock));
             // Guest to fabric, in order, also while the backend is busy (back-pressure).
-            fabric.run(() -> n0.busy = true);
+            fabric.run(() -> n0.setBusy(true));
             for (int i = 0; i < 3; i++) {
                 byte[] f = TestFrames.to(TestFrames.BCAST).array();
                 f[14] = (byte) i;
@@ -87,8 +88,8 @@ class GuestStreamEndpointTest {
             }
             await(() -> fabric.call(n0::queuedFrames) == 1);
             fabric.run(n0::ready);
-            await(() -> fabric.call(() -> n0.received.size()) == 3);
-            assertThat(fabric.call(() -> n0.received.stream().map(f -> (int) f[14]).toList())).containsExactly(0, 1, 2);
+            await(() -> fabric.call(n0::receivedCount) == 3);
+            assertThat(fabric.call(() -> n0.received().stream().map(f -> (int) f[14]).toList())).containsExactly(0, 1, 2);
             // Fabric to guest: the rtl8139's reset state takes nothing; AB and APM open it.
             fabric.run(() -> n0.sendBytes(TestFrames.to(TestFrames.BCAST).array()));
             fabric.run(() -> nic.filter(Rtl8139RxFilter.class).writeRegister32(Rtl8139RxFilter.RX_CONFIG,

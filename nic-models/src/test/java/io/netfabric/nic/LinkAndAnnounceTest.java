@@ -7,6 +7,7 @@ import io.netfabric.core.DropReason;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.NetFilter;
 import io.netfabric.core.capture.FilterDump;
+import io.netfabric.core.testing.RecordingClient;
 import io.netfabric.wire.MacAddress;
 import io.netfabric.wire.pcap.PcapReader;
 import io.netfabric.wire.pcap.PcapRecord;
@@ -35,8 +36,8 @@ class LinkAndAnnounceTest {
     @TempDir
     Path dir;
     private Fabric fabric;
-    private TestBackend n0;
-    private TestBackend n1;
+    private RecordingClient n0;
+    private RecordingClient n1;
     private RecordingGuest guest;
     private Nic vnet0;
     private Nic e0;
@@ -44,8 +45,8 @@ class LinkAndAnnounceTest {
     @BeforeEach
     void setUp() {
         fabric = Fabric.create();
-        n0 = new TestBackend("n0");
-        n1 = new TestBackend("n1");
+        n0 = new RecordingClient("n0");
+        n1 = new RecordingClient("n1");
         fabric.addClient(n0);
         fabric.addClient(n1);
         guest = new RecordingGuest();
@@ -108,7 +109,7 @@ class LinkAndAnnounceTest {
         // behaviour notes §1.7: set_link on the NIC; the NIC and its peer are told.
         fabric.setLink("vnet0", false);
         assertThat(guest.links).containsExactly(false);
-        assertThat(n0.linkChanges).isEqualTo(1);
+        assertThat(n0.linkChanges()).isEqualTo(1);
         fromGuest('C');                 // dropped at the NIC: its link is down
         toGuest('D');                   // leaves n0 (captured), dropped at the NIC's door
         fabric.setLink("vnet0", true);
@@ -131,7 +132,7 @@ class LinkAndAnnounceTest {
         }
         assertThat(marks(captured)).isEqualTo("ABDEFIJ");
         assertThat(marks(guest.frames)).isEqualTo("BFJ");
-        assertThat(marks(n0.received)).isEqualTo("AEI");
+        assertThat(marks(n0.received())).isEqualTo("AEI");
         assertThat(fabric.call(() -> vnet0.counters().drops(DropReason.SENDER_LINK_DOWN))).isEqualTo(2);
         assertThat(fabric.call(() -> vnet0.counters().drops(DropReason.RECEIVER_LINK_DOWN))).isEqualTo(1);
         assertThat(fabric.call(() -> n0.counters().drops(DropReason.SENDER_LINK_DOWN))).isEqualTo(1);
@@ -147,7 +148,7 @@ class LinkAndAnnounceTest {
         });
         fabric.announceSelf(new AnnounceParameters(50, 550, 5, 100, null, null));
         // The first round goes out before the command returns.
-        assertThat(n0.received).hasSize(1);
+        assertThat(n0.received()).hasSize(1);
         Thread.sleep(1100);
         List<PcapRecord> r0 = records("n0", p0);
         List<PcapRecord> r1 = records("n1", p1);

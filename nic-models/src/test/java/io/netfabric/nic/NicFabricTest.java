@@ -11,6 +11,7 @@ import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.RxFilterInfo;
 import io.netfabric.core.RxState;
+import io.netfabric.core.testing.RecordingClient;
 import io.netfabric.wire.MacAddress;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
@@ -44,8 +45,8 @@ class NicFabricTest {
         return fabric.call(c);
     }
 
-    private TestBackend backend(String id) {
-        TestBackend b = new TestBackend(id);
+    private RecordingClient backend(String id) {
+        RecordingClient b = new RecordingClient(id);
         fabric.addClient(b);
         return b;
     }
@@ -138,7 +139,7 @@ class NicFabricTest {
 
     @Test
     void framesToTheGuestPassTheFilterAndWaitWhileItIsBusy() {
-        TestBackend b = backend("n0");
+        RecordingClient b = backend("n0");
         RecordingGuest g = new RecordingGuest();
         Nic e = nic(NicModel.E1000, "e0", MAC, "n0", g);
         byte[] mine = TestFrames.to(MAC).array();
@@ -172,21 +173,21 @@ class NicFabricTest {
 
     @Test
     void guestFramesWaitForABusyBackend() {
-        TestBackend b = backend("n0");
+        RecordingClient b = backend("n0");
         Nic v = nic(NicModel.VIRTIO_NET, "vnet0", MAC, "n0", new RecordingGuest());
-        b.busy = true;
+        b.setBusy(true);
         int[] callbacks = {0};
         int ret = onLoop(() -> v.sendAsync(io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(60).writeZero(60),
                 (sender, r) -> callbacks[0]++));
         assertThat(ret).isZero();                                    // queued: stop the TX ring
         fabric.run(b::ready);
         assertThat(callbacks[0]).isEqualTo(1);
-        assertThat(b.received).hasSize(1);
+        assertThat(b.received()).hasSize(1);
     }
 
     @Test
     void virtioDropsFramesShorterThanAnEthernetHeader() {
-        TestBackend b = backend("n0");
+        RecordingClient b = backend("n0");
         RecordingGuest g = new RecordingGuest();
         Nic v = nic(NicModel.VIRTIO_NET, "vnet0", MAC, "n0", g);
         fabric.run(() -> b.sendBytes(new byte[10]));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netfabric.core.Fabric;
+import io.netfabric.core.testing.RecordingClient;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,8 +82,8 @@ class QemuRxFilterInteropIT {
             }
         }
         try (Fabric fabric = Fabric.create()) {
-            fabric.addClient(new TestBackend("h0"));
-            fabric.addClient(new TestBackend("h1"));
+            fabric.addClient(new RecordingClient("h0"));
+            fabric.addClient(new RecordingClient("h1"));
             NicDevice.create(fabric, "virtio-net-pci,netdev=h0,id=vnet0,mac=52:54:00:12:34:56,romfile=");
             NicDevice.create(fabric, "e1000,netdev=h1,id=e0,mac=52:54:00:12:34:57");
             JsonNode ours = JSON.valueToTree(fabric.queryRxFilter("vnet0").get(0).toQmp());
@@ -120,8 +121,8 @@ class QemuRxFilterInteropIT {
             String qemuLine = r[1].lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(
                     () -> new AssertionError("QEMU accepted -device " + d + ": " + r[1]));
             try (Fabric fabric = Fabric.create()) {
-                fabric.addClient(new TestBackend("h0"));
-                fabric.addClient(new TestBackend("h1"));
+                fabric.addClient(new RecordingClient("h0"));
+                fabric.addClient(new RecordingClient("h1"));
                 NicDevice.create(fabric, "e1000,netdev=h0,id=first");
                 Throwable t = catchThrowable(() -> NicDevice.create(fabric, d));
                 assertThat(t).as("-device %s", d).isNotNull();
