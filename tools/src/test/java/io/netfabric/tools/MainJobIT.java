@@ -177,11 +177,14 @@ class MainJobIT {
         Process nf = pb.start();
         try {
             Path sock = dir.resolve("netfabric/guest.sock");
-            for (int i = 0; i < 300 && !Files.exists(sock) && nf.isAlive(); i++) {
+            String banner = "-netdev stream,id=net0,server=off,addr.type=unix,addr.path=" + sock;
+            // The socket is bound before the banner is printed: wait for both.
+            for (int i = 0; i < 300 && !(Files.exists(sock) && Files.readString(dir.resolve("nf.log")).contains(banner))
+                    && nf.isAlive(); i++) {
                 Thread.sleep(50);
             }
             assertThat(sock).as(Files.readString(dir.resolve("nf.log"))).exists();
-            assertThat(Files.readString(dir.resolve("nf.log"))).contains("-netdev stream,id=net0,server=off,addr.type=unix,addr.path=" + sock);
+            assertThat(Files.readString(dir.resolve("nf.log"))).contains(banner);
             List<String> net = new ArrayList<>(List.of("-netdev", "stream,id=n0,server=off,addr.type=unix,addr.path=" + sock));
             net.addAll(nic(model));
             runGuest(net, fwd);
