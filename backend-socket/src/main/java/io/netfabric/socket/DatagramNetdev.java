@@ -1,5 +1,6 @@
 package io.netfabric.socket;
 
+import io.netfabric.core.CoalescedFlush;
 import io.netfabric.core.DropReason;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
@@ -71,17 +72,17 @@ final class DatagramNetdev extends NetClient {
     private final SocketAddress remote;
     private final String info;
     private final SentCallback resume = (sender, result) -> resumeReading();
-    private final Runnable flushTask = this::flushNow;
     private Channel channel;
     /** Frames towards a UDP address, gathered per loop turn; null where trains are not available. */
     private SegmentTrain train;
-    private boolean flushPending;
+    private final CoalescedFlush flush;
     private boolean unixBound;
     private SocketAddress local;
 
     private DatagramNetdev(Fabric owner, String name, String model, SocketAddress remote, String info) {
         super(name, model);
         this.owner = owner;
+        this.flush = new CoalescedFlush(owner.eventLoop(), this::flushNow);
         this.remote = remote;
         this.info = info;
     }
@@ -246,7 +247,6 @@ final class DatagramNetdev extends NetClient {
     }
 
     private void flushNow() {
-        flushPending = false;
         Channel ch = channel;
         if (ch != null) {
             if (train != null) {
@@ -282,10 +282,7 @@ final class DatagramNetdev extends NetClient {
                     : new DatagramPacket(frame, (InetSocketAddress) remote);
             ch.write(packet, ch.voidPromise());
         }
-        if (!flushPending) {
-            flushPending = true;
-            ch.eventLoop().execute(flushTask);
-        }
+        flush.request();
         return len;
     }
 

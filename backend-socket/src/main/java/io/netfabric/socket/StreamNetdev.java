@@ -1,5 +1,6 @@
 package io.netfabric.socket;
 
+import io.netfabric.core.CoalescedFlush;
 import io.netfabric.core.DropReason;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
@@ -73,14 +74,13 @@ final class StreamNetdev extends NetClient {
     private final boolean serverMode;
     private final long reconnectSeconds;
     private final SentCallback resume = (sender, result) -> resumeReading();
-    private final Runnable flushTask = this::flushNow;
     private final ArrayDeque<Channel> waiting = new ArrayDeque<>();
 
     private Channel listener;
     /** The connection frames go to: connected, or (socket connect mode) still connecting. */
     private Channel conn;
     private String info = "";
-    private boolean flushPending;
+    private final CoalescedFlush flush;
     private boolean closed;
     private ScheduledFuture<?> reconnectTimer;
 
@@ -93,6 +93,7 @@ final class StreamNetdev extends NetClient {
                          long reconnectSeconds) {
         super(name, kind == Kind.SOCKET ? "socket" : "stream");
         this.owner = owner;
+        this.flush = new CoalescedFlush(owner.eventLoop(), this::flushNow);
         this.kind = kind;
         this.address = address;
         this.unix = unix;
@@ -317,7 +318,6 @@ final class StreamNetdev extends NetClient {
             return;
         }
         conn = null;
-        flushPending = false;
         if (kind == Kind.STREAM) {
             owner.emit("NETDEV_STREAM_DISCONNECTED", Map.of("netdev-id", name()));
         }
@@ -377,7 +377,6 @@ final class StreamNetdev extends NetClient {
     }
 
     private void flushNow() {
-        flushPending = false;
         Channel ch = conn;
         if (ch != null) {
             ch.flush();
@@ -400,10 +399,7 @@ final class StreamNetdev extends NetClient {
             return 0;   // still connecting, or the peer is slow: the fabric keeps the frame
         }
         ch.write(frame, ch.voidPromise());
-        if (!flushPending) {
-            flushPending = true;
-            ch.eventLoop().execute(flushTask);
-        }
+        flush.request();
         return len;
     }
 

@@ -1,5 +1,6 @@
 package io.netfabric.user;
 
+import io.netfabric.core.CoalescedFlush;
 import io.netfabric.core.Fabric;
 import io.netfabric.user.nat.HostTcp;
 import io.netfabric.user.nat.HostUdp;
@@ -232,7 +233,8 @@ final class NettyHostTcp implements HostTcp {
         boolean closed;
         boolean eofSeen;
         boolean reading = true;
-        boolean flushQueued;
+        /** One flush (one writev) per loop turn for all the segments of a batch of frames. */
+        final CoalescedFlush flush = new CoalescedFlush(fabric.eventLoop(), () -> channel.flush());
         long pending;
 
         NettyStream(Events events) {
@@ -254,18 +256,8 @@ final class NettyHostTcp implements HostTcp {
                     afterEvent.run();
                 }
             });
-            // One flush (one writev) for all the segments of a batch of frames: the task runs
-            // after the loop has handled the I/O that produced them.
-            if (!flushQueued) {
-                flushQueued = true;
-                channel.eventLoop().execute(flushTask);
-            }
+            flush.request();
         }
-
-        private final Runnable flushTask = () -> {
-            flushQueued = false;
-            channel.flush();
-        };
 
         @Override
         public long pendingBytes() {

@@ -153,27 +153,29 @@ public final class UserNetdev extends NetClient {
     protected int receiveOffloaded(ByteBuf frame, long offload) {
         int len = frame.readableBytes();
         int gso = Offload.gsoProtocol(offload);
-        boolean tcpGso = gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6;
-        if (!tcpGso && gso != VirtioNetHeader.GSO_NONE
-                || tcpGso && !tcpChecksumAt(frame, Offload.csumStart(offload), Offload.csumOffset(offload))
-                || !tcpGso && Offload.needsCsum(offload)
-                        && !GsoSegmenter.completeChecksum(frame, Offload.csumStart(offload), Offload.csumOffset(offload))) {
+        int start = Offload.csumStart(offload);
+        int offset = Offload.csumOffset(offload);
+        boolean ok;
+        if (gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6) {
+            // Its partial checksum must be the TCP header's (offset 16).
+            ok = offset == 16 && start + 20 <= len;
+            if (ok) {
+                stack.inputTso(frame, System.nanoTime());
+            }
+        } else {
+            ok = gso == VirtioNetHeader.GSO_NONE
+                    && (!Offload.needsCsum(offload) || GsoSegmenter.completeChecksum(frame, start, offset));
+            if (ok) {
+                stack.input(frame, System.nanoTime());
+            }
+        }
+        if (!ok) {
             frame.release();
             counters().drop(DropReason.MALFORMED);
             return len;
         }
-        if (tcpGso) {
-            stack.inputTso(frame, System.nanoTime());
-        } else {
-            stack.input(frame, System.nanoTime());
-        }
         rearm();
         return len;
-    }
-
-    /** The partial checksum of a TCP GSO frame must be the TCP header's (offset 16 from its start). */
-    private static boolean tcpChecksumAt(ByteBuf frame, int csumStart, int csumOffset) {
-        return csumOffset == 16 && csumStart + 20 <= frame.readableBytes();
     }
 
     /** The peer took our queued frames: wake the senders that waited (TCP towards the guest). */

@@ -910,6 +910,10 @@ public final class TcpConnection {
                 || state == State.CLOSING || state == State.LAST_ACK;
         if (canSendData) {
             long dataEnd = bufStart + sendBuf.readableBytes();
+            // With offloads, one frame carries what the windows allow up to 64 KiB, cut into
+            // MSS segments by the tap or the fabric (Linux TSO; the same bytes on the wire).
+            // Asked once per call: the answer walks the peer (a hub's ports).
+            int burst = guest.offloads() ? Math.max(sndMss, MAX_OFFLOAD_PAYLOAD / sndMss * sndMss) : sndMss;
             while (true) {
                 if (guest.busy()) {
                     if (!waitingWritable) {
@@ -927,9 +931,6 @@ public final class TcpConnection {
                 if (available <= 0 || usable <= 0) {
                     break;
                 }
-                // With offloads, one frame carries what the windows allow up to 64 KiB, cut into
-                // MSS segments by the tap or the fabric (Linux TSO; the same bytes on the wire).
-                int burst = guest.offloads() ? Math.max(sndMss, MAX_OFFLOAD_PAYLOAD / sndMss * sndMss) : sndMss;
                 int len = (int) Math.min(Math.min(burst, available), usable);
                 if (len > sndMss && len < available) {
                     len -= len % sndMss;   // whole segments only; a short tail waits as below
@@ -970,8 +971,10 @@ public final class TcpConnection {
     private int sendAt(long seq, int len, long now) {
         int[] blocks = sackBlocks();
         int room = Math.max(1, sndMss - (blocks.length == 0 ? 0 : 4 + 4 * blocks.length));
+        // Longer than a segment only from output() with offloads on (retransmissions ask for
+        // one MSS at most, which SACK options may still make too long: those are cut here).
         int segmentSize = 0;
-        if (len > room && guest.offloads()) {
+        if (len > sndMss) {
             segmentSize = room;
         } else {
             len = Math.min(len, room);
