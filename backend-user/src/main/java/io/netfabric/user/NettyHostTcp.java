@@ -53,14 +53,8 @@ final class NettyHostTcp implements HostTcp {
 
     @Override
     public Stream connectUnix(String path, Events events) {
-        Class<? extends Channel> type = fabric.transport().domainSocketChannel();
-        return connect(new io.netty.channel.unix.DomainSocketAddress(path), events, () -> {
-            try {
-                return type.getConstructor().newInstance();
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return connect(new io.netty.channel.unix.DomainSocketAddress(path), events,
+                () -> fabric.transport().newDomainSocketChannel());
     }
 
     @Override

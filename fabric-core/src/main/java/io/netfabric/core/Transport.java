@@ -41,6 +41,11 @@ public enum Transport {
                 : new NioSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
     }
 
+    /** A new unix stream client channel (guestfwd to a unix socket, one per guest connection). */
+    public Channel newDomainSocketChannel() {
+        return this == EPOLL ? new EpollDomainSocketChannel() : new NioDomainSocketChannel();
+    }
+
     /** TCP client channels for this transport. */
     public Class<? extends Channel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
