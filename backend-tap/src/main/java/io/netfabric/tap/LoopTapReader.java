@@ -41,7 +41,7 @@ final class LoopTapReader implements TapQueueReader {
     private boolean closed;
 
     /** True when {@code loop} can take an fd into its epoll set (the epoll transport). */
-    static boolean fits(Object loop) {
+    static boolean fits(java.util.concurrent.Executor loop) {
         return loop instanceof IoEventLoop l && l.isCompatible(EpollIoHandle.class);
     }
 

@@ -2,14 +2,8 @@ package io.netfabric.tap;
 
 import static io.netfabric.tap.Native.LIBC;
 
-import io.netfabric.wire.virtio.GsoSegmenter;
-import io.netfabric.wire.virtio.Offload;
-import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +26,8 @@ final class TapReader implements TapQueueReader, Runnable {
     private static final Logger log = LoggerFactory.getLogger(TapReader.class);
     private static final int MAX_BATCHES_IN_FLIGHT = 2;
     private static final int POLLFD_SIZE = 8;
+    /** The eventfd increment every wake-up writes: one shared buffer, never freed. */
+    private static final ByteBuf WAKE_WORD = Unpooled.unreleasableBuffer(Unpooled.directBuffer(8).writeLongLE(1));
 
     private final int[] fds;
     private final int hdrLen;
@@ -95,12 +91,7 @@ final class TapReader implements TapQueueReader, Runnable {
     }
 
     private void wake() {
-        ByteBuf one = Unpooled.directBuffer(8).writeLongLE(1);
-        try {
-            LIBC.write(wakeFd, one.memoryAddress(), 8);
-        } finally {
-            one.release();
-        }
+        LIBC.write(wakeFd, WAKE_WORD.memoryAddress(), 8);
     }
 
     /** Stops the thread and waits for it; the fds stay open (the device owns them). */
@@ -197,7 +188,7 @@ final class TapReader implements TapQueueReader, Runnable {
         }
     }
 
-    /** The header length reads carry (0 or {@link VirtioNetHeader#LEN}). */
+    /** The header length reads carry (0 or {@code VirtioNetHeader.LEN}). */
     int hdrLen() {
         return hdrLen;
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Two namespaces whose only interfaces are netfabric taps joined through a hub
  * (tap ↔ hubport ↔ hub ↔ hubport ↔ tap): ping and iperf3 across, with one and with four queues,
  * and with the virtio-net header and the kernel's TSO/GSO offloads on: then TSO frames of up to
- * 64 KiB cross the hub whole, and a member without offloads gets them as checked segments.
+ * 64 KiB cross the hub whole, and a member without offloads gets them as checked segments. The
+ * taps are read on the fabric's loop, and in one test by their own poll threads.
  */
 class TapHubIT {
     @RegisterExtension
@@ -69,6 +70,28 @@ class TapHubIT {
         ns[0].ping("10.9.0.2", 3, "-i", "0.2").requireSuccess();
         ExecResult r = iperf(ns[0], ns[1], "10.9.0.2").requireSuccess();
         assertThat(r.stdout()).contains("receiver");
+    }
+
+    /** The poll-thread reader (NIO's, and -Dnetfabric.tap.reader=thread) carries the same traffic. */
+    @Test
+    void theThreadReaderCarriesPingAndIperf3BothWays() {
+        NetnsExtension.assumeCommand("iperf3");
+        String before = System.setProperty(TapQueueReader.PROPERTY, "thread");
+        Netns[] ns;
+        try {
+            ns = pair(",vnet_hdr=on");
+        } finally {
+            if (before == null) {
+                System.clearProperty(TapQueueReader.PROPERTY);
+            } else {
+                System.setProperty(TapQueueReader.PROPERTY, before);
+            }
+        }
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                .contains("netfabric-tap-ta", "netfabric-tap-tb");
+        ns[0].ping("10.9.0.2", 3, "-i", "0.2").requireSuccess();
+        assertThat(iperf(ns[0], ns[1], "10.9.0.2").requireSuccess().stdout()).contains("receiver");
+        assertThat(iperf(ns[0], ns[1], "10.9.0.2", "-R").requireSuccess().stdout()).contains("receiver");
     }
 
     @Test
