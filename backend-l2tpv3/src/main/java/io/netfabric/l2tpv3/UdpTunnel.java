@@ -1,5 +1,6 @@
 package io.netfabric.l2tpv3;
 
+import io.netfabric.core.CoalescedFlush;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,14 +40,15 @@ final class UdpTunnel implements Tunnel {
     private final InetSocketAddress dst;
     private final int maxDatagram;
     private L2tpv3Netdev netdev;
-    private boolean flushScheduled;
-    private final Runnable flushTask = this::flush;
+    /** One flush (sendmmsg) per loop turn. */
+    private final CoalescedFlush flush;
 
     /** {@code channel} is bound and registered with the fabric's loop, not yet reading. */
     UdpTunnel(DatagramChannel channel, InetSocketAddress dst, boolean ipv6) {
         this.channel = channel;
         this.dst = dst;
         this.maxDatagram = ipv6 ? MAX_UDP_IPV6 : MAX_UDP_IPV4;
+        this.flush = new CoalescedFlush(channel.eventLoop(), channel::flush);
     }
 
     /** Socket options before the channel is registered. */
@@ -74,16 +76,9 @@ final class UdpTunnel implements Tunnel {
     @Override
     public void send(ByteBuf datagram) {
         channel.write(new DatagramPacket(datagram, dst), channel.voidPromise());
-        if (!flushScheduled) {
-            flushScheduled = true;
-            channel.eventLoop().execute(flushTask);
-        }
+        flush.request();
     }
 
-    private void flush() {
-        flushScheduled = false;
-        channel.flush();
-    }
 
     @Override
     public boolean writable() {

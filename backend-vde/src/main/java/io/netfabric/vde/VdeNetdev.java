@@ -1,5 +1,6 @@
 package io.netfabric.vde;
 
+import io.netfabric.core.CoalescedFlush;
 import io.netfabric.core.DropReason;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
@@ -43,14 +44,15 @@ public final class VdeNetdev extends NetClient {
     private long sendErrors;
     private boolean switchConnected = true;
     private boolean readingPaused;
-    private boolean flushScheduled;
+    /** One flush per loop turn: a burst from the hub leaves in one go. */
+    private final CoalescedFlush flush;
     private boolean closed;
-    private final Runnable flushTask = this::flush;
 
     VdeNetdev(String name, String sock, VdePlug plug) {
         super(name, "vde");
         this.sock = sock;
         this.plug = plug;
+        this.flush = new CoalescedFlush(plug.data.eventLoop(), plug.data::flush);   // registered by VdePlug.open
     }
 
     void start() {
@@ -101,18 +103,10 @@ public final class VdeNetdev extends NetClient {
             return len;
         }
         plug.data.write(frame, plug.data.voidPromise());
-        if (!flushScheduled) {
-            // One flush per loop turn: a burst from the hub leaves in one go.
-            flushScheduled = true;
-            plug.data.eventLoop().execute(flushTask);
-        }
+        flush.request();
         return len;
     }
 
-    private void flush() {
-        flushScheduled = false;
-        plug.data.flush();
-    }
 
     // ---------------------------------------------------------------- frames in
 
