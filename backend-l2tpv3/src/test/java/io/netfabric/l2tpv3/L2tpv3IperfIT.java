@@ -7,7 +7,6 @@ import io.netfabric.core.options.NetdevOptionParser;
 import io.netfabric.testkit.netns.ExecResult;
 import io.netfabric.testkit.netns.Netns;
 import io.netfabric.testkit.netns.NetnsExtension;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -56,26 +55,10 @@ class L2tpv3IperfIT {
         Netns a = netns.create("a").adopt(ta).configure(ta, "10.9.0.1/24");
         Netns b = netns.create("b").adopt(tb).configure(tb, "10.9.0.2/24");
         a.ping("10.9.0.2", 3, "-i", "0.2").requireSuccess();
-        ExecResult there = iperf(a, b, "10.9.0.2");
+        ExecResult there = a.iperf3(b, "10.9.0.2", 2).requireSuccess();
         assertThat(there.stdout()).contains("receiver");
-        ExecResult back = iperf(a, b, "10.9.0.2", "-R");
+        ExecResult back = a.iperf3(b, "10.9.0.2", 2, "-R").requireSuccess();
         assertThat(back.stdout()).contains("receiver");
     }
 
-    private static ExecResult iperf(Netns client, Netns server, String address, String... extra) throws Exception {
-        server.start("iperf3", "-s", "-1", "-B", address);
-        ExecResult r = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
-            List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", address, "-t", "2"));
-            cmd.addAll(List.of(extra));
-            r = client.exec(Duration.ofSeconds(40), cmd.toArray(String[]::new));
-            r.stdout().lines().filter(l -> l.contains("receiver"))
-                    .forEach(l -> System.out.println(String.join(" ", cmd) + ": " + l));
-            if (r.ok() || !(r.stdout() + r.stderr()).contains("Connection refused")) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        return r.requireSuccess();
-    }
 }

@@ -54,7 +54,7 @@ class TapBridgeIT {
         Netns[] ns = topology("bridge,id=nb,br=BR");
         ns[0].ping("10.9.1.2", 3, "-i", "0.2").requireSuccess();
         if (NetnsExtension.onPath("iperf3")) {
-            TapHubIT.iperf(ns[0], ns[1], "10.9.1.2").requireSuccess();
+            ns[0].iperf3(ns[1], "10.9.1.2", 2).requireSuccess();
         }
     }
 

@@ -6,7 +6,6 @@ import io.netfabric.core.DropReason;
 import io.netfabric.testkit.netns.ExecResult;
 import io.netfabric.testkit.netns.Netns;
 import io.netfabric.testkit.netns.NetnsExtension;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,32 +42,13 @@ class TapHubIT {
         return new Netns[] {a, b, null};
     }
 
-    static ExecResult iperf(Netns client, Netns server, String address, String... extra) {
-        server.start("iperf3", "-s", "-1", "-B", address);
-        ExecResult r = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
-            java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("iperf3", "-c", address, "-t", "2"));
-            cmd.addAll(java.util.List.of(extra));
-            r = client.exec(Duration.ofSeconds(40), cmd.toArray(String[]::new));
-            r.stdout().lines().filter(l -> l.contains("receiver")).forEach(l -> System.out.println(String.join(" ", cmd) + ": " + l));
-            if (r.ok() || !r.stdout().contains("Connection refused") && !r.stderr().contains("Connection refused")) {
-                break;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return r;
-    }
 
     @Test
     void namespacesPingAndRunIperf3ThroughAHub() {
         NetnsExtension.assumeCommand("iperf3");
         Netns[] ns = pair("");
         ns[0].ping("10.9.0.2", 3, "-i", "0.2").requireSuccess();
-        ExecResult r = iperf(ns[0], ns[1], "10.9.0.2").requireSuccess();
+        ExecResult r = ns[0].iperf3(ns[1], "10.9.0.2", 2).requireSuccess();
         assertThat(r.stdout()).contains("receiver");
     }
 
@@ -90,8 +70,8 @@ class TapHubIT {
         assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
                 .contains("netfabric-tap-ta", "netfabric-tap-tb");
         ns[0].ping("10.9.0.2", 3, "-i", "0.2").requireSuccess();
-        assertThat(iperf(ns[0], ns[1], "10.9.0.2").requireSuccess().stdout()).contains("receiver");
-        assertThat(iperf(ns[0], ns[1], "10.9.0.2", "-R").requireSuccess().stdout()).contains("receiver");
+        assertThat(ns[0].iperf3(ns[1], "10.9.0.2", 2).requireSuccess().stdout()).contains("receiver");
+        assertThat(ns[0].iperf3(ns[1], "10.9.0.2", 2, "-R").requireSuccess().stdout()).contains("receiver");
     }
 
     @Test
@@ -99,7 +79,7 @@ class TapHubIT {
         NetnsExtension.assumeCommand("iperf3");
         Netns[] ns = pair(",queues=4");
         ns[1].ping("10.9.0.1", 2, "-i", "0.2").requireSuccess();
-        ExecResult r = iperf(ns[0], ns[1], "10.9.0.2", "-P", "4").requireSuccess();
+        ExecResult r = ns[0].iperf3(ns[1], "10.9.0.2", 2, "-P", "4").requireSuccess();
         assertThat(r.stdout()).contains("[SUM]");
     }
 
@@ -109,9 +89,9 @@ class TapHubIT {
         Netns[] ns = pair(",vnet_hdr=on");
         // Large pings: fragmented IPv4 both ways, checked byte for byte by ping itself.
         ns[0].ping("10.9.0.2", 2, "-i", "0.2", "-s", "8000").requireSuccess();
-        ExecResult r = iperf(ns[0], ns[1], "10.9.0.2").requireSuccess();
+        ExecResult r = ns[0].iperf3(ns[1], "10.9.0.2", 2).requireSuccess();
         assertThat(r.stdout()).contains("receiver");
-        ExecResult rev = iperf(ns[0], ns[1], "10.9.0.2", "-R").requireSuccess();
+        ExecResult rev = ns[0].iperf3(ns[1], "10.9.0.2", 2, "-R").requireSuccess();
         assertThat(rev.stdout()).contains("receiver");
     }
 
@@ -125,7 +105,7 @@ class TapHubIT {
         NetnsExtension.assumeCommand("iperf3");
         Netns[] ns = pair(",vnet_hdr=on");
         FrameProbe probe = nf.onHub(new FrameProbe("probe", true));
-        ExecResult r = iperf(ns[0], ns[1], "10.9.0.2").requireSuccess();
+        ExecResult r = ns[0].iperf3(ns[1], "10.9.0.2", 2).requireSuccess();
         assertThat(r.stdout()).contains("receiver");
         System.out.println(probe + "; tb writes=" + tb.counters().rxFrames() + " bytes/write=" + bytesPerWrite(tb));
         nf.fabric.run(() -> nf.fabric.clients().forEach(x -> System.out.println(x.name() + " " + x.counters())));
@@ -154,7 +134,7 @@ class TapHubIT {
         assertThat(tb.acceptsOffload()).isTrue();
 
         // a -> b: whole to b, segmented for c and for the probe (the hub floods).
-        iperf(ns[0], ns[1], "10.9.0.2").requireSuccess();
+        ns[0].iperf3(ns[1], "10.9.0.2", 2).requireSuccess();
         System.out.println(probe + "; tb bytes/write=" + bytesPerWrite(tb));
         nf.fabric.run(() -> nf.fabric.clients().forEach(x -> System.out.println(x.name() + " " + x.counters())));
         assertThat(bytesPerWrite(tb)).isGreaterThan(8000);
@@ -164,9 +144,9 @@ class TapHubIT {
         assertThat(probe.badChecksums).isZero();
 
         // a -> c and back: c's own TCP takes the segments (it checks every checksum: no vnet header).
-        ExecResult r = iperf(ns[0], c, "10.9.0.3").requireSuccess();
+        ExecResult r = ns[0].iperf3(c, "10.9.0.3", 2).requireSuccess();
         assertThat(r.stdout()).contains("receiver");
-        ExecResult rev = iperf(ns[0], c, "10.9.0.3", "-R").requireSuccess();
+        ExecResult rev = ns[0].iperf3(c, "10.9.0.3", 2, "-R").requireSuccess();
         assertThat(rev.stdout()).contains("receiver");
         System.out.println(probe + "; tc bytes/write=" + bytesPerWrite(tc));
         assertThat(bytesPerWrite(tc)).isLessThanOrEqualTo(1514);

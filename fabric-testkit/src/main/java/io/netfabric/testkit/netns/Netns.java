@@ -77,6 +77,65 @@ public final class Netns {
         return exec(cmd.toArray(String[]::new));
     }
 
+    /**
+     * {@code iperf3 -c address -t seconds [extra]} from this namespace against a one-off
+     * {@code iperf3 -s -1 -B address} started in {@code server}. The client starts only once the
+     * server listens (a server that could not bind, because the previous one-off server still
+     * held the port, is started again), and the call returns only once the server has exited, so
+     * the next call finds the port free. The result is the client's; the caller checks it.
+     */
+    public ExecResult iperf3(Netns server, String address, int seconds, String... extra) {
+        Process s = server.startListening(5201, address, "iperf3", "-s", "-1", "-B", address);
+        List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", address, "-t", Integer.toString(seconds)));
+        cmd.addAll(List.of(extra));
+        ExecResult r = exec(Duration.ofSeconds(30L + 2L * seconds), cmd.toArray(String[]::new));
+        r.stdout().lines().filter(l -> l.contains("receiver"))
+                .forEach(l -> System.out.println(String.join(" ", cmd) + ": " + l));
+        awaitExit(s, Duration.ofSeconds(10));
+        return r;
+    }
+
+    /**
+     * Starts a server and returns once a TCP socket listens on {@code address:port} in this
+     * namespace; a server that exits first (its bind refused: the port still held) is started
+     * again. Gives up after 15 seconds.
+     */
+    public Process startListening(int port, String address, String... command) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Process p = start(command);
+        while (System.nanoTime() < deadline) {
+            ExecResult ss = exec("ss", "-Hltn", "src", address.contains(":") ? "[" + address + "]" : address,
+                    "sport", "=", ":" + port);
+            if (ss.ok() && !ss.stdout().isBlank() && p.isAlive()) {
+                return p;
+            }
+            if (!p.isAlive()) {
+                p = start(command);
+            }
+            sleep(50);
+        }
+        throw new AssertionError(String.join(" ", command) + " does not listen on " + address + ":" + port + " in " + name);
+    }
+
+    private static void awaitExit(Process p, Duration timeout) {
+        try {
+            if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Runs a command inside the namespace and waits (at most a minute). */
     public ExecResult exec(String... command) {
         return exec(Shell.DEFAULT_TIMEOUT, command);
