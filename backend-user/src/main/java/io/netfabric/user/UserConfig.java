@@ -103,10 +103,12 @@ public record UserConfig(
                         throw err("Failed to parse netmask (trailing chars)");
                     }
                     mask = dotted;
-                } else if (shift.value() < 4 || shift.value() > 32) {
+                } else if ((int) shift.value() < 4 || (int) shift.value() > 32) {
+                    // net_init_slirp() keeps strtol's long in an int: /4294967304 is /8 in QEMU 7.2
+                    // (checked against its binary), LONG_MAX narrows to -1 and is refused.
                     throw err("Invalid netmask provided (must be in range 4-32)");
                 } else {
-                    mask = (int) (0xFFFF_FFFFL << (32 - shift.value()));
+                    mask = (int) (0xFFFF_FFFFL << (32 - (int) shift.value()));
                 }
             }
             net &= mask;
@@ -229,17 +231,25 @@ public record UserConfig(
         Ipv4Address netA = Ipv4Address.fromInt(net);
         Ipv4Address hostA = Ipv4Address.fromInt(host);
         Ipv4Address dnsA = Ipv4Address.fromInt(dns);
-        // The forwarding rules, in QEMU's order (all hostfwd, then all guestfwd); smb after them.
-        if (o.hostfwd() != null) {
-            for (String r : o.hostfwd()) {
-                hostfwd.add(HostForward.parse(r));   // QEMU's syntax plus bracketed IPv6
-            }
-        }
+        // The forwarding rules, checked in QEMU 7.2's order: net_init_slirp_configs() prepends each
+        // rule to one list, hostfwd first, so guestfwd rules are applied last to first, then hostfwd
+        // rules last to first (checked against the 7.2 binary: of two bad rules the later one is
+        // named, a bad guestfwd before any hostfwd). The lists keep the command line's order.
         if (o.guestfwd() != null) {
-            for (String r : o.guestfwd()) {
-                guestfwd.add(GuestForwardRule.parse(r, netA, mask, hostA, dnsA,
-                        Ipv4Address.fromInt(smbServer), guestfwd));
+            List<GuestForwardRule> applied = new ArrayList<>();
+            for (int i = o.guestfwd().size() - 1; i >= 0; i--) {
+                applied.add(GuestForwardRule.parse(o.guestfwd().get(i), netA, mask, hostA, dnsA,
+                        Ipv4Address.fromInt(smbServer), applied));
             }
+            java.util.Collections.reverse(applied);
+            guestfwd.addAll(applied);
+        }
+        if (o.hostfwd() != null) {
+            HostForward[] parsed = new HostForward[o.hostfwd().size()];
+            for (int i = parsed.length - 1; i >= 0; i--) {
+                parsed[i] = HostForward.parse(o.hostfwd().get(i));   // QEMU's syntax plus bracketed IPv6
+            }
+            hostfwd.addAll(List.of(parsed));
         }
         int prefixLen = prefixOf(mask);
         return new UserConfig(ipv4, ipv6, restrict, netA, prefixLen, hostA, dnsA,

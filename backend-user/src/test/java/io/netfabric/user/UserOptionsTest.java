@@ -10,6 +10,8 @@ import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.NetdevOptionParser;
 import io.netfabric.core.options.NetdevQmpDecoder;
 import io.netfabric.core.options.UserOptions;
+import io.netfabric.user.forward.GuestForwardRule;
+import io.netfabric.user.forward.HostForward;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,6 +102,18 @@ class UserOptionsTest {
         "user,id=x,guestfwd=tcp:10.0.2.100:0-cmd:true|Invalid guest forwarding rule 'tcp:10.0.2.100:0-cmd:true'",
         "user,id=x,guestfwd=tcp:10.0.2.2:80-cmd:true|Conflicting/invalid host:port in guest forwarding rule 'tcp:10.0.2.2:80-cmd:true'",
         "user,id=x,guestfwd=tcp:10.0.2.100:80-nosuch:x|Could not open guest forwarding device 'guestfwd.tcp.80'",
+        // Rules are applied guestfwd last to first, then hostfwd last to first (QEMU 7.2's binary).
+        "user,id=x,hostfwd=tcp:1,guestfwd=udp::1-cmd:true|Invalid guest forwarding rule 'udp::1-cmd:true'",
+        "user,id=x,hostfwd=tcp:1,hostfwd=tcp:2|Invalid host forwarding rule 'tcp:2' (Missing : separator)",
+        "user,id=x,guestfwd=udp::1-cmd:true,guestfwd=udp::2-cmd:true|Invalid guest forwarding rule 'udp::2-cmd:true'",
+        // The same address:port twice: the earlier rule is applied later and named (what libslirp's
+        // check means; 4.7 compares against htons(port) and lets this pair through).
+        "user,id=x,guestfwd=tcp:10.0.2.100:81-cmd:true,guestfwd=tcp:10.0.2.100:81-cmd:false|Conflicting/invalid host:port in guest forwarding rule 'tcp:10.0.2.100:81-cmd:true'",
+        // The guestfwd port is strtol's long narrowed to an int: 65536, 2^32 and LONG_MAX's -1 fail.
+        "user,id=x,guestfwd=tcp:10.0.2.100:65536-cmd:true|Invalid guest forwarding rule 'tcp:10.0.2.100:65536-cmd:true'",
+        "user,id=x,guestfwd=tcp:10.0.2.100:4294967296-cmd:true|Invalid guest forwarding rule 'tcp:10.0.2.100:4294967296-cmd:true'",
+        "user,id=x,guestfwd=tcp:10.0.2.100:9223372036854775808-cmd:true|Invalid guest forwarding rule 'tcp:10.0.2.100:9223372036854775808-cmd:true'",
+        "user,id=x,guestfwd=tcp:10.0.2.100:-1-cmd:true|Invalid guest forwarding rule 'tcp:10.0.2.100:-1-cmd:true'",
         "user,id=x,mtu=67|Parameter 'mtu' expects a value between 68 and 65521",
         "user,id=x,dns-upstream=resolver.example|Parameter 'dns-upstream' expects ADDR[:PORT] with a numeric address, not 'resolver.example'",
     })
@@ -163,6 +177,20 @@ class UserOptionsTest {
         assertThat(c.host().toString()).isEqualTo(host);
         assertThat(c.dns().toString()).isEqualTo(dns);
         assertThat(c.dhcpStart().toString()).isEqualTo(dhcp);
+    }
+
+    @Test
+    void forwardingRulesKeepTheCommandLinesOrderAndAGuestfwdPortWrapsAsInQemu() {
+        UserConfig c = StackHarness.config("guestfwd=tcp:10.0.2.100:4294967377-cmd:true,guestfwd=tcp:10.0.2.101:82-cmd:true,"
+                + "hostfwd=tcp::1-:22,hostfwd=tcp::2-:23");
+        assertThat(c.guestfwd()).extracting(GuestForwardRule::port).containsExactly(81, 82);
+        assertThat(c.hostfwd()).extracting(HostForward::guestPort).containsExactly(22, 23);
+        // net='s prefix length is narrowed to an int as well (QEMU 7.2 shows net=10.0.0.0 for this).
+        UserConfig wide = StackHarness.config("net=10.0.0.0/4294967304");
+        assertThat(wide.net().toString()).isEqualTo("10.0.0.0");
+        assertThat(wide.prefixLen()).isEqualTo(8);
+        assertThat(StackHarness.config("net=10.0.0.0/4294967300").net().toString()).isEqualTo("0.0.0.0");
+        assertThat(error("user,id=x,net=10.0.0.0/9223372036854775808")).isEqualTo("Invalid netmask provided (must be in range 4-32)");
     }
 
     @Test

@@ -19,7 +19,7 @@ public record GuestForwardRule(String text, Ipv4Address server, int port, String
     }
 
     /**
-     * @param earlier the rules already accepted, for libslirp's address:port uniqueness check
+     * @param earlier the rules applied before this one (QEMU applies them last to first), for the address:port check
      */
     public static GuestForwardRule parse(String rule, Ipv4Address net, int mask, Ipv4Address host, Ipv4Address dns,
                                          Ipv4Address defaultServer, List<GuestForwardRule> earlier) {
@@ -40,8 +40,12 @@ public record GuestForwardRule(String text, Ipv4Address server, int port, String
         if (port == null) {
             throw syntax(rule);
         }
-        Integer p = CText.strtoiWhole(port, 10);
-        if (p == null || p < 1 || p > 65535) {
+        // slirp_guestfwd(): int port = strtol(buf, &end, 10), *end must be '\0', then 1..65535.
+        // The long is narrowed to the int, so 4294967377 is port 81 in QEMU 7.2 (checked against
+        // its binary); a '-' always ends the port, so no negative number reaches strtol.
+        CText.Strtol parsed = CText.strtol(port, 10);
+        int p = (int) parsed.value();
+        if (!parsed.isWhole(port) || p < 1 || p > 65535) {
             throw syntax(rule);
         }
         String target = f.rest();
@@ -49,7 +53,10 @@ public record GuestForwardRule(String text, Ipv4Address server, int port, String
         if (!target.startsWith("cmd:") && !isChardevWeCanOpen(target)) {
             throw FabricException.generic("Could not open guest forwarding device 'guestfwd.tcp." + p + "'");
         }
-        // libslirp slirp_add_guestfwd/add_exec: inside the network, not the host or DNS address, unique.
+        // libslirp check_guestfwd(): inside the network, not the host or DNS address, and an
+        // address:port not taken by a rule applied before (the later one on the command line).
+        // libslirp 4.7 compares the port with the stored htons(port), so QEMU 7.2 lets two rules
+        // for 10.0.2.100:81 through and refuses 81 beside 20736 (0x5100); we check what it meant.
         boolean conflict = (addr.toInt() & mask) != net.toInt() || addr.equals(host) || addr.equals(dns);
         for (GuestForwardRule r : earlier) {
             conflict |= r.server.equals(addr) && r.port == p;
