@@ -4,9 +4,10 @@ import java.nio.file.Path;
 
 /**
  * Where a QMP server listens, parsed from QEMU's {@code -qmp} chardev syntax:
- * {@code unix:PATH,server=on,wait=off} or {@code tcp:HOST:PORT,server=on,wait=off}, with the old
- * spellings {@code server} and {@code nowait}. We only serve and never block for a client, so
- * {@code server=off} and {@code wait=on} are refused rather than half honoured.
+ * {@code unix:PATH,server=on[,wait=off]} or {@code tcp:HOST:PORT,server=on[,wait=off]}, with the
+ * old spellings {@code server} and {@code nowait}. As in QEMU, a server waits for its first
+ * client unless told {@code wait=off} ({@link #waitsForClient}); {@code server=off} (QMP as a
+ * client) is refused rather than half honoured.
  */
 public sealed interface QmpEndpoint {
     record Unix(Path path) implements QmpEndpoint {
@@ -16,27 +17,46 @@ public sealed interface QmpEndpoint {
     record Tcp(String host, int port) implements QmpEndpoint {
     }
 
-    /** Parses a {@code -qmp} argument; refusals say what is wrong, without the option. */
-    public static QmpEndpoint parse(String spec) {
+    /**
+     * Whether startup waits for a client first: QEMU's chardev default for a server is
+     * {@code wait=on} (it prints "QEMU waiting for connection on: ..." and blocks).
+     */
+    static boolean waitsForClient(String spec) {
+        return options(spec);
+    }
+
+    /** The address as QEMU's chardev names it in that message: {@code unix:PATH,server=on}. */
+    static String describe(String spec) {
+        options(spec);
+        return spec.split(",")[0] + ",server=on";
+    }
+
+    /** Checks the options after the address; returns whether the server waits. */
+    private static boolean options(String spec) {
         String[] parts = spec.split(",");
-        String address = parts[0];
         boolean server = false;
+        boolean wait = true;
         for (int i = 1; i < parts.length; i++) {
             String opt = parts[i];
             switch (opt) {
                 case "server", "server=on", "server=yes" -> server = true;
                 case "server=off", "server=no" -> throw new IllegalArgumentException(
                         "netfabric only serves QMP; use server=on");
-                case "nowait", "wait=off", "wait=no" -> {
-                }
-                case "wait", "wait=on", "wait=yes" -> throw new IllegalArgumentException(
-                        "netfabric does not wait for a QMP client; use wait=off");
+                case "nowait", "wait=off", "wait=no" -> wait = false;
+                case "wait", "wait=on", "wait=yes" -> wait = true;
                 default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
             }
         }
         if (!server) {
             throw new IllegalArgumentException("netfabric only serves QMP; add server=on");
         }
+        return wait;
+    }
+
+    /** Parses a {@code -qmp} argument; refusals say what is wrong, without the option. */
+    static QmpEndpoint parse(String spec) {
+        options(spec);
+        String address = spec.split(",")[0];
         if (address.startsWith("unix:") && address.length() > 5) {
             return new Unix(Path.of(address.substring(5)));
         }

@@ -6,6 +6,7 @@ import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricEvent;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +21,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.AttributeKey;
@@ -63,6 +65,10 @@ public final class QmpServer implements AutoCloseable {
     private final Consumer<FabricEvent> eventListener = this::broadcast;
     private final Channel serverChannel;
     private final Path socketFile;
+    /** Completed when the first client connects ({@link #awaitFirstClient}). */
+    private final java.util.concurrent.CompletableFuture<Void> firstClient = new java.util.concurrent.CompletableFuture<>();
+    /** Completed by {@link #open}: clients are greeted from then on, as QEMU's monitor greets once startup is done. */
+    private final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
 
     private QmpServer(Fabric fabric, QmpDispatcher dispatcher, QmpEndpoint endpoint) {
         this.fabric = fabric;
@@ -74,7 +80,10 @@ public final class QmpServer implements AutoCloseable {
         }
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netfabric-qmp", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        ServerBootstrap b = new ServerBootstrap().group(group).childHandler(new ChannelInitializer<Channel>() {
+        // Half-closure allowed: a client that sends its commands and closes its side still gets
+        // every reply (Connection closes it after them).
+        ServerBootstrap b = new ServerBootstrap().group(group)
+                .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true).childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new QmpFrameDecoder(), new Connection());
@@ -104,7 +113,32 @@ public final class QmpServer implements AutoCloseable {
 
     /** Starts serving {@code dispatcher}'s commands at {@code endpoint}; events come from {@code fabric}. */
     public static QmpServer start(QmpEndpoint endpoint, Fabric fabric, QmpDispatcher dispatcher) {
+        QmpServer server = startHeld(endpoint, fabric, dispatcher);
+        server.open();
+        return server;
+    }
+
+    /**
+     * Listens at {@code endpoint} but greets nobody until {@link #open}: a launcher binds its QMP
+     * sockets before it creates the netdevs and opens them after, as QEMU creates the chardev
+     * early and attaches the monitor late (vl.c), so a client never sees a half-built fabric.
+     */
+    public static QmpServer startHeld(QmpEndpoint endpoint, Fabric fabric, QmpDispatcher dispatcher) {
         return new QmpServer(fabric, dispatcher, endpoint);
+    }
+
+    /** Greets the clients that connected so far, and every later one at once. */
+    public void open() {
+        opened.complete(null);
+    }
+
+    /** Blocks until a client has connected (QEMU's {@code wait=on}). */
+    public void awaitFirstClient() throws InterruptedException {
+        try {
+            firstClient.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The bound address: a {@link DomainSocketAddress} or an {@link InetSocketAddress}. */
@@ -155,6 +189,7 @@ public final class QmpServer implements AutoCloseable {
     /** Stops listening, closes every client, removes the socket file. */
     @Override
     public void close() {
+        firstClient.completeExceptionally(new IllegalStateException("QMP server closed while waiting for a client"));
         fabric.removeEventListener(eventListener);
         serverChannel.close().syncUninterruptibly();
         clients.close().syncUninterruptibly();
@@ -168,17 +203,57 @@ public final class QmpServer implements AutoCloseable {
         }
     }
 
-    /** One client: greeting on connect, then one reply per message, in order. */
+    /**
+     * One client: greeting on connect, then one reply per message, in order. Until the server is
+     * {@link #open}ed, what the client sends waits here (a {@code printf ... | socat} client sends
+     * everything and half-closes at once); replies follow the greeting, and a client that closed
+     * its side is closed once they are written.
+     */
     private final class Connection extends SimpleChannelInboundHandler<Object> {
+        private List<Object> held;
+        private boolean inputClosed;
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            ctx.channel().attr(SESSION).set(new QmpSession(dispatcher));
-            clients.add(ctx.channel());
-            write(ctx.channel(), QJsonWriter.write(QmpSession.greeting()) + "\r\n");
+            Channel ch = ctx.channel();
+            ch.attr(SESSION).set(new QmpSession(dispatcher));
+            clients.add(ch);
+            firstClient.complete(null);
+            if (opened.isDone()) {
+                greet(ch);
+            } else {
+                held = new ArrayList<>();
+                opened.thenRun(() -> ch.eventLoop().execute(() -> release(ctx)));
+            }
+        }
+
+        private void greet(Channel ch) {
+            write(ch, QJsonWriter.write(QmpSession.greeting()) + "\r\n");
+        }
+
+        private void release(ChannelHandlerContext ctx) {
+            List<Object> messages = held;
+            held = null;
+            if (!ctx.channel().isActive()) {
+                return;
+            }
+            greet(ctx.channel());
+            messages.forEach(m -> answer(ctx, m));
+            if (inputClosed) {
+                closeAfterReplies(ctx);
+            }
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (held != null) {
+                held.add(msg);
+            } else {
+                answer(ctx, msg);
+            }
+        }
+
+        private void answer(ChannelHandlerContext ctx, Object msg) {
             ObjectNode reply;
             List<Runnable> after = new ArrayList<>();
             if (msg instanceof JsonMessageParser.ParseError e) {
@@ -193,6 +268,22 @@ public final class QmpServer implements AutoCloseable {
                 future.addListener((ChannelFutureListener) f -> new Thread(
                         () -> after.forEach(Runnable::run), "netfabric-qmp-after-reply").start());
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                inputClosed = true;
+                if (held == null) {
+                    closeAfterReplies(ctx);
+                }
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        private void closeAfterReplies(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
 
         @Override

@@ -204,7 +204,13 @@ class QmpServerTest {
         assertThat(QmpEndpoint.parse("tcp::4444,server=on")).isEqualTo(new QmpEndpoint.Tcp("0.0.0.0", 4444));
         assertThatThrownBy(() -> QmpEndpoint.parse("unix:/q,server=off")).hasMessageContaining("only serves");
         assertThatThrownBy(() -> QmpEndpoint.parse("tcp:h:1")).hasMessageContaining("server=on");
-        assertThatThrownBy(() -> QmpEndpoint.parse("tcp:h:1,server,wait")).hasMessageContaining("wait=off");
+        // A server waits for its first client unless told wait=off, as QEMU's chardev does.
+        assertThat(QmpEndpoint.waitsForClient("tcp:h:1,server")).isTrue();
+        assertThat(QmpEndpoint.waitsForClient("tcp:h:1,server,wait=on")).isTrue();
+        assertThat(QmpEndpoint.waitsForClient("tcp:h:1,server=on,wait=off")).isFalse();
+        assertThat(QmpEndpoint.waitsForClient("unix:/q,nowait,server")).isFalse();
+        assertThat(QmpEndpoint.describe("unix:/q,server")).isEqualTo("unix:/q,server=on");
+        assertThatThrownBy(() -> QmpEndpoint.parse("tcp:h:1,server,wait=maybe")).hasMessageContaining("unknown option");
     }
 
     @Test

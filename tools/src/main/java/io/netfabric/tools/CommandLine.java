@@ -82,7 +82,8 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
                                          filter; guest= serves its guest side as a stream socket
               -qmp unix:PATH,server=on,wait=off
               -qmp tcp:HOST:PORT,server=on,wait=off
-                                         serve QMP (repeatable)
+                                         serve QMP (repeatable); without wait=off, start-up
+                                         waits for the first client, as in QEMU
               -nodefaults                start nothing but what the command line names
               -version                   print the version and exit
               -h, -help                  print this text and exit

@@ -101,6 +101,24 @@ final class Launcher implements AutoCloseable {
                     : NetdevOptionParser.parseNetdev(o.value(), available, this::warn));
             netdevs.add(new ParsedNetdev(o, nd, json));
         }
+        // QEMU creates -qmp's chardev among the early backends, before any netdev, and a server
+        // without wait=off blocks there for its first client; the monitor attaches (greets) once
+        // the rest is built (vl.c qemu_create_early_backends / qemu_create_late_backends).
+        List<QmpServer> qmps = new ArrayList<>();
+        for (CommandLine.Option o : cl.all("qmp")) {
+            QmpServer q = startQmp(o.location(), o.value(), false);
+            qmps.add(q);
+            if (QmpEndpoint.waitsForClient(o.value())) {
+                err.println("netfabric: " + o.location() + ": info: netfabric waiting for connection on: disconnected:"
+                        + QmpEndpoint.describe(o.value()));
+                try {
+                    q.awaitFirstClient();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException(o.location() + ": interrupted while waiting for a QMP client");
+                }
+            }
+        }
         // QEMU 7.2 creates the modern-syntax netdevs first, then the QemuOpts ones (vl.c).
         for (boolean modern : new boolean[] {true, false}) {
             for (ParsedNetdev p : netdevs) {
@@ -136,15 +154,20 @@ final class Launcher implements AutoCloseable {
         } else {
             warnAboutUnconnectedClients();
         }
-        for (CommandLine.Option o : cl.all("qmp")) {
-            startQmp(o.location(), o.value());
-        }
+        qmps.forEach(QmpServer::open);
     }
 
     /** A QMP server on {@code spec} (QEMU's {@code -qmp} syntax), closed with the launcher. */
     QmpServer startQmp(String location, String spec) throws StartupException {
+        return startQmp(location, spec, true);
+    }
+
+    /** @param open greet clients at once; else the caller {@link QmpServer#open}s it when ready */
+    private QmpServer startQmp(String location, String spec, boolean open) throws StartupException {
         try {
-            QmpServer server = QmpServer.start(QmpEndpoint.parse(spec), fabric, dispatcher());
+            QmpEndpoint endpoint = QmpEndpoint.parse(spec);
+            QmpServer server = open ? QmpServer.start(endpoint, fabric, dispatcher())
+                    : QmpServer.startHeld(endpoint, fabric, dispatcher());
             services.add(server);
             return server;
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
