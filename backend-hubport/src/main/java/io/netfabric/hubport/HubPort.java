@@ -21,6 +21,16 @@ public final class HubPort extends NetClient {
     }
 
     @Override
+    public int hubId() {
+        return hub.id();
+    }
+
+    @Override
+    protected boolean isHubPort() {
+        return true;
+    }
+
+    @Override
     protected int receive(ByteBuf frame) {
         return hub.flood(this, frame);
     }

@@ -164,6 +164,11 @@ final class NettyHostTcp implements HostTcp {
             }
 
             @Override
+            public int fd() {
+                return descriptor(server);
+            }
+
+            @Override
             public void close() {
                 server.close();
             }
@@ -204,6 +209,11 @@ final class NettyHostTcp implements HostTcp {
             }
 
             @Override
+            public int fd() {
+                return descriptor(ch);
+            }
+
+            @Override
             public void send(ByteBuf payload, InetSocketAddress to) {
                 if (closed[0]) {
                     payload.release();
@@ -221,6 +231,11 @@ final class NettyHostTcp implements HostTcp {
         };
     }
 
+    /** A native channel's descriptor (epoll), else -1 (NIO). */
+    static int descriptor(Channel ch) {
+        return ch instanceof io.netty.channel.unix.UnixChannel u ? u.fd().intValue() : -1;
+    }
+
     private final class NettyStream extends ChannelInboundHandlerAdapter implements Stream {
         Events events;
         Channel channel;
@@ -233,6 +248,11 @@ final class NettyHostTcp implements HostTcp {
 
         NettyStream(Events events) {
             this.events = events;
+        }
+
+        @Override
+        public int fd() {
+            return channel == null ? -1 : descriptor(channel);
         }
 
         @Override

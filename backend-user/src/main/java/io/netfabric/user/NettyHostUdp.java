@@ -122,6 +122,11 @@ final class NettyHostUdp implements HostUdp {
         }
 
         @Override
+        public int fd() {
+            return NettyHostTcp.descriptor(channel);
+        }
+
+        @Override
         public int localPort() {
             java.net.SocketAddress a = channel.localAddress();
             return a instanceof InetSocketAddress i ? i.getPort() : 0;

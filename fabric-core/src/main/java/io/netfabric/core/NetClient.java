@@ -109,6 +109,20 @@ public abstract class NetClient {
         return false;
     }
 
+    /**
+     * The hub this client is a port of, else the hub its peer is a port of, else -1 (QEMU's
+     * {@code net_hub_id_for_client}, which HMP's {@code info usernet} prints).
+     */
+    public int hubId() {
+        NetClient p = peer;
+        return p != null && p.isHubPort() ? p.hubId() : -1;
+    }
+
+    /** True for a port of a hub (backend-hubport's {@code HubPort}, which answers {@link #hubId}). */
+    protected boolean isHubPort() {
+        return false;
+    }
+
     /** Frames waiting for this client to become ready. */
     public final int queuedFrames() {
         return incoming.size();

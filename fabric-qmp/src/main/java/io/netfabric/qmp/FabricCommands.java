@@ -25,7 +25,8 @@ import java.util.Objects;
  * The QMP commands of one fabric: {@code qmp_capabilities}, {@code query-version},
  * {@code query-commands}, {@code quit}, {@code netdev_add}, {@code netdev_del}, {@code set_link},
  * {@code query-netdev}, {@code query-rx-filter}, {@code announce-self}, {@code object-add}/
- * {@code object-del} (filter-dump). Each handler runs
+ * {@code object-del} (filter-dump), {@code human-monitor-command} (HMP's network commands,
+ * {@link HumanMonitor}). Each handler runs
  * the fabric's own methods, which hop onto its event loop.
  */
 public final class FabricCommands {
@@ -72,6 +73,7 @@ public final class FabricCommands {
         d.register("announce-self", this::announceSelf);
         d.register("object-add", this::objectAdd);
         d.register("object-del", this::objectDel);
+        d.register("human-monitor-command", new HumanMonitor(fabric)::execute);
         // Commands the backends on the class path bring (hostfwd_add, query-usernet, ...).
         for (FabricCommand c : ServiceLoader.load(FabricCommand.class, FabricCommands.class.getClassLoader())) {
             d.register(c.name(), args -> {

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  */
 public final class HostForwards {
     /** One rule, for the query. */
-    public record Info(String rule, String protocol, InetSocketAddress host, InetSocketAddress guest) {
+    /** @param fd the listener's or bound socket's descriptor (-1: none), for {@code info usernet} */
+    public record Info(String rule, String protocol, InetSocketAddress host, InetSocketAddress guest, int fd) {
     }
 
     private final class Live {
@@ -100,7 +101,7 @@ public final class HostForwards {
             } else {
                 live.listener = host.listen(local, (stream, client, now) ->
                         nat.openToGuest(guestView(client, live.guest.getAddress()), live.guest, stream,
-                                "hostfwd " + f.text() + " from " + client, now));
+                                "hostfwd " + f.text() + " from " + client, live.listener.localAddress(), now));
             }
         } catch (IOException e) {
             // libslirp's refusal (port busy, address not ours): net/slirp.c's message.
@@ -166,7 +167,8 @@ public final class HostForwards {
         for (Live l : rules.values()) {
             InetSocketAddress h = l.listener != null ? l.listener.localAddress()
                     : new InetSocketAddress(l.rule.hostAddr(), l.port());
-            out.add(new Info(l.rule.text(), l.rule.udp() ? "udp" : "tcp", h, l.guest));
+            out.add(new Info(l.rule.text(), l.rule.udp() ? "udp" : "tcp", h, l.guest,
+                    l.listener != null ? l.listener.fd() : l.udp.fd()));
         }
         return out;
     }

@@ -74,6 +74,11 @@ public interface HostTcp {
     interface Listener {
         InetSocketAddress localAddress();
 
+        /** The socket's descriptor, for {@code info usernet}; -1 when it has none. */
+        default int fd() {
+            return -1;
+        }
+
         void close();
     }
 }

@@ -27,6 +27,11 @@ public interface HostUdp {
 
         /** The local port once bound, else 0. */
         int localPort();
+
+        /** The socket's descriptor, for {@code info usernet}; -1 when it has none. */
+        default int fd() {
+            return -1;
+        }
     }
 
     /** What a socket got. Called on the loop thread. */

@@ -55,8 +55,10 @@ public final class TcpNat implements TcpHandler, Timed {
     }
 
     /** One live connection, for the flow query. */
+    /** @param hostLocal a host-forward connection's local host address (the listener's), else null */
     public record FlowInfo(String protocol, String kind, InetSocketAddress guest, InetSocketAddress remote,
-                           String host, String state, long bytesFromGuest, long bytesToGuest) {
+                           String host, String state, long bytesFromGuest, long bytesToGuest,
+                           InetSocketAddress hostLocal, int fd) {
     }
 
     private record Key(InetSocketAddress guest, InetSocketAddress remote) {
@@ -201,7 +203,7 @@ public final class TcpNat implements TcpHandler, Timed {
      * stream, or null when the table is full.
      */
     public HostTcp.Events openToGuest(InetSocketAddress remote, InetSocketAddress guest, HostTcp.Stream stream,
-                                      String describe, long now) {
+                                      String describe, InetSocketAddress hostLocal, long now) {
         Key key = new Key(guest, remote);
         if (flows.size() >= maxFlows || flows.containsKey(key)) {
             refusals++;
@@ -210,6 +212,7 @@ public final class TcpNat implements TcpHandler, Timed {
         Flow f = new Flow(key, guest.getAddress() instanceof Inet6Address, remote.getPort(), guest.getPort(), "hostfwd");
         f.stream = stream;
         f.hostDesc = describe;
+        f.hostLocal = hostLocal;
         f.conn.setHost(stream);
         flows.put(key, f);
         opened++;
@@ -337,7 +340,8 @@ public final class TcpNat implements TcpHandler, Timed {
         List<FlowInfo> l = new ArrayList<>();
         for (Flow f : flows.values()) {
             l.add(new FlowInfo("tcp", f.kind, f.key.guest, f.key.remote, f.hostDescription(), f.conn.state().name(),
-                    f.conn.bytesFromGuest(), f.conn.bytesToGuest()));
+                    f.conn.bytesFromGuest(), f.conn.bytesToGuest(), f.hostLocal,
+                    f.stream == null ? -1 : f.stream.fd()));
         }
         return l;
     }
@@ -369,6 +373,7 @@ public final class TcpNat implements TcpHandler, Timed {
         HostTcp.Stream stream;
         String hostDesc;
         InetSocketAddress hostTarget;
+        InetSocketAddress hostLocal;
 
         String hostDescription() {
             return hostDesc != null ? hostDesc : String.valueOf(hostTarget);

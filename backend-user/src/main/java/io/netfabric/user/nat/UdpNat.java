@@ -8,8 +8,10 @@ import io.netfabric.user.ip.UdpHandler;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,10 +45,16 @@ public final class UdpNat implements UdpHandler, Timed {
         }
     }
 
+    /** One flow for {@code info usernet}: the guest's socket, where it last sent, when the flow ends (nanos). */
+    public record FlowInfo(InetSocketAddress guest, InetSocketAddress lastDestination, long expires, int fd) {
+    }
+
     private final class Flow implements HostUdp.Receiver {
         final InetSocketAddress guest;
         final HostUdp.Socket socket;
         long expires;
+        /** As the guest addressed it (libslirp's so_faddr/so_fport). */
+        InetSocketAddress lastDestination;
 
         Flow(InetSocketAddress guest, boolean v6) {
             this.guest = guest;
@@ -98,6 +106,15 @@ public final class UdpNat implements UdpHandler, Timed {
         return flows.size();
     }
 
+    /** The live flows, least recently used first. */
+    public List<FlowInfo> flows() {
+        List<FlowInfo> l = new ArrayList<>(flows.size());
+        for (Flow f : flows.values()) {
+            l.add(new FlowInfo(f.guest, f.lastDestination, f.expires, f.socket.fd()));
+        }
+        return l;
+    }
+
     @Override
     public boolean datagram(UdpDatagram d, long now) {
         InetAddress dst = d.dst().getAddress();
@@ -135,6 +152,7 @@ public final class UdpNat implements UdpHandler, Timed {
             }
         }
         f.expires = now + (d.dst().getPort() == 53 ? DNS_IDLE_NANOS : IDLE_NANOS);
+        f.lastDestination = d.dst();
         io.netty.buffer.ByteBuf copy = router.alloc().buffer(d.payloadLength());
         copy.writeBytes(d.buf(), d.payloadOffset(), d.payloadLength());
         f.socket.send(copy, new InetSocketAddress(toHostView(dst), d.dst().getPort()));

@@ -91,6 +91,11 @@ public final class TcpConnection {
         /** Writes the guest's data; takes the reference. */
         void write(ByteBuf data);
 
+        /** The host socket's descriptor, for {@code info usernet}; -1 when it has none. */
+        default int fd() {
+            return -1;
+        }
+
         /** Octets written but not yet taken by the host (the socket's backlog in user space). */
         long pendingBytes();
 

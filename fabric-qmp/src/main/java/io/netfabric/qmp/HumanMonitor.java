@@ -1,0 +1,233 @@
+package io.netfabric.qmp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.netfabric.core.Fabric;
+import io.netfabric.core.FabricException;
+import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.spi.HmpCommand;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * QMP's {@code human-monitor-command}: the network part of QEMU's HMP, so that what scripts send
+ * QEMU ({@code hostfwd_add ::2222-:22}, {@code info usernet}, {@code set_link net0 off}) works
+ * unchanged. Built in here: {@code set_link}, {@code netdev_add}, {@code netdev_del},
+ * {@code help}; the backends bring theirs through {@link HmpCommand}. Output and refusals are
+ * QEMU 7.2's, checked against its binary: lines end in CRLF (the monitor's {@code monitor_puts}),
+ * argument errors add {@code Try "help NAME" for more information}, a command's own error is
+ * {@code Error: MESSAGE} (hmp_handle_error), an unknown command {@code unknown command: 'NAME'}.
+ */
+final class HumanMonitor {
+    private final Fabric fabric;
+    private final Map<String, HmpCommand> commands = new LinkedHashMap<>();
+
+    HumanMonitor(Fabric fabric) {
+        this.fabric = fabric;
+        add(new Builtin("netdev_add", netdevAddParams(fabric), "add host network device", 0, 1) {
+            @Override
+            public String run(Fabric f, List<String> args) {
+                String opts = args.isEmpty() ? "" : args.get(0);
+                try {
+                    f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> { }));
+                } catch (FabricException e) {
+                    if (e.getMessage().startsWith("Duplicate ID ")) {
+                        // QEMU refuses it while parsing the arguments: its monitor prints the
+                        // message to stderr and answers only the usage hint.
+                        System.err.println("netfabric: " + e.getMessage());
+                        throw new HmpCommand.Usage(null);
+                    }
+                    throw e;
+                }
+                return "";
+            }
+        });
+        add(new Builtin("netdev_del", "id", "remove host network device", 1, 1) {
+            @Override
+            public String run(Fabric f, List<String> args) {
+                f.deleteNetdev(args.get(0));
+                return "";
+            }
+        });
+        add(new Builtin("set_link", "name on|off", "change the link status of a network adapter", 1, 2) {
+            @Override
+            public String run(Fabric f, List<String> args) {
+                // HMP's 'b' argument: exactly "on" or "off", checked before the command runs.
+                String up = args.size() > 1 ? args.get(1) : "";
+                if (!up.equals("on") && !up.equals("off")) {
+                    throw new HmpCommand.Usage("Expected 'on' or 'off'");
+                }
+                f.setLink(args.get(0), up.equals("on"));
+                return "";
+            }
+        });
+        for (HmpCommand c : ServiceLoader.load(HmpCommand.class, HumanMonitor.class.getClassLoader())) {
+            add(c);
+        }
+    }
+
+    private void add(HmpCommand c) {
+        commands.put(c.name(), c);
+    }
+
+    /** The QMP command: {@code {"command-line": str, "cpu-index"?: int}} answers the output text. */
+    JsonNode execute(QmpArguments args) {
+        String line = args.requiredString("command-line");
+        if (args.optional("cpu-index") != null) {
+            args.requiredInt("cpu-index");   // type-checked as QEMU does; no CPUs here
+        }
+        args.end();
+        return TextNode.valueOf(run(line).replace("\n", "\r\n"));
+    }
+
+    /** One command line, its output with {@code \n} line ends. */
+    String run(String line) {
+        Tokens t = new Tokens(line);
+        String name = t.word();
+        if (name.isEmpty()) {
+            return "";
+        }
+        if (name.equals("help") || name.equals("?")) {
+            return help(t.rest().trim());
+        }
+        if (name.equals("info")) {
+            String sub = t.word();
+            if (sub.isEmpty()) {
+                return help("info");
+            }
+            name = "info " + sub;
+        }
+        HmpCommand c = commands.get(name);
+        if (c == null) {
+            return "unknown command: '" + name + "'\n";
+        }
+        List<String> args = new ArrayList<>();
+        try {
+            for (int i = 0; i < c.maxArgs(); i++) {
+                String a = t.string();
+                if (a == null) {
+                    if (i < c.minArgs()) {
+                        throw new HmpCommand.Usage(c.name() + ": string expected");
+                    }
+                    break;
+                }
+                args.add(a);
+            }
+            if (!t.rest().isBlank()) {
+                throw new HmpCommand.Usage(c.name() + ": extraneous characters at the end of line");
+            }
+            return c.run(fabric, args);
+        } catch (HmpCommand.Usage u) {
+            return (u.getMessage() == null ? "" : u.getMessage() + "\n")
+                    + "Try \"help " + c.name() + "\" for more information\n";
+        } catch (FabricException e) {
+            return "Error: " + e.getMessage() + "\n";
+        }
+    }
+
+    /** {@code help}, {@code help NAME}, {@code help info}: QEMU's "NAME PARAMS -- TEXT" lines. */
+    private String help(String topic) {
+        StringBuilder b = new StringBuilder();
+        boolean any = false;
+        for (HmpCommand c : commands.values()) {
+            boolean info = c.name().startsWith("info ");
+            if (topic.isEmpty() ? !info : topic.equals("info") ? info : c.name().equals(topic)) {
+                b.append(c.name()).append(' ').append(c.params()).append(" -- ").append(c.text()).append('\n');
+                any = true;
+            }
+        }
+        if (topic.isEmpty()) {
+            b.append("help|? [cmd] -- show the help\n");
+            b.append("info [subcommand] -- show various information about the system state\n");
+        } else if (!any) {
+            return "unknown command: '" + topic + "'\n";
+        }
+        return b.toString();
+    }
+
+    /** netdev_add's parameter text lists the types this fabric has, in QEMU's order. */
+    private static String netdevAddParams(Fabric fabric) {
+        List<String> types = new ArrayList<>();
+        for (String t : List.of("user", "tap", "l2tpv3", "socket", "stream", "dgram", "vde", "bridge", "hubport",
+                "netmap", "vhost-user", "vhost-vdpa")) {
+            if (fabric.availableTypes().contains(t)) {
+                types.add(t);
+            }
+        }
+        return "[" + String.join("|", types) + "],id=str[,prop=value][,...]";
+    }
+
+    private abstract static class Builtin extends HmpCommand.Described {
+        Builtin(String name, String params, String text, int min, int max) {
+            super(name, params, text, min, max);
+        }
+    }
+
+    /**
+     * The monitor's argument reader (monitor/hmp.c get_str): blanks separate words; a word in
+     * double quotes may hold blanks and the escapes \n \r \\ \' \".
+     */
+    private static final class Tokens {
+        private final String s;
+        private int i;
+
+        Tokens(String s) {
+            this.s = s;
+        }
+
+        private void skipBlanks() {
+            while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+        }
+
+        /** The command name: up to the next blank. */
+        String word() {
+            skipBlanks();
+            int start = i;
+            while (i < s.length() && !Character.isWhitespace(s.charAt(i))) {
+                i++;
+            }
+            return s.substring(start, i);
+        }
+
+        /** The next string argument, or null at the end of the line. */
+        String string() {
+            skipBlanks();
+            if (i >= s.length()) {
+                return null;
+            }
+            if (s.charAt(i) != '"') {
+                return word();
+            }
+            StringBuilder b = new StringBuilder();
+            i++;
+            while (i < s.length() && s.charAt(i) != '"') {
+                char c = s.charAt(i++);
+                if (c == '\\' && i < s.length()) {
+                    char e = s.charAt(i++);
+                    switch (e) {
+                        case 'n' -> b.append('\n');
+                        case 'r' -> b.append('\r');
+                        case '\\', '\'', '"' -> b.append(e);
+                        default -> throw new HmpCommand.Usage("unsupported escape code: '\\" + e + "'");
+                    }
+                } else {
+                    b.append(c);
+                }
+            }
+            if (i >= s.length()) {
+                throw new HmpCommand.Usage("unterminated string");
+            }
+            i++;
+            return b.toString();
+        }
+
+        String rest() {
+            return s.substring(Math.min(i, s.length()));
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.netfabric.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netfabric.core.Fabric;
+import io.netfabric.qmp.FabricCommands;
+import io.netfabric.qmp.QmpDispatcher;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import org.junit.jupiter.api.Test;
+
+/**
+ * QMP's human-monitor-command with HMP's network commands. Every expected text below is what
+ * QEMU 7.2 (qemu-system-x86_64 -M none -qmp stdio, the same netdevs) answered to the same line.
+ */
+class HumanMonitorTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TABLE_HEAD =
+            "  Protocol[State]    FD  Source Address  Port   Dest. Address  Port RecvQ SendQ\r\n";
+
+    private static String hmp(QmpDispatcher d, String line) {
+        ObjectNode req = JSON.createObjectNode().put("execute", "human-monitor-command");
+        req.putObject("arguments").put("command-line", line);
+        JsonNode r = d.dispatch(req);
+        assertThat(r.has("return")).as(r.toString()).isTrue();
+        return r.get("return").asText();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void hostfwdAndTheOtherNetworkCommandsAnswerAsQemu() throws Exception {
+        int p1 = freePort();
+        int p2 = freePort();
+        int p3 = freePort();
+        try (Fabric fabric = Fabric.create()) {
+            QmpDispatcher d = FabricCommands.dispatcher(fabric, () -> { });
+            for (String nd : new String[] {"user,id=u0", "user,id=u1", "hubport,id=h,hubid=0"}) {
+                assertThat(hmp(d, "netdev_add " + nd)).isEmpty();
+            }
+            // Without an id, the first user netdev; the forward listens on the host at once.
+            assertThat(hmp(d, "hostfwd_add tcp:127.0.0.1:" + p1 + "-:22")).isEmpty();
+            try (Socket c = new Socket(InetAddress.getLoopbackAddress(), p1)) {
+                assertThat(c.isConnected()).isTrue();
+            }
+            assertThat(hmp(d, "hostfwd_add u1 tcp:127.0.0.1:" + p2 + "-:22")).isEmpty();
+            assertThat(hmp(d, "hostfwd_add nosuch tcp::" + p3 + "-:22")).isEqualTo("unrecognized netdev id 'nosuch'\r\n");
+            assertThat(hmp(d, "hostfwd_add h tcp::" + p3 + "-:22")).isEqualTo("invalid device specified\r\n");
+            assertThat(hmp(d, "hostfwd_add tcp:1")).isEqualTo("Invalid host forwarding rule 'tcp:1' (Missing : separator)\r\n");
+            assertThat(hmp(d, "hostfwd_add u0")).isEqualTo("Invalid host forwarding rule 'u0' (No : separators)\r\n");
+            assertThat(hmp(d, "hostfwd_add u0 tcp:127.0.0.1:" + p1 + "-:22"))
+                    .isEqualTo("Could not set up host forwarding rule 'tcp:127.0.0.1:" + p1 + "-:22'\r\n");
+            String info = hmp(d, "info usernet");
+            assertThat(info).startsWith("Hub -1 (u0):\r\n" + TABLE_HEAD);
+            assertThat(info).containsPattern("\r\n  TCP\\[HOST_FORWARD\\] +\\d+ +127\\.0\\.0\\.1 +" + p1 + " +10\\.0\\.2\\.15 +22 +0 +0\r\n");
+            assertThat(info).contains("Hub -1 (u1):\r\n" + TABLE_HEAD);
+            // The client accepted above waits for a guest that never answers: libslirp's SS_INCOMING row.
+            assertThat(info).containsPattern("\r\n  TCP\\[SYN_SENT\\] +\\d+ +127\\.0\\.0\\.1 +" + p1 + " +10\\.0\\.2\\.15 +22 +0 +0\r\n");
+            assertThat(hmp(d, "hostfwd_remove tcp:127.0.0.1:" + p1)).isEqualTo("host forwarding rule for tcp:127.0.0.1:" + p1 + " removed\r\n");
+            assertThat(hmp(d, "hostfwd_remove tcp:127.0.0.1:" + p1)).isEqualTo("host forwarding rule for tcp:127.0.0.1:" + p1 + " not found\r\n");
+            assertThat(hmp(d, "hostfwd_remove u1 tcp:127.0.0.1:" + p2)).isEqualTo("host forwarding rule for tcp:127.0.0.1:" + p2 + " removed\r\n");
+            assertThat(hmp(d, "hostfwd_remove u1 bogus")).isEqualTo("invalid format\r\n");
+            assertThat(hmp(d, "hostfwd_remove u0")).isEqualTo("invalid format\r\n");
+            assertThat(hmp(d, "hostfwd_remove nosuch tcp::1")).isEqualTo("unrecognized netdev id 'nosuch'\r\n");
+            assertThat(hmp(d, "hostfwd_add")).isEqualTo("hostfwd_add: string expected\r\nTry \"help hostfwd_add\" for more information\r\n");
+            assertThat(hmp(d, "hostfwd_add a b c"))
+                    .isEqualTo("hostfwd_add: extraneous characters at the end of line\r\nTry \"help hostfwd_add\" for more information\r\n");
+            assertThat(hmp(d, "info usernet")).doesNotContain("HOST_FORWARD").endsWith("Hub -1 (u1):\r\n" + TABLE_HEAD);
+            // Quoted arguments and extra blanks, as the monitor reads them.
+            assertThat(hmp(d, "  hostfwd_add   u0   \"udp::" + p3 + "-:53\" ")).isEmpty();
+            assertThat(hmp(d, "info usernet")).containsPattern(
+                    "\r\n  UDP\\[HOST_FORWARD\\] +\\d+ +\\* +" + p3 + " +10\\.0\\.2\\.15 +53 +0 +0\r\n");
+
+            assertThat(hmp(d, "set_link u0 off")).isEmpty();
+            assertThat(hmp(d, "set_link nosuch off")).isEqualTo("Error: Device 'nosuch' not found\r\n");
+            assertThat(hmp(d, "set_link u0 maybe")).isEqualTo("Expected 'on' or 'off'\r\nTry \"help set_link\" for more information\r\n");
+            assertThat(hmp(d, "set_link u0")).isEqualTo("Expected 'on' or 'off'\r\nTry \"help set_link\" for more information\r\n");
+            assertThat(hmp(d, "set_link u0 on extra"))
+                    .isEqualTo("set_link: extraneous characters at the end of line\r\nTry \"help set_link\" for more information\r\n");
+            assertThat(hmp(d, "netdev_del h")).isEmpty();
+            assertThat(hmp(d, "netdev_del nosuch")).isEqualTo("Error: Device 'nosuch' not found\r\n");
+            assertThat(hmp(d, "netdev_del")).isEqualTo("netdev_del: string expected\r\nTry \"help netdev_del\" for more information\r\n");
+            assertThat(hmp(d, "netdev_add user,id=u2")).isEmpty();
+            assertThat(hmp(d, "netdev_add user,id=u2")).isEqualTo("Try \"help netdev_add\" for more information\r\n");
+            assertThat(hmp(d, "netdev_add bogus,id=x")).isEqualTo("Error: Parameter 'type' does not accept value 'bogus'\r\n");
+            assertThat(hmp(d, "netdev_add user,id=x,net=1.2.3.4/99")).isEqualTo("Error: Invalid netmask provided (must be in range 4-32)\r\n");
+            assertThat(hmp(d, "netdev_add")).isEqualTo("Error: Parameter 'id' is missing\r\n");
+            assertThat(hmp(d, "nosuchcommand")).isEqualTo("unknown command: 'nosuchcommand'\r\n");
+            assertThat(hmp(d, "info nosuch")).isEqualTo("unknown command: 'info nosuch'\r\n");
+            assertThat(hmp(d, "help nosuch")).isEqualTo("unknown command: 'nosuch'\r\n");
+            assertThat(hmp(d, "")).isEmpty();
+            assertThat(hmp(d, "help hostfwd_add")).isEqualTo("hostfwd_add [netdev_id] [tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport"
+                    + " -- redirect TCP or UDP connections from host to guest (requires -net user)\r\n");
+            assertThat(hmp(d, "help hostfwd_remove"))
+                    .isEqualTo("hostfwd_remove [netdev_id] [tcp|udp]:[hostaddr]:hostport -- remove host-to-guest TCP or UDP redirection\r\n");
+            assertThat(hmp(d, "help set_link")).isEqualTo("set_link name on|off -- change the link status of a network adapter\r\n");
+            assertThat(hmp(d, "help netdev_del")).isEqualTo("netdev_del id -- remove host network device\r\n");
+            assertThat(hmp(d, "help info")).contains("info usernet  -- show user network stack connection states\r\n");
+        }
+    }
+
+    @Test
+    void withoutAUserNetdevTheStackIsNotInUse() throws Exception {
+        try (Fabric fabric = Fabric.create()) {
+            QmpDispatcher d = FabricCommands.dispatcher(fabric, () -> { });
+            assertThat(hmp(d, "netdev_add hubport,id=h,hubid=0")).isEmpty();
+            assertThat(hmp(d, "hostfwd_add tcp::" + freePort() + "-:22")).isEqualTo("user mode network stack not in use\r\n");
+            assertThat(hmp(d, "hostfwd_remove tcp::1")).isEqualTo("user mode network stack not in use\r\n");
+            assertThat(hmp(d, "info usernet")).isEmpty();
+        }
+    }
+}
