@@ -24,6 +24,13 @@ public final class Hubs {
         return Collections.unmodifiableCollection(hubs.values());
     }
 
+    /** The hubs newest first, as QEMU's list of hubs (QLIST_INSERT_HEAD) has them. */
+    public java.util.List<Hub> newestFirst() {
+        java.util.List<Hub> l = new java.util.ArrayList<>(hubs.values());
+        l.sort(java.util.Comparator.comparingLong(Hub::created).reversed());
+        return l;
+    }
+
     /**
      * {@code net_hub_add_port}: a new port on hub {@code hubId}, named {@code name} or
      * {@code hub<id>port<k>}, peered with {@code peer} when given. Not yet registered with the

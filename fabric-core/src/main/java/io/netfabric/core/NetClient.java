@@ -396,6 +396,11 @@ public abstract class NetClient {
         return filters;
     }
 
+    /** The filters on this client, in QEMU's list order ({@code info network} prints them). */
+    public final java.util.List<NetFilter> filterList() {
+        return java.util.List.of(filters);
+    }
+
     // ---------------------------------------------------------------- peering and link
 
     /**

@@ -26,6 +26,14 @@ public interface NetFilter {
     Direction direction();
 
     /**
+     * What HMP's {@code info network} prints after the id: {@code type=TYPE} and the properties
+     * as QEMU's netfilter_print_info lists them.
+     */
+    default String info() {
+        return "type=filter";
+    }
+
+    /**
      * Sees one frame. Returns true when the filter consumed it (it then owns the reference);
      * false to pass it on unchanged, in which case it must not retain or modify the buffer.
      */

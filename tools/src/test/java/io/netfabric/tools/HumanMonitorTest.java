@@ -107,6 +107,44 @@ class HumanMonitorTest {
         }
     }
 
+    private static Launcher launch(String... args) throws Exception {
+        return Launcher.start(CommandLine.parse(args), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
+    }
+
+    @Test
+    void infoNetworkListsHubsNewestFirstThenTheRestWithFilters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int port = freePort();
+        try (Launcher l = launch("-nodefaults", "-netdev", "hubport,id=h0,hubid=0", "-netdev", "user,id=u0",
+                "-netdev", "hubport,id=h1,hubid=1,netdev=u0", "-netdev", "socket,id=s0,listen=127.0.0.1:" + port,
+                "-object", "filter-dump,id=f0,netdev=s0,file=" + dir.resolve("x.pcap"),
+                "-object", "filter-dump,id=f1,netdev=s0,file=" + dir.resolve("y.pcap") + ",maxlen=100")) {
+            assertThat(hmp(l.dispatcher(), "info network")).isEqualTo("hub 1\r\n"
+                    + " \\ h1: u0: index=0,type=user,net=10.0.2.0,restrict=off\r\n"
+                    + "hub 0\r\n \\ h0\r\n"
+                    + "s0: index=0,type=socket,\r\nfilters:\r\n"
+                    + "  - f0: type=filter-dump,file=" + dir.resolve("x.pcap")
+                    + ",maxlen=65536,position=tail,status=on,insert=behind,netdev=s0,queue=all\r\n"
+                    + "  - f1: type=filter-dump,file=" + dir.resolve("y.pcap")
+                    + ",maxlen=100,position=tail,status=on,insert=behind,netdev=s0,queue=all\r\n");
+        }
+    }
+
+    @Test
+    void infoNetworkShowsEachNicWithItsBackend() throws Exception {
+        try (Launcher l = launch("-nodefaults", "-netdev", "user,id=u0", "-device", "e1000,netdev=u0,id=nic0",
+                "-netdev", "user,id=u1", "-device", "virtio-net-pci,netdev=u1,mac=52:54:00:00:00:02",
+                "-netdev", "hubport,id=hp,hubid=0", "-device", "rtl8139,netdev=hp")) {
+            assertThat(hmp(l.dispatcher(), "info network")).isEqualTo("hub 0\r\n"
+                    + " \\ hp: rtl8139.0: index=0,type=nic,model=rtl8139,macaddr=52:54:00:12:34:57\r\n"
+                    + "nic0: index=0,type=nic,model=e1000,macaddr=52:54:00:12:34:56\r\n"
+                    + " \\ u0: index=0,type=user,net=10.0.2.0,restrict=off\r\n"
+                    + "virtio-net-pci.0: index=0,type=nic,model=virtio-net-pci,macaddr=52:54:00:00:00:02\r\n"
+                    + " \\ u1: index=0,type=user,net=10.0.2.0,restrict=off\r\n");
+        }
+    }
+
     @Test
     void withoutAUserNetdevTheStackIsNotInUse() throws Exception {
         try (Fabric fabric = Fabric.create()) {
