@@ -157,7 +157,7 @@ class FabricPairTest {
     void aStreamClientWithReconnectResumesAfterItsServerGoesAndComesBack() throws Exception {
         int port = FreePorts.tcp();
         String server = "stream,id=s0,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port;
-        java.util.List<io.netfabric.core.FabricEvent> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.List<io.netfabric.core.FabricEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         right.addEventListener(events::add);
         join(left, server);
         join(right, "stream,id=s0,reconnect=1,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port);

@@ -27,7 +27,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -220,7 +219,7 @@ class InheritedSocketTest {
 
     @Test
     void streamAddrFdIsAConnectedClientWithItsEvent() throws Exception {
-        List<FabricEvent> events = Collections.synchronizedList(new ArrayList<>());
+        List<FabricEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         fabric.addEventListener(events::add);
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int fd = tcpClientOf(server);

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +35,7 @@ class QemuInteropIT {
 
     private Fabric fabric;
     private RecordingClient endpoint;
-    private final List<FabricEvent> events = Collections.synchronizedList(new ArrayList<>());
+    private final List<FabricEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void needsQemu() {
