@@ -18,11 +18,18 @@ public sealed interface QmpEndpoint {
     }
 
     /**
+     * {@code -qmp stdio}: the monitor on standard input and output (as QEMU's stdio chardev),
+     * served through {@link QmpStdio}.
+     */
+    record Stdio() implements QmpEndpoint {
+    }
+
+    /**
      * Whether startup waits for a client first: QEMU's chardev default for a server is
      * {@code wait=on} (it prints "QEMU waiting for connection on: ..." and blocks).
      */
     static boolean waitsForClient(String spec) {
-        return options(spec);
+        return !spec.equals("stdio") && options(spec);
     }
 
     /** The address as QEMU's chardev names it in that message: {@code unix:PATH,server=on}. */
@@ -55,6 +62,9 @@ public sealed interface QmpEndpoint {
 
     /** Parses a {@code -qmp} argument; refusals say what is wrong, without the option. */
     static QmpEndpoint parse(String spec) {
+        if (spec.equals("stdio")) {
+            return new Stdio();
+        }
         options(spec);
         String address = spec.split(",")[0];
         if (address.startsWith("unix:") && address.length() > 5) {

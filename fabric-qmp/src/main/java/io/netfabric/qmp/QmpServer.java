@@ -98,6 +98,8 @@ public final class QmpServer implements AutoCloseable {
                 // Only our user may talk to the fabric. Set right after bind: the window before it
                 // is closed by the directory's permissions, as for QEMU's own sockets.
                 Files.setPosixFilePermissions(socketFile, PosixFilePermissions.fromString("rw-------"));
+            } else if (endpoint instanceof QmpEndpoint.Stdio) {
+                throw new IllegalArgumentException("stdio is served by QmpStdio, not by a listening server");
             } else {
                 QmpEndpoint.Tcp t = (QmpEndpoint.Tcp) endpoint;
                 socketFile = null;

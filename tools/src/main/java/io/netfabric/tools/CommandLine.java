@@ -82,6 +82,7 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
                                          filter; guest= serves its guest side as a stream socket
               -qmp unix:PATH,server=on,wait=off
               -qmp tcp:HOST:PORT,server=on,wait=off
+              -qmp stdio                 (QMP on stdin/stdout; other output goes to stderr)
                                          serve QMP (repeatable); without wait=off, start-up
                                          waits for the first client, as in QEMU
               -nodefaults                start nothing but what the command line names

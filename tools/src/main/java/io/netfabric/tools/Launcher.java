@@ -25,6 +25,7 @@ import io.netfabric.qmp.FabricCommands;
 import io.netfabric.qmp.QmpDispatcher;
 import io.netfabric.qmp.QmpEndpoint;
 import io.netfabric.qmp.QmpServer;
+import io.netfabric.qmp.QmpStdio;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -56,6 +57,9 @@ final class Launcher implements AutoCloseable {
     private final Fabric fabric;
     private final PrintStream out;
     private final PrintStream err;
+    /** {@code -qmp stdio}'s streams. */
+    private java.io.InputStream stdin = System.in;
+    private PrintStream stdout = System.out;
     private final List<AutoCloseable> services = new ArrayList<>();
     private final CountDownLatch quit = new CountDownLatch(1);
     private boolean closed;
@@ -71,7 +75,19 @@ final class Launcher implements AutoCloseable {
     }
 
     static Launcher start(CommandLine cl, PrintStream out, PrintStream err) throws StartupException {
-        Launcher l = new Launcher(Fabric.create(), out, err);
+        return start(cl, out, err, System.in);
+    }
+
+    /**
+     * @param stdin what {@code -qmp stdio} reads; with it, {@code out} carries QMP only and the
+     *              launcher's own lines go to {@code err}, as QEMU keeps stdout for the monitor
+     */
+    static Launcher start(CommandLine cl, PrintStream out, PrintStream err, java.io.InputStream stdin)
+            throws StartupException {
+        boolean stdio = cl.all("qmp").stream().anyMatch(o -> o.value().equals("stdio"));
+        Launcher l = new Launcher(Fabric.create(), stdio ? err : out, err);
+        l.stdin = stdin;
+        l.stdout = out;
         try {
             l.build(cl);
             return l;
@@ -105,7 +121,23 @@ final class Launcher implements AutoCloseable {
         // without wait=off blocks there for its first client; the monitor attaches (greets) once
         // the rest is built (vl.c qemu_create_early_backends / qemu_create_late_backends).
         List<QmpServer> qmps = new ArrayList<>();
+        boolean stdioTaken = false;
         for (CommandLine.Option o : cl.all("qmp")) {
+            if (o.value().equals("stdio")) {
+                if (stdioTaken) {
+                    throw new StartupException(o.location() + ": cannot use stdio by multiple character devices");
+                }
+                stdioTaken = true;
+                QmpStdio session;
+                try {
+                    session = QmpStdio.start(fabric, dispatcher(), stdin, stdout, true);
+                } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                    throw new StartupException(o.location() + ": " + e.getMessage());
+                }
+                services.add(session);
+                qmps.add(session.server());
+                continue;
+            }
             QmpServer q = startQmp(o.location(), o.value(), false);
             qmps.add(q);
             if (QmpEndpoint.waitsForClient(o.value())) {
