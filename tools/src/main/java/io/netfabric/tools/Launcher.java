@@ -28,6 +28,7 @@ import io.netfabric.qmp.QmpServer;
 import io.netfabric.qmp.QmpStdio;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,13 @@ final class Launcher implements AutoCloseable {
     private final List<AutoCloseable> services = new ArrayList<>();
     private final CountDownLatch quit = new CountDownLatch(1);
     private boolean closed;
+    private volatile boolean signalled;
+
+    /** The process was asked to end by a signal (the shutdown hook): close announces it as QEMU does. */
+    void closeOnSignal() {
+        signalled = true;
+        close();
+    }
 
     private Launcher(Fabric fabric, PrintStream out, PrintStream err) {
         this.fabric = fabric;
@@ -399,6 +407,14 @@ final class Launcher implements AutoCloseable {
             return;
         }
         closed = true;
+        if (signalled) {
+            // QEMU's qemu_system_killed(): SHUTDOWN with reason host-signal reaches the monitors
+            // before they close (each server writes it ahead of its close on the same loop).
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("guest", false);
+            data.put("reason", "host-signal");
+            fabric.emit("SHUTDOWN", data);
+        }
         for (int i = services.size() - 1; i >= 0; i--) {
             try {
                 services.get(i).close();

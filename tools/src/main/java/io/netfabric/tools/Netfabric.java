@@ -41,7 +41,7 @@ public final class Netfabric {
             err.println("netfabric: " + e.getMessage());
             return 1;
         }
-        Thread hook = new Thread(launcher::close, "netfabric-shutdown");
+        Thread hook = new Thread(launcher::closeOnSignal, "netfabric-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         launcher.awaitQuit();
         launcher.close();

@@ -83,6 +83,30 @@ class NetfabricProcessIT {
         }
     }
 
+    /** QEMU's qemu_system_killed(): a monitor sees SHUTDOWN (reason host-signal) before the end. */
+    @Test
+    void sigtermIsAnnouncedToQmpClientsAsQemuDoes() throws Exception {
+        Path qmp = dir.resolve("nf.qmp");
+        Process proc = start(List.of("-nodefaults", "-netdev", "hubport,id=p0,hubid=0",
+                "-qmp", "unix:" + qmp + ",server=on,wait=off"), dir.resolve("log"));
+        try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            awaitFile(qmp, proc);
+            c.connect(java.net.UnixDomainSocketAddress.of(qmp));
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    java.nio.channels.Channels.newInputStream(c), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).startsWith("{\"QMP\": ");
+            c.write(java.nio.ByteBuffer.wrap("{\"execute\":\"qmp_capabilities\"}\n".getBytes(StandardCharsets.UTF_8)));
+            assertThat(in.readLine()).isEqualTo("{\"return\": {}}");
+            proc.destroy(); // SIGTERM
+            String event = in.readLine();
+            assertThat(event).contains("\"event\": \"SHUTDOWN\", \"data\": {\"guest\": false, \"reason\": \"host-signal\"}}");
+            assertThat(in.readLine()).isNull();
+        } finally {
+            proc.destroy();
+        }
+        assertThat(proc.waitFor(15, TimeUnit.SECONDS)).isTrue();
+    }
+
     @Test
     void aBadOptionExitsWithStatusOneAndQemusMessage() throws Exception {
         Path log = dir.resolve("log");
