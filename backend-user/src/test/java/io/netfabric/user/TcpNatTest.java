@@ -172,6 +172,36 @@ class TcpNatTest {
     }
 
     @Test
+    void aGuestFinIsAckedWithOurOwnFinWhenTheHostClosesInTime() {
+        syn(40006);
+        TcpRepr sa = out().get(0);
+        int us = sa.seq() + 1;
+        send(40006, 80, 1001, us, TcpPacket.ACK, 512, null, null);
+        FakeHostTcp.FakeStream s = sim.host.last();
+        send(40006, 80, 1001, us, TcpPacket.ACK | TcpPacket.FIN, 512, null, null);
+        assertThat(s.shutdownOutput).isTrue();
+        assertThat(out()).as("the ACK of the FIN waits for ours").isEmpty();
+        s.events.eof(sim.now);   // the host closes too, well within the delayed-ACK time
+        List<TcpRepr> o = out();
+        assertThat(o).hasSize(1);
+        assertThat(o.get(0).flags()).isEqualTo(TcpPacket.FIN | TcpPacket.ACK);
+        assertThat(o.get(0).ack()).isEqualTo(1002);
+
+        // A host that stays open: the ACK leaves on its own after the delayed-ACK time.
+        out();
+        syn(40007);
+        TcpRepr sa2 = out().get(0);
+        send(40007, 80, 1001, sa2.seq() + 1, TcpPacket.ACK, 512, null, null);
+        send(40007, 80, 1001, sa2.seq() + 1, TcpPacket.ACK | TcpPacket.FIN, 512, null, null);
+        assertThat(out()).isEmpty();
+        sim.run(() -> false, 2_000_000L, () -> { });
+        List<TcpRepr> late = out();
+        assertThat(late).hasSize(1);
+        assertThat(late.get(0).flags()).isEqualTo(TcpPacket.ACK);
+        assertThat(late.get(0).ack()).isEqualTo(1002);
+    }
+
+    @Test
     void refusedGivesRstAndUnreachableGivesIcmp() {
         sim.host.failures.put(80, HostTcp.Failure.REFUSED);
         syn(40001);

@@ -457,14 +457,14 @@ public final class TcpConnection {
             receiveData(seg, seq, dataLen, h.has(TcpPacket.PSH), now);
         }
         // Eighth: FIN, which takes effect once everything before it arrived.
-        if (h.has(TcpPacket.FIN)) {
-            long fin = seq + dataLen;
-            if (guestFinSeq == -1) {
-                guestFinSeq = fin;
-            }
-            ackNow = true;
+        boolean firstFin = h.has(TcpPacket.FIN) && guestFinSeq == -1;
+        if (firstFin) {
+            guestFinSeq = seq + dataLen;
         }
         takeGuestFin(now);
+        if (h.has(TcpPacket.FIN) && (!firstFin || guestFinSeq != -2)) {
+            ackNow = true;   // a repeated FIN, or one ahead of missing data: answer at once
+        }
         finishInput(now);
     }
 
@@ -789,7 +789,17 @@ public final class TcpConnection {
         }
         guestFinSeq = -2;   // taken
         rcvNxt++;
-        ackNow = true;
+        if ((state == State.ESTABLISHED || state == State.SYN_RECEIVED) && !hostEof && outOfOrder.isEmpty()) {
+            // Our side is still open and the host usually closes right after seeing EOF: the
+            // ACK of this FIN waits for our own FIN (or the delayed-ACK time), as Linux delays
+            // it on entering CLOSE_WAIT, so a request-response connection ends in three
+            // segments instead of four.
+            if (delayedAckDeadline == NONE) {
+                delayedAckDeadline = now + timers.delayedAck;
+            }
+        } else {
+            ackNow = true;
+        }
         host.shutdownOutput();
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED -> setState(State.CLOSE_WAIT);
