@@ -10,8 +10,7 @@ import java.util.List;
  * HMP's {@code info network} (QEMU 7.2 net/net.c hmp_info_network and net/hub.c net_hub_info):
  * each hub newest first with its ports newest first ({@code  \ PORT: PEER...}), then every other
  * client in creation order, a NIC with its backend below it. Found by fabric-qmp through
- * {@link HmpCommand}'s service file. A tap with several queues prints one line here where QEMU
- * prints one per queue.
+ * {@link HmpCommand}'s service file.
  */
 public final class InfoNetwork extends HmpCommand.Described {
     public InfoNetwork() {
@@ -51,10 +50,15 @@ public final class InfoNetwork extends HmpCommand.Described {
         });
     }
 
-    /** net.c print_net_client: {@code NAME: index=0,type=TYPE,INFO} and the filters. */
+    /**
+     * net.c print_net_client: {@code NAME: index=0,type=TYPE,INFO} and the filters; a line per
+     * queue of a multiqueue tap, each {@code index=0} as QEMU 7.2 prints them.
+     */
     private static void print(NetClient c, StringBuilder out) {
-        out.append(c.name()).append(": index=0,type=").append(c.model().equals("hub") ? "hubport" : c.model())
-                .append(',').append(c.info()).append('\n');
+        for (int q = 0; q < c.queueCount(); q++) {
+            out.append(c.name()).append(": index=0,type=").append(c.model().equals("hub") ? "hubport" : c.model())
+                    .append(',').append(c.info()).append('\n');
+        }
         List<NetFilter> filters = c.filterList();
         if (!filters.isEmpty()) {
             out.append("filters:\n");

@@ -103,6 +103,11 @@ final class TapClient extends NetClient implements TapQueueReader.Sink {
         return info;
     }
 
+    @Override
+    public int queueCount() {
+        return queueFds.length;
+    }
+
     // ---------------------------------------------------------------- tap -> peer
 
     @Override

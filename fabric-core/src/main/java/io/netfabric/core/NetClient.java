@@ -118,6 +118,11 @@ public abstract class NetClient {
         return p != null && p.isHubPort() ? p.hubId() : -1;
     }
 
+    /** How many queues this client stands for (QEMU has a client per queue of a multiqueue tap). */
+    public int queueCount() {
+        return 1;
+    }
+
     /** True for a port of a hub (backend-hubport's {@code HubPort}, which answers {@link #hubId}). */
     protected boolean isHubPort() {
         return false;

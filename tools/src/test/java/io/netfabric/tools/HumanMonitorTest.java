@@ -145,6 +145,19 @@ class HumanMonitorTest {
         }
     }
 
+    /** QEMU 7.2 has a client per queue of a multiqueue tap and prints each, all with index=0. */
+    @Test
+    void infoNetworkPrintsAMultiqueueTapOncePerQueue() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isWritable(java.nio.file.Path.of("/dev/net/tun")),
+                "needs /dev/net/tun (root)");
+        String ifname = "nfhmp" + (ProcessHandle.current().pid() % 100000);
+        try (Launcher l = launch("-nodefaults",
+                "-netdev", "tap,id=t0,ifname=" + ifname + ",script=no,downscript=no,queues=2")) {
+            String line = "t0: index=0,type=tap,ifname=" + ifname + ",script=no,downscript=no\r\n";
+            assertThat(hmp(l.dispatcher(), "info network")).isEqualTo(line + line);
+        }
+    }
+
     @Test
     void withoutAUserNetdevTheStackIsNotInUse() throws Exception {
         try (Fabric fabric = Fabric.create()) {
