@@ -73,7 +73,7 @@ public final class FabricCommands {
         d.register("announce-self", this::announceSelf);
         d.register("object-add", this::objectAdd);
         d.register("object-del", this::objectDel);
-        d.register("human-monitor-command", new HumanMonitor(fabric)::execute);
+        d.register("human-monitor-command", new HumanMonitor(fabric, onQuit)::execute);
         // Commands the backends on the class path bring (hostfwd_add, query-usernet, ...).
         for (FabricCommand c : ServiceLoader.load(FabricCommand.class, FabricCommands.class.getClassLoader())) {
             d.register(c.name(), args -> {

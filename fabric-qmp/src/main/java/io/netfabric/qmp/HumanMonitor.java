@@ -25,8 +25,18 @@ final class HumanMonitor {
     private final Fabric fabric;
     private final Map<String, HmpCommand> commands = new LinkedHashMap<>();
 
-    HumanMonitor(Fabric fabric) {
+    /** @param onQuit what HMP's {@code quit} does (QEMU's: end the process), after its (empty) answer */
+    HumanMonitor(Fabric fabric, Runnable onQuit) {
         this.fabric = fabric;
+        add(new Builtin("quit|q", "", "quit the emulator", 0, 0) {
+            @Override
+            public String run(Fabric f, List<String> args) {
+                Thread t = new Thread(onQuit, "netfabric-hmp-quit");
+                t.setDaemon(true);
+                t.start();
+                return "";
+            }
+        });
         add(new Builtin("netdev_add", netdevAddParams(fabric), "add host network device", 0, 1) {
             @Override
             public String run(Fabric f, List<String> args) {
@@ -100,7 +110,13 @@ final class HumanMonitor {
             }
             name = "info " + sub;
         }
-        HmpCommand c = commands.get(name);
+        String wanted = name;
+        HmpCommand c = commands.get(wanted);
+        if (c == null) {
+            // A name with aliases ("quit|q") answers to each of them, as in QEMU's command table.
+            c = commands.values().stream().filter(x -> x.name().contains("|")
+                    && List.of(x.name().split("\\|")).contains(wanted)).findFirst().orElse(null);
+        }
         if (c == null) {
             return "unknown command: '" + name + "'\n";
         }
@@ -134,7 +150,7 @@ final class HumanMonitor {
         boolean any = false;
         for (HmpCommand c : commands.values()) {
             boolean info = c.name().startsWith("info ");
-            if (topic.isEmpty() ? !info : topic.equals("info") ? info : c.name().equals(topic)) {
+            if (topic.isEmpty() ? !info : topic.equals("info") ? info : List.of(c.name().split("\\|")).contains(topic)) {
                 b.append(c.name()).append(' ').append(c.params()).append(" -- ").append(c.text()).append('\n');
                 any = true;
             }

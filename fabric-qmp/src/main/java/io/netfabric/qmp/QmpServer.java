@@ -66,7 +66,7 @@ public final class QmpServer implements AutoCloseable {
     private final Channel serverChannel;
     private final Path socketFile;
     /** Completed when the first client connects ({@link #awaitFirstClient}). */
-    private final java.util.concurrent.CompletableFuture<Void> firstClient = new java.util.concurrent.CompletableFuture<>();
+    private final FirstClient firstClient = new FirstClient();
     /** Completed by {@link #open}: clients are greeted from then on, as QEMU's monitor greets once startup is done. */
     private final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
 
@@ -136,11 +136,7 @@ public final class QmpServer implements AutoCloseable {
 
     /** Blocks until a client has connected (QEMU's {@code wait=on}). */
     public void awaitFirstClient() throws InterruptedException {
-        try {
-            firstClient.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
+        firstClient.await();
     }
 
     /** The bound address: a {@link DomainSocketAddress} or an {@link InetSocketAddress}. */
@@ -191,7 +187,7 @@ public final class QmpServer implements AutoCloseable {
     /** Stops listening, closes every client, removes the socket file. */
     @Override
     public void close() {
-        firstClient.completeExceptionally(new IllegalStateException("QMP server closed while waiting for a client"));
+        firstClient.serverClosed("QMP server");
         fabric.removeEventListener(eventListener);
         serverChannel.close().syncUninterruptibly();
         clients.close().syncUninterruptibly();
@@ -220,7 +216,7 @@ public final class QmpServer implements AutoCloseable {
             Channel ch = ctx.channel();
             ch.attr(SESSION).set(new QmpSession(dispatcher));
             clients.add(ch);
-            firstClient.complete(null);
+            firstClient.arrived();
             if (opened.isDone()) {
                 greet(ch);
             } else {

@@ -18,7 +18,7 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
         }
     }
 
-    private static final Set<String> WITH_VALUE = Set.of("netdev", "net", "qmp", "object", "device");
+    private static final Set<String> WITH_VALUE = Set.of("netdev", "net", "qmp", "monitor", "object", "device");
 
     /** Thrown for a malformed command line, with QEMU's text (without the program prefix). */
     static final class UsageException extends Exception {
@@ -83,6 +83,8 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
               -qmp unix:PATH,server=on,wait=off
               -qmp tcp:HOST:PORT,server=on,wait=off
               -qmp stdio                 (QMP on stdin/stdout; other output goes to stderr)
+              -monitor unix:PATH,server=on,wait=off | tcp:HOST:PORT,server=on,wait=off | stdio
+                                         QEMU's human monitor (the network commands: help)
                                          serve QMP (repeatable); without wait=off, start-up
                                          waits for the first client, as in QEMU
               -nodefaults                start nothing but what the command line names

@@ -22,6 +22,7 @@ import io.netfabric.nic.NicDevice;
 import io.netfabric.nic.NicModel;
 import io.netfabric.wire.MacAddress;
 import io.netfabric.qmp.FabricCommands;
+import io.netfabric.qmp.HumanMonitorServer;
 import io.netfabric.qmp.QmpDispatcher;
 import io.netfabric.qmp.QmpEndpoint;
 import io.netfabric.qmp.QmpServer;
@@ -92,7 +93,8 @@ final class Launcher implements AutoCloseable {
      */
     static Launcher start(CommandLine cl, PrintStream out, PrintStream err, java.io.InputStream stdin)
             throws StartupException {
-        boolean stdio = cl.all("qmp").stream().anyMatch(o -> o.value().equals("stdio"));
+        boolean stdio = cl.all("qmp").stream().anyMatch(o -> o.value().equals("stdio"))
+                || cl.all("monitor").stream().anyMatch(o -> o.value().equals("stdio"));
         Launcher l = new Launcher(Fabric.create(), stdio ? err : out, err);
         l.stdin = stdin;
         l.stdout = out;
@@ -130,6 +132,7 @@ final class Launcher implements AutoCloseable {
         // the rest is built (vl.c qemu_create_early_backends / qemu_create_late_backends).
         List<QmpServer> qmps = new ArrayList<>();
         boolean stdioTaken = false;
+        boolean stdioMonitor = false;
         for (CommandLine.Option o : cl.all("qmp")) {
             if (o.value().equals("stdio")) {
                 if (stdioTaken) {
@@ -156,6 +159,33 @@ final class Launcher implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new StartupException(o.location() + ": interrupted while waiting for a QMP client");
+                }
+            }
+        }
+        for (CommandLine.Option o : cl.all("monitor")) {
+            if (o.value().equals("stdio")) {
+                if (stdioTaken) {
+                    throw new StartupException(o.location() + ": cannot use stdio by multiple character devices");
+                }
+                stdioTaken = true;
+                stdioMonitor = true;
+                continue;
+            }
+            HumanMonitorServer m;
+            try {
+                m = HumanMonitorServer.start(QmpEndpoint.parse(o.value()), fabric, this::requestQuit);
+            } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+                throw new StartupException(o.location() + ": " + e.getMessage());
+            }
+            services.add(m);
+            if (QmpEndpoint.waitsForClient(o.value())) {
+                err.println("netfabric: " + o.location() + ": info: netfabric waiting for connection on: disconnected:"
+                        + QmpEndpoint.describe(o.value()));
+                try {
+                    m.awaitFirstClient();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException(o.location() + ": interrupted while waiting for a monitor client");
                 }
             }
         }
@@ -195,6 +225,10 @@ final class Launcher implements AutoCloseable {
             warnAboutUnconnectedClients();
         }
         qmps.forEach(QmpServer::open);
+        if (stdioMonitor) {
+            // The monitor attaches once start-up is done, as QEMU's does.
+            HumanMonitorServer.startStdio(fabric, this::requestQuit, stdin, stdout);
+        }
     }
 
     /** A QMP server on {@code spec} (QEMU's {@code -qmp} syntax), closed with the launcher. */
