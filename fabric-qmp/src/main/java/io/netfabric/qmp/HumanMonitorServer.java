@@ -160,13 +160,6 @@ public final class HumanMonitorServer implements AutoCloseable {
     public void close() {
         firstClient.serverClosed("monitor");
         serverChannel.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (socketFile != null) {
-            try {
-                Files.deleteIfExists(socketFile);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        QmpServer.stop(group, socketFile);
     }
 }

@@ -191,6 +191,11 @@ public final class QmpServer implements AutoCloseable {
         fabric.removeEventListener(eventListener);
         serverChannel.close().syncUninterruptibly();
         clients.close().syncUninterruptibly();
+        stop(group, socketFile);
+    }
+
+    /** Ends a server's loop and removes its socket file (null: a TCP server). */
+    static void stop(EventLoopGroup group, Path socketFile) {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (socketFile != null) {
             try {
