@@ -141,6 +141,9 @@ final class HumanMonitor {
                     + "Try \"help " + c.name() + "\" for more information\n";
         } catch (FabricException e) {
             return "Error: " + e.getMessage() + "\n";
+        } catch (RuntimeException e) {
+            // Not QEMU's words, but the monitor stays up and says what went wrong.
+            return "Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()) + "\n";
         }
     }
 
