@@ -82,11 +82,11 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
                                          filter; guest= serves its guest side as a stream socket
               -qmp unix:PATH,server=on,wait=off
               -qmp tcp:HOST:PORT,server=on,wait=off
-              -qmp stdio                 (QMP on stdin/stdout; other output goes to stderr)
+              -qmp stdio                 serve QMP (repeatable); without wait=off, start-up
+                                         waits for the first client, as in QEMU; with stdio,
+                                         other output goes to stderr
               -monitor unix:PATH,server=on,wait=off | tcp:HOST:PORT,server=on,wait=off | stdio
-                                         QEMU's human monitor (the network commands: help)
-                                         serve QMP (repeatable); without wait=off, start-up
-                                         waits for the first client, as in QEMU
+                                         QEMU's human monitor (its network commands: help)
               -nodefaults                start nothing but what the command line names
               -version                   print the version and exit
               -h, -help                  print this text and exit
