@@ -128,7 +128,9 @@ public final class UserHmpCommands {
         }
 
         private static void table(UserNetdev u, long now, StringBuilder out) {
-            List<HostForwards.Info> forwards = u.stack().tcpNat() == null ? List.of() : u.hostForwards();
+            // libslirp inserts each socket at the head of its list: newest first.
+            List<HostForwards.Info> forwards = new java.util.ArrayList<>(u.stack().tcpNat() == null ? List.of() : u.hostForwards());
+            java.util.Collections.reverse(forwards);
             for (HostForwards.Info f : forwards) {
                 if (f.protocol().equals("tcp")) {
                     row(out, "  TCP[HOST_FORWARD]", f.fd(), f.host(), f.guest());
@@ -150,7 +152,9 @@ public final class UserHmpCommands {
                 }
             }
             if (u.stack().udpNat() != null) {
-                for (UdpNat.FlowInfo f : u.stack().udpNat().flows()) {
+                List<UdpNat.FlowInfo> flows = new java.util.ArrayList<>(u.stack().udpNat().flows());
+                java.util.Collections.reverse(flows);   // most recently used first
+                for (UdpNat.FlowInfo f : flows) {
                     long seconds = Math.max(0, (f.expires() - now) / 1_000_000_000L);
                     row(out, "  UDP[" + seconds + " sec]", f.fd(), f.guest(), f.lastDestination());
                 }

@@ -1,0 +1,133 @@
+package io.netfabric.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netfabric.qmp.QmpDispatcher;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same HMP lines through {@code human-monitor-command} to the installed QEMU 7.2 and to
+ * netfabric, with the same netdevs: the answers must be equal, line for line (descriptor numbers
+ * in {@code info usernet} aside). QEMU runs first and has quit before netfabric binds the same
+ * forwarded ports. Needs qemu-system-x86_64 (.ci/run installs it); loopback only.
+ */
+class HmpAgainstQemuIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] NETDEVS = {"-netdev", "user,id=u0", "-netdev", "user,id=u1",
+        "-netdev", "hubport,id=h0,hubid=0", "-netdev", "hubport,id=h1,hubid=1,netdev=u1"};
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String request(String line) {
+        ObjectNode req = JSON.createObjectNode().put("execute", "human-monitor-command");
+        req.putObject("arguments").put("command-line", line);
+        return req.toString();
+    }
+
+    /** The descriptor column of info usernet differs between any two processes. */
+    private static String normalized(String answer) {
+        return answer.replaceAll("(\\[[A-Z_ 0-9a-z]+\\]) +-?\\d+ ", "$1 FD ");
+    }
+
+    private static List<String> qemu(List<String> lines) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "none", "-nodefaults", "-display", "none",
+                "-qmp", "stdio"));
+        cmd.addAll(List.of(NETDEVS));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        StringBuilder in = new StringBuilder("{\"execute\":\"qmp_capabilities\"}\n");
+        lines.forEach(l -> in.append(request(l)).append('\n'));
+        in.append("{\"execute\":\"quit\"}\n");
+        p.getOutputStream().write(in.toString().getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        List<String> answers = new ArrayList<>();
+        for (String l : out.split("\r?\n")) {
+            JsonNode n = JSON.readTree(l);
+            if (n.has("return") && n.get("return").isTextual()) {
+                answers.add(n.get("return").asText());
+            }
+        }
+        return answers;
+    }
+
+    @Test
+    void theNetworkCommandsAnswerAsQemuDoes() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86 is not installed");
+        int p1 = freePort();
+        int p2 = freePort();
+        List<String> lines = List.of(
+                "info network",
+                "hostfwd_add tcp:127.0.0.1:" + p1 + "-:22",
+                "hostfwd_add u1 udp:127.0.0.1:" + p2 + "-10.0.2.15:53",
+                "hostfwd_add nosuch tcp::1-:22",
+                "hostfwd_add h0 tcp::1-:22",
+                "hostfwd_add tcp:1",
+                "hostfwd_add u0 tcp::x-:22",
+                "hostfwd_add u0 tcp:127.0.0.1:" + p1 + "-:23",
+                "hostfwd_add u0 tcp:127.0.0.1:1-10.0.3.15:22",
+                "hostfwd_add",
+                "hostfwd_add a b c",
+                "info usernet",
+                "hostfwd_remove tcp:127.0.0.1:" + p1,
+                "hostfwd_remove tcp:127.0.0.1:" + p1,
+                "hostfwd_remove u1 udp:127.0.0.1:" + p2,
+                "hostfwd_remove u1 bogus",
+                "hostfwd_remove u0",
+                "info usernet",
+                "set_link u0 off",
+                "set_link nosuch on",
+                "set_link u0 maybe",
+                "set_link",
+                "netdev_add user,id=u2,net=10.9.0.0/24",
+                "netdev_add user,id=u3,net=1.2.3.4/99",
+                "netdev_add bogus,id=x",
+                "netdev_add hubport,id=h2",
+                "netdev_del h0",
+                "netdev_del nosuch",
+                "info network",
+                "nosuchcommand",
+                "info nosuch",
+                "help hostfwd_add",
+                "help hostfwd_remove",
+                "help set_link",
+                "help netdev_del",
+                "");
+        List<String> fromQemu = qemu(lines);
+        assertThat(fromQemu).hasSize(lines.size());
+        try (Launcher l = Launcher.start(CommandLine.parse(concat("-nodefaults", NETDEVS)),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()))) {
+            QmpDispatcher d = l.dispatcher();
+            for (int i = 0; i < lines.size(); i++) {
+                JsonNode r = d.dispatch(JSON.readTree(request(lines.get(i))));
+                assertThat(normalized(r.path("return").asText("<" + r + ">")))
+                        .as("%s", lines.get(i)).isEqualTo(normalized(fromQemu.get(i)));
+            }
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}
