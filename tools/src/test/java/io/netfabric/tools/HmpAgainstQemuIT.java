@@ -47,10 +47,11 @@ class HmpAgainstQemuIT {
         return answer.replaceAll("(\\[[A-Z_ 0-9a-z]+\\]) +-?\\d+ ", "$1 FD ");
     }
 
-    private static List<String> qemu(List<String> lines) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-M", "none", "-nodefaults", "-display", "none",
-                "-qmp", "stdio"));
-        cmd.addAll(List.of(NETDEVS));
+    private static List<String> qemu(List<String> machine, String[] netdevs, List<String> lines) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("qemu-system-x86_64"));
+        cmd.addAll(machine);
+        cmd.addAll(List.of("-nodefaults", "-display", "none", "-qmp", "stdio"));
+        cmd.addAll(List.of(netdevs));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         StringBuilder in = new StringBuilder("{\"execute\":\"qmp_capabilities\"}\n");
         lines.forEach(l -> in.append(request(l)).append('\n'));
@@ -111,9 +112,32 @@ class HmpAgainstQemuIT {
                 "help set_link",
                 "help netdev_del",
                 "");
-        List<String> fromQemu = qemu(lines);
+        compare(List.of("-M", "none"), NETDEVS, lines);
+    }
+
+    /** NICs (QEMU needs a machine with a PCI bus: pc, stopped), a socket netdev with filters. */
+    @Test
+    void infoNetworkWithNicsFiltersAndLinkChangesAsQemu(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86 is not installed");
+        String[] netdevs = {"-netdev", "user,id=u0", "-device", "e1000,netdev=u0,id=nic0",
+            "-netdev", "hubport,id=hp,hubid=0", "-device", "rtl8139,netdev=hp",
+            "-netdev", "user,id=u1", "-device", "virtio-net-pci,netdev=u1,mac=52:54:00:00:00:02",
+            "-netdev", "socket,id=s0,listen=127.0.0.1:" + freePort(),
+            "-object", "filter-dump,id=f0,netdev=s0,file=" + dir.resolve("f0.pcap"),
+            "-object", "filter-dump,id=f1,netdev=u1,file=" + dir.resolve("f1.pcap") + ",maxlen=128"};
+        compare(List.of("-M", "pc", "-S"), netdevs, List.of(
+                "info network",
+                "set_link nic0 off",
+                "set_link u0 off",
+                "info network",
+                "netdev_add hubport,id=hq,hubid=0",
+                "info network"));
+    }
+
+    private static void compare(List<String> machine, String[] netdevs, List<String> lines) throws Exception {
+        List<String> fromQemu = qemu(machine, netdevs, lines);
         assertThat(fromQemu).hasSize(lines.size());
-        try (Launcher l = Launcher.start(CommandLine.parse(concat("-nodefaults", NETDEVS)),
+        try (Launcher l = Launcher.start(CommandLine.parse(concat("-nodefaults", netdevs)),
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()))) {
             QmpDispatcher d = l.dispatcher();
             for (int i = 0; i < lines.size(); i++) {
