@@ -101,8 +101,9 @@ public final class UserHmpCommands {
     /**
      * {@code info usernet}: per user netdev, {@code Hub N (id):} and libslirp's table: host
      * forwards and TCP connections, then UDP forwards and flows ({@code UDP[SECONDS sec]} left),
-     * with the host socket's descriptor in FD. Unlike libslirp 4.7 (IPv4 only) IPv6 flows are
-     * listed too. ICMP echo flows are not listed.
+     * with the host socket's descriptor in FD and, for TCP, what waits each way in RecvQ (from
+     * the host, not yet acknowledged by the guest) and SendQ (from the guest, not yet taken by
+     * the host). Unlike libslirp 4.7 (IPv4 only) IPv6 flows are listed too; ICMP echo flows are not.
      */
     public static final class InfoUsernet extends HmpCommand.Described {
         private static final String HEADER =
@@ -133,22 +134,22 @@ public final class UserHmpCommands {
             java.util.Collections.reverse(forwards);
             for (HostForwards.Info f : forwards) {
                 if (f.protocol().equals("tcp")) {
-                    row(out, "  TCP[HOST_FORWARD]", f.fd(), f.host(), f.guest());
+                    row(out, "  TCP[HOST_FORWARD]", f.fd(), f.host(), f.guest(), 0, 0);
                 }
             }
             if (u.stack().tcpNat() != null) {
                 for (TcpNat.FlowInfo f : u.natFlows()) {
                     String state = "  TCP[" + libslirpState(f.state()) + "]";
                     if (f.hostLocal() != null) {
-                        row(out, state, f.fd(), f.hostLocal(), f.guest());   // SS_INCOMING: host side first
+                        row(out, state, f.fd(), f.hostLocal(), f.guest(), f.recvQ(), f.sendQ());   // SS_INCOMING
                     } else {
-                        row(out, state, f.fd(), f.guest(), f.remote());
+                        row(out, state, f.fd(), f.guest(), f.remote(), f.recvQ(), f.sendQ());
                     }
                 }
             }
             for (HostForwards.Info f : forwards) {
                 if (f.protocol().equals("udp")) {
-                    row(out, "  UDP[HOST_FORWARD]", f.fd(), f.host(), f.guest());
+                    row(out, "  UDP[HOST_FORWARD]", f.fd(), f.host(), f.guest(), 0, 0);
                 }
             }
             if (u.stack().udpNat() != null) {
@@ -156,7 +157,7 @@ public final class UserHmpCommands {
                 java.util.Collections.reverse(flows);   // most recently used first
                 for (UdpNat.FlowInfo f : flows) {
                     long seconds = Math.max(0, (f.expires() - now) / 1_000_000_000L);
-                    row(out, "  UDP[" + seconds + " sec]", f.fd(), f.guest(), f.lastDestination());
+                    row(out, "  UDP[" + seconds + " sec]", f.fd(), f.guest(), f.lastDestination(), 0, 0);
                 }
             }
         }
@@ -167,10 +168,11 @@ public final class UserHmpCommands {
         }
 
         /** {@code "%-19s %3d %15s %5d %15s %5d %5d %5d\n"}, the unspecified source address as "*". */
-        private static void row(StringBuilder out, String what, int fd, InetSocketAddress src, InetSocketAddress dst) {
+        private static void row(StringBuilder out, String what, int fd, InetSocketAddress src, InetSocketAddress dst,
+                                long recvQ, long sendQ) {
             String label = what.length() > 19 ? what.substring(0, 19) : what;
             out.append(String.format("%-19s %3d %15s %5d ", label, fd, address(src, true), src == null ? 0 : src.getPort()));
-            out.append(String.format("%15s %5d %5d %5d", address(dst, false), dst == null ? 0 : dst.getPort(), 0, 0))
+            out.append(String.format("%15s %5d %5d %5d", address(dst, false), dst == null ? 0 : dst.getPort(), recvQ, sendQ))
                     .append('\n');
         }
 

@@ -239,6 +239,7 @@ class TcpNatTest {
         FakeHostTcp.FakeStream s = sim.host.last();
         s.events.data(Unpooled.wrappedBuffer(new byte[100]), sim.now);
         assertThat(out()).isEmpty();
+        assertThat(sim.stack.tcpNat().flows().get(0).recvQ()).as("info usernet's RecvQ").isEqualTo(100);
         sim.run(() -> false, 250_000_000L, () -> { });   // RTO floor passes: a one-octet probe
         List<TcpRepr> probes = out();
         assertThat(probes).as(() -> sim.stack.tcpNat().debug() + " now " + sim.now).isNotEmpty();

@@ -55,10 +55,13 @@ public final class TcpNat implements TcpHandler, Timed {
     }
 
     /** One live connection, for the flow query. */
-    /** @param hostLocal a host-forward connection's local host address (the listener's), else null */
+    /**
+     * @param hostLocal a host-forward connection's local host address (the listener's), else null
+     * @param recvQ     octets from the host waiting for the guest; {@code sendQ} the other way
+     */
     public record FlowInfo(String protocol, String kind, InetSocketAddress guest, InetSocketAddress remote,
                            String host, String state, long bytesFromGuest, long bytesToGuest,
-                           InetSocketAddress hostLocal, int fd) {
+                           InetSocketAddress hostLocal, int fd, long recvQ, long sendQ) {
     }
 
     private record Key(InetSocketAddress guest, InetSocketAddress remote) {
@@ -341,7 +344,7 @@ public final class TcpNat implements TcpHandler, Timed {
         for (Flow f : flows.values()) {
             l.add(new FlowInfo("tcp", f.kind, f.key.guest, f.key.remote, f.hostDescription(), f.conn.state().name(),
                     f.conn.bytesFromGuest(), f.conn.bytesToGuest(), f.hostLocal,
-                    f.stream == null ? -1 : f.stream.fd()));
+                    f.stream == null ? -1 : f.stream.fd(), f.conn.hostBytesQueued(), f.conn.guestBytesQueued()));
         }
         return l;
     }

@@ -246,6 +246,16 @@ public final class TcpConnection {
         return bytesToGuest;
     }
 
+    /** Octets from the host not yet acknowledged by the guest (libslirp's so_rcv.sb_cc). */
+    public int hostBytesQueued() {
+        return sendBuf.readableBytes();
+    }
+
+    /** Octets from the guest the host socket has not taken yet (libslirp's so_snd.sb_cc). */
+    public long guestBytesQueued() {
+        return host == null ? 0 : host.pendingBytes();
+    }
+
     public int localPort() {
         return localPort;
     }
