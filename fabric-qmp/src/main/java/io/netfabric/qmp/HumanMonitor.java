@@ -2,6 +2,7 @@ package io.netfabric.qmp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.netfabric.core.AnnounceParameters;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.options.NetdevOptionParser;
@@ -16,9 +17,10 @@ import java.util.ServiceLoader;
  * QMP's {@code human-monitor-command}: the network part of QEMU's HMP, so that what scripts send
  * QEMU ({@code hostfwd_add ::2222-:22}, {@code info usernet}, {@code set_link net0 off}) works
  * unchanged. Built in here: {@code set_link}, {@code netdev_add}, {@code netdev_del},
- * {@code help}; the backends bring theirs through {@link HmpCommand}. Output and refusals are
- * QEMU 7.2's, checked against its binary: lines end in CRLF (the monitor's {@code monitor_puts}),
- * argument errors add {@code Try "help NAME" for more information}, a command's own error is
+ * {@code announce_self}, {@code quit}, {@code help}; the backends bring theirs through
+ * {@link HmpCommand}. Output and refusals are QEMU 7.2's, checked against its binary
+ * (HmpAgainstQemuIT): lines end in CRLF (the monitor's {@code monitor_puts}), argument errors
+ * add {@code Try "help NAME" for more information}, a command's own error is
  * {@code Error: MESSAGE} (hmp_handle_error), an unknown command {@code unknown command: 'NAME'}.
  */
 final class HumanMonitor {
@@ -71,6 +73,17 @@ final class HumanMonitor {
                     throw new HmpCommand.Usage("Expected 'on' or 'off'");
                 }
                 f.setLink(args.get(0), up.equals("on"));
+                return "";
+            }
+        });
+        add(new Builtin("announce_self", "[interfaces] [id]", "Trigger GARP/RARP announcements", 0, 2) {
+            @Override
+            public String run(Fabric f, List<String> args) {
+                // hmp_announce_self: the migration defaults, a comma list of interfaces, an id.
+                AnnounceParameters d = AnnounceParameters.defaults();
+                List<String> interfaces = args.isEmpty() ? null : List.of(args.get(0).split(","));
+                f.announceSelf(new AnnounceParameters(d.initial(), d.max(), d.rounds(), d.step(), interfaces,
+                        args.size() > 1 ? args.get(1) : null));
                 return "";
             }
         });

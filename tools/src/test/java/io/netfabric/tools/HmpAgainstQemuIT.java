@@ -111,6 +111,10 @@ class HmpAgainstQemuIT {
                 "help hostfwd_remove",
                 "help set_link",
                 "help netdev_del",
+                "help announce_self",
+                "announce_self",
+                "announce_self a,b x",
+                "announce_self a b c",
                 "");
         compare(List.of("-M", "none"), NETDEVS, lines);
     }
