@@ -52,7 +52,7 @@ final class LoopTapReader implements TapQueueReader {
         for (int i = 0; i < fds.length; i++) {
             queues[i] = new Queue(i, fds[i]);
         }
-        this.batch = new TapBatchBuilder(hdrLen, BATCH);
+        this.batch = new TapBatchBuilder(hdrLen, BATCH, true);
         this.scratch = Unpooled.directBuffer(hdrLen + NetClient.MAX_FRAME);
     }
 
@@ -228,7 +228,11 @@ final class LoopTapReader implements TapQueueReader {
             }
             TapQueueReader.Batch b = batch.take();
             if (b != null) {
-                sink.deliver(b);
+                try {
+                    sink.deliver(b);   // synchronous: the sink keeps no reference to the batch
+                } finally {
+                    batch.delivered();
+                }
             }
         }
 

@@ -113,7 +113,7 @@ final class TapReader implements TapQueueReader, Runnable {
         ByteBuf pfd = Unpooled.directBuffer((n + 1) * POLLFD_SIZE);
         // One read buffer: the largest frame plus its header, copied out into right-sized frames.
         ByteBuf scratch = Unpooled.directBuffer(hdrLen + io.netfabric.core.NetClient.MAX_FRAME);
-        TapBatchBuilder batch = new TapBatchBuilder(hdrLen, BATCH * n);
+        TapBatchBuilder batch = new TapBatchBuilder(hdrLen, BATCH * n, false);
         try {
             long pfdAddr = pfd.memoryAddress();
             long scratchAddr = scratch.memoryAddress();
