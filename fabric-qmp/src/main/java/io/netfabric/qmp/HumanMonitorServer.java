@@ -1,38 +1,20 @@
 package io.netfabric.qmp;
 
 import io.netfabric.core.Fabric;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code -monitor}: QEMU's human monitor on a unix or TCP socket, or on stdio. A client gets
@@ -43,15 +25,9 @@ import java.util.concurrent.TimeUnit;
 public final class HumanMonitorServer implements AutoCloseable {
     static final String PROMPT = "(qemu) ";
 
-    private final EventLoopGroup group;
-    private final Channel serverChannel;
-    private final Path socketFile;
-    private final FirstClient firstClient = new FirstClient();
+    private final MonitorSocket socket = new MonitorSocket("monitor", "netfabric-hmp");
 
-    private HumanMonitorServer(EventLoopGroup group, Channel serverChannel, Path socketFile) {
-        this.group = group;
-        this.serverChannel = serverChannel;
-        this.socketFile = socketFile;
+    private HumanMonitorServer() {
     }
 
     private static String banner() {
@@ -65,15 +41,8 @@ public final class HumanMonitorServer implements AutoCloseable {
     /** Serves the monitor at {@code endpoint} (unix or TCP); {@code onQuit} is what {@code quit} does. */
     public static HumanMonitorServer start(QmpEndpoint endpoint, Fabric fabric, Runnable onQuit) {
         HumanMonitor hmp = new HumanMonitor(fabric, onQuit);
-        boolean epoll = Epoll.isAvailable();
-        if (endpoint instanceof QmpEndpoint.Unix && !epoll) {
-            throw new IllegalStateException("a unix monitor socket needs Netty's native epoll transport: "
-                    + Epoll.unavailabilityCause());
-        }
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netfabric-hmp", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        ServerBootstrap b = new ServerBootstrap().group(group).childHandler(new ChannelInitializer<Channel>() {
+        HumanMonitorServer s = new HumanMonitorServer();
+        s.socket.listen(endpoint, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new LineBasedFrameDecoder(64 * 1024, true, false),
@@ -81,7 +50,7 @@ public final class HumanMonitorServer implements AutoCloseable {
                         new SimpleChannelInboundHandler<String>() {
                             @Override
                             public void channelActive(ChannelHandlerContext ctx) {
-                                connected.complete(null);
+                                s.socket.firstClient.arrived();
                                 write(ctx, banner());
                             }
 
@@ -96,28 +65,8 @@ public final class HumanMonitorServer implements AutoCloseable {
                             }
                         });
             }
-        });
-        try {
-            Channel server;
-            Path file = null;
-            if (endpoint instanceof QmpEndpoint.Unix u) {
-                file = u.path().toAbsolutePath();
-                Files.deleteIfExists(file);
-                server = b.channel(EpollServerDomainSocketChannel.class)
-                        .bind(new DomainSocketAddress(file.toFile())).syncUninterruptibly().channel();
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } else {
-                QmpEndpoint.Tcp t = (QmpEndpoint.Tcp) endpoint;
-                server = b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                        .bind(new InetSocketAddress(t.host(), t.port())).syncUninterruptibly().channel();
-            }
-            HumanMonitorServer s = new HumanMonitorServer(group, server, file);
-            connected.thenRun(s.firstClient::arrived);
-            return s;
-        } catch (IOException | RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
+        }, false);
+        return s;
     }
 
     /**
@@ -148,18 +97,17 @@ public final class HumanMonitorServer implements AutoCloseable {
     }
 
     public SocketAddress localAddress() {
-        return serverChannel.localAddress();
+        return socket.server().localAddress();
     }
 
     /** Blocks until a client has connected (QEMU's {@code wait=on}). */
     public void awaitFirstClient() throws InterruptedException {
-        firstClient.await();
+        socket.firstClient.await();
     }
 
     @Override
     public void close() {
-        firstClient.serverClosed("monitor");
-        serverChannel.close().syncUninterruptibly();
-        QmpServer.stop(group, socketFile);
+        socket.stopListening();
+        socket.stopLoop();
     }
 }

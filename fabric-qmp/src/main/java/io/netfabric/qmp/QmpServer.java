@@ -4,42 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricEvent;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.AttributeKey;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -60,56 +41,23 @@ public final class QmpServer implements AutoCloseable {
 
     private final Fabric fabric;
     private final QmpDispatcher dispatcher;
-    private final EventLoopGroup group;
     private final ChannelGroup clients = new DefaultChannelGroup("qmp-clients", GlobalEventExecutor.INSTANCE);
     private final Consumer<FabricEvent> eventListener = this::broadcast;
-    private final Channel serverChannel;
-    private final Path socketFile;
-    /** Completed when the first client connects ({@link #awaitFirstClient}). */
-    private final FirstClient firstClient = new FirstClient();
+    private final MonitorSocket socket = new MonitorSocket("QMP", "netfabric-qmp");
     /** Completed by {@link #open}: clients are greeted from then on, as QEMU's monitor greets once startup is done. */
     private final java.util.concurrent.CompletableFuture<Void> opened = new java.util.concurrent.CompletableFuture<>();
 
     private QmpServer(Fabric fabric, QmpDispatcher dispatcher, QmpEndpoint endpoint) {
         this.fabric = fabric;
         this.dispatcher = dispatcher;
-        boolean epoll = Epoll.isAvailable();
-        if (endpoint instanceof QmpEndpoint.Unix && !epoll) {
-            throw new IllegalStateException("a unix QMP socket needs Netty's native epoll transport: "
-                    + Epoll.unavailabilityCause());
-        }
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("netfabric-qmp", true),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         // Half-closure allowed: a client that sends its commands and closes its side still gets
         // every reply (Connection closes it after them).
-        ServerBootstrap b = new ServerBootstrap().group(group)
-                .childOption(io.netty.channel.ChannelOption.ALLOW_HALF_CLOSURE, true).childHandler(new ChannelInitializer<Channel>() {
+        socket.listen(endpoint, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast(new QmpFrameDecoder(), new Connection());
             }
-        });
-        try {
-            if (endpoint instanceof QmpEndpoint.Unix u) {
-                socketFile = u.path().toAbsolutePath();
-                replaceStale(socketFile);
-                serverChannel = b.channel(EpollServerDomainSocketChannel.class)
-                        .bind(new DomainSocketAddress(socketFile.toFile())).syncUninterruptibly().channel();
-                // Only our user may talk to the fabric. Set right after bind: the window before it
-                // is closed by the directory's permissions, as for QEMU's own sockets.
-                Files.setPosixFilePermissions(socketFile, PosixFilePermissions.fromString("rw-------"));
-            } else if (endpoint instanceof QmpEndpoint.Stdio) {
-                throw new IllegalArgumentException("stdio is served by QmpStdio, not by a listening server");
-            } else {
-                QmpEndpoint.Tcp t = (QmpEndpoint.Tcp) endpoint;
-                socketFile = null;
-                serverChannel = b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                        .bind(new InetSocketAddress(t.host(), t.port())).syncUninterruptibly().channel();
-            }
-        } catch (IOException | RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-        }
+        }, true);
         fabric.addEventListener(eventListener);
     }
 
@@ -136,30 +84,12 @@ public final class QmpServer implements AutoCloseable {
 
     /** Blocks until a client has connected (QEMU's {@code wait=on}). */
     public void awaitFirstClient() throws InterruptedException {
-        firstClient.await();
+        socket.firstClient.await();
     }
 
     /** The bound address: a {@link DomainSocketAddress} or an {@link InetSocketAddress}. */
     public SocketAddress localAddress() {
-        return serverChannel.localAddress();
-    }
-
-    /**
-     * A socket file left by a dead process is replaced; one with a live listener is refused in
-     * QEMU's words (util/qemu-sockets.c), since binding over it would silently steal the path.
-     */
-    private static void replaceStale(Path path) throws IOException {
-        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-        } catch (IOException dead) {
-            // ECONNREFUSED: nobody listens, the file is stale.
-            Files.delete(path);
-            return;
-        }
-        throw new IllegalStateException("Failed to bind socket to " + path + ": Address already in use");
+        return socket.server().localAddress();
     }
 
     private void broadcast(FabricEvent e) {
@@ -187,23 +117,10 @@ public final class QmpServer implements AutoCloseable {
     /** Stops listening, closes every client, removes the socket file. */
     @Override
     public void close() {
-        firstClient.serverClosed("QMP server");
         fabric.removeEventListener(eventListener);
-        serverChannel.close().syncUninterruptibly();
+        socket.stopListening();
         clients.close().syncUninterruptibly();
-        stop(group, socketFile);
-    }
-
-    /** Ends a server's loop and removes its socket file (null: a TCP server). */
-    static void stop(EventLoopGroup group, Path socketFile) {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        if (socketFile != null) {
-            try {
-                Files.deleteIfExists(socketFile);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
+        socket.stopLoop();
     }
 
     /**
@@ -221,7 +138,7 @@ public final class QmpServer implements AutoCloseable {
             Channel ch = ctx.channel();
             ch.attr(SESSION).set(new QmpSession(dispatcher));
             clients.add(ch);
-            firstClient.arrived();
+            socket.firstClient.arrived();
             if (opened.isDone()) {
                 greet(ch);
             } else {
