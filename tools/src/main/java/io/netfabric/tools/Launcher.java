@@ -127,68 +127,7 @@ final class Launcher implements AutoCloseable {
                     : NetdevOptionParser.parseNetdev(o.value(), available, this::warn));
             netdevs.add(new ParsedNetdev(o, nd, json));
         }
-        // QEMU creates -qmp's chardev among the early backends, before any netdev, and a server
-        // without wait=off blocks there for its first client; the monitor attaches (greets) once
-        // the rest is built (vl.c qemu_create_early_backends / qemu_create_late_backends).
-        List<QmpServer> qmps = new ArrayList<>();
-        boolean stdioTaken = false;
-        boolean stdioMonitor = false;
-        for (CommandLine.Option o : cl.all("qmp")) {
-            if (o.value().equals("stdio")) {
-                if (stdioTaken) {
-                    throw new StartupException(o.location() + ": cannot use stdio by multiple character devices");
-                }
-                stdioTaken = true;
-                QmpStdio session;
-                try {
-                    session = QmpStdio.start(fabric, dispatcher(), stdin, stdout, true);
-                } catch (java.io.UncheckedIOException | IllegalStateException e) {
-                    throw new StartupException(o.location() + ": " + e.getMessage());
-                }
-                services.add(session);
-                qmps.add(session.server());
-                continue;
-            }
-            QmpServer q = startQmp(o.location(), o.value(), false);
-            qmps.add(q);
-            if (QmpEndpoint.waitsForClient(o.value())) {
-                err.println("netfabric: " + o.location() + ": info: netfabric waiting for connection on: disconnected:"
-                        + QmpEndpoint.describe(o.value()));
-                try {
-                    q.awaitFirstClient();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StartupException(o.location() + ": interrupted while waiting for a QMP client");
-                }
-            }
-        }
-        for (CommandLine.Option o : cl.all("monitor")) {
-            if (o.value().equals("stdio")) {
-                if (stdioTaken) {
-                    throw new StartupException(o.location() + ": cannot use stdio by multiple character devices");
-                }
-                stdioTaken = true;
-                stdioMonitor = true;
-                continue;
-            }
-            HumanMonitorServer m;
-            try {
-                m = HumanMonitorServer.start(QmpEndpoint.parse(o.value()), fabric, this::requestQuit);
-            } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-                throw new StartupException(o.location() + ": " + e.getMessage());
-            }
-            services.add(m);
-            if (QmpEndpoint.waitsForClient(o.value())) {
-                err.println("netfabric: " + o.location() + ": info: netfabric waiting for connection on: disconnected:"
-                        + QmpEndpoint.describe(o.value()));
-                try {
-                    m.awaitFirstClient();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StartupException(o.location() + ": interrupted while waiting for a monitor client");
-                }
-            }
-        }
+        List<QmpServer> qmps = startMonitors(cl);
         // QEMU 7.2 creates the modern-syntax netdevs first, then the QemuOpts ones (vl.c).
         for (boolean modern : new boolean[] {true, false}) {
             for (ParsedNetdev p : netdevs) {
@@ -229,6 +168,74 @@ final class Launcher implements AutoCloseable {
             // The monitor attaches once start-up is done, as QEMU's does.
             HumanMonitorServer.startStdio(fabric, this::requestQuit, stdin, stdout);
         }
+    }
+
+    /** {@code -monitor stdio} was asked for: it starts once the rest is built. */
+    private boolean stdioMonitor;
+
+    private interface ClientWait {
+        void await() throws InterruptedException;
+    }
+
+    /**
+     * {@code -qmp} and {@code -monitor}: QEMU creates their chardevs among the early backends,
+     * before any netdev, and a server without wait=off blocks there for its first client; the
+     * monitors attach (greet) once the rest is built (vl.c qemu_create_early_backends /
+     * qemu_create_late_backends). Answers the QMP servers to open then.
+     */
+    private List<QmpServer> startMonitors(CommandLine cl) throws StartupException {
+        List<QmpServer> held = new ArrayList<>();
+        boolean stdioTaken = false;
+        for (String kind : List.of("qmp", "monitor")) {
+            for (CommandLine.Option o : cl.all(kind)) {
+                boolean qmp = kind.equals("qmp");
+                if (o.value().equals("stdio")) {
+                    if (stdioTaken) {
+                        throw new StartupException(o.location() + ": cannot use stdio by multiple character devices");
+                    }
+                    stdioTaken = true;
+                    if (qmp) {
+                        QmpStdio session;
+                        try {
+                            session = QmpStdio.start(fabric, dispatcher(), stdin, stdout, true);
+                        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+                            throw new StartupException(o.location() + ": " + e.getMessage());
+                        }
+                        services.add(session);
+                        held.add(session.server());
+                    } else {
+                        stdioMonitor = true;
+                    }
+                    continue;
+                }
+                ClientWait wait;
+                if (qmp) {
+                    QmpServer q = startQmp(o.location(), o.value(), false);
+                    held.add(q);
+                    wait = q::awaitFirstClient;
+                } else {
+                    HumanMonitorServer m;
+                    try {
+                        m = HumanMonitorServer.start(QmpEndpoint.parse(o.value()), fabric, this::requestQuit);
+                    } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+                        throw new StartupException(o.location() + ": " + e.getMessage());
+                    }
+                    services.add(m);
+                    wait = m::awaitFirstClient;
+                }
+                if (QmpEndpoint.waitsForClient(o.value())) {
+                    err.println("netfabric: " + o.location() + ": info: netfabric waiting for connection on: disconnected:"
+                            + QmpEndpoint.describe(o.value()));
+                    try {
+                        wait.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new StartupException(o.location() + ": interrupted while waiting for a client");
+                    }
+                }
+            }
+        }
+        return held;
     }
 
     /** A QMP server on {@code spec} (QEMU's {@code -qmp} syntax), closed with the launcher. */
