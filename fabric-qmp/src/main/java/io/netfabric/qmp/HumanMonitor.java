@@ -43,17 +43,14 @@ final class HumanMonitor {
             @Override
             public String run(Fabric f, List<String> args) {
                 String opts = args.isEmpty() ? "" : args.get(0);
-                try {
-                    f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> { }));
-                } catch (FabricException e) {
-                    if (e.getMessage().startsWith("Duplicate ID ")) {
-                        // QEMU refuses it while parsing the arguments: its monitor prints the
-                        // message to stderr and answers only the usage hint.
-                        System.err.println("netfabric: " + e.getMessage());
-                        throw new HmpCommand.Usage(null);
-                    }
-                    throw e;
+                String id = opts.isEmpty() ? null : NetdevOptionParser.commandLineId(opts);
+                if (id != null && f.call(() -> f.findNetdev(id)) != null) {
+                    // QEMU's QemuOpts refuses a taken id while the monitor parses the arguments:
+                    // the message goes to stderr and the answer is only the usage hint.
+                    System.err.println("netfabric: Duplicate ID '" + id + "' for netdev");
+                    throw new HmpCommand.Usage(null);
                 }
+                f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> { }));
                 return "";
             }
         });
