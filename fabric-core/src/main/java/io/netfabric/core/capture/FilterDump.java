@@ -42,9 +42,8 @@ public final class FilterDump implements NetFilter {
     private final long baseNanos = System.nanoTime();
     private PcapWriter writer;
     private boolean enabled = true;
-    /** {@link #info()} around the status, which can change; set by {@link #open(FilterDumpOptions, EventLoop)}. */
-    private String infoHead = "type=" + FilterDumpOptions.QOM_TYPE;
-    private String infoTail = "";
+    /** What {@code -object}/{@code object-add} gave, for {@link #info()}; null when opened otherwise. */
+    private FilterDumpOptions options;
     private ScheduledFuture<?> pendingFlush;
     private final Runnable flushTask = this::flushNow;
 
@@ -86,9 +85,19 @@ public final class FilterDump implements NetFilter {
         return id;
     }
 
+    /** QEMU 7.2's info network: the properties in QOM order, defaults filled in, the status as it is now. */
     @Override
     public String info() {
-        return infoHead + ",status=" + (enabled ? "on" : "off") + infoTail;
+        String type = "type=" + FilterDumpOptions.QOM_TYPE;
+        if (options == null) {
+            return type;
+        }
+        FilterDumpOptions o = options;
+        return type + ",file=" + o.file() + ",maxlen=" + o.snapLength()
+                + ",position=" + (o.position() == null ? "tail" : o.position())
+                + ",status=" + (enabled ? "on" : "off")
+                + ",insert=" + (o.insert() == null ? "behind" : o.insert())
+                + ",netdev=" + o.netdev() + ",queue=" + direction.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override
@@ -115,11 +124,7 @@ public final class FilterDump implements NetFilter {
         Direction d = o.queue() == null ? Direction.ALL : Direction.valueOf(o.queue().toUpperCase(java.util.Locale.ROOT));
         FilterDump dump = open(o.id(), Path.of(o.file()), (int) Math.min(o.snapLength(), Integer.MAX_VALUE), d, loop);
         dump.setEnabled(o.enabled());
-        // QEMU 7.2's info network: the properties in QOM order, defaults filled in.
-        dump.infoHead = "type=" + FilterDumpOptions.QOM_TYPE + ",file=" + o.file() + ",maxlen=" + o.snapLength()
-                + ",position=" + (o.position() == null ? "tail" : o.position());
-        dump.infoTail = ",insert=" + (o.insert() == null ? "behind" : o.insert())
-                + ",netdev=" + o.netdev() + ",queue=" + d.name().toLowerCase(java.util.Locale.ROOT);
+        dump.options = o;
         return dump;
     }
 
