@@ -14,7 +14,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -30,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A netdev over one stream connection at a time, TCP or unix: {@code socket,listen=}/
  * {@code connect=} (net/socket.c) and {@code stream} (net/stream.c). Each frame travels as a
- * 4-byte big-endian length and the frame (§3.1, {@code net_fill_rstate}), framed by Netty's
- * {@link LengthFieldBasedFrameDecoder}/{@link LengthFieldPrepender}.
+ * 4-byte big-endian length and the frame (§3.1), cut by {@link StreamFrameDecoder} (QEMU's
+ * {@code net_fill_rstate}) and framed by Netty's {@link LengthFieldPrepender}.
  *
  * <h2>Theory of operation</h2>
  * <pre>
@@ -42,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * <li>A server serves one client at a time, as QEMU's listener does: after an accept the
  *     listening channel stops reading, so further clients wait in the kernel's backlog (or in
  *     ours, unregistered, if one slipped through), and the next is served when the current one
- *     goes. A length above 69632 closes that connection with QEMU's message; the netdev stays.</li>
+ *     goes. More than 69632 bytes of one frame close that connection with QEMU's message; the
+ *     netdev stays.</li>
  * <li>Back-pressure both ways (§1.4): when the connection is not writable, {@link #receive}
  *     answers 0 and the fabric queues; writability calls {@link #flushQueued()}. When the peer
  *     is busy ({@code sendAsync} answers 0) the connection stops reading until the callback.</li>
@@ -191,7 +191,7 @@ final class StreamNetdev extends NetClient {
 
     private void initConnection(Channel ch) {
         ch.config().setWriteBufferWaterMark(WATER_MARK);
-        ch.pipeline().addLast("frame-decoder", new LengthFieldBasedFrameDecoder(MAX_FRAME + 4, 0, 4, 0, 4))
+        ch.pipeline().addLast("frame-decoder", new StreamFrameDecoder())
                 .addLast("frame-encoder", new LengthFieldPrepender(4))
                 .addLast("netdev", new ConnectionHandler());
     }

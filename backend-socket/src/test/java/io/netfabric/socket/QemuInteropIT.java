@@ -116,6 +116,77 @@ class QemuInteropIT {
     }
 
     /**
+     * Bad lengths end a connection where QEMU 7.2 ends it: a length above 69632 is taken, and
+     * the connection closed with the oversized message only when more than 69632 bytes of that
+     * frame came (ground truth for BadInputTest). The same bytes go to QEMU's {@code socket}
+     * listener and to ours, one connection per case; each side must then be open or closed
+     * alike, and print the message as often.
+     */
+    @Test
+    void badLengthsCloseConnectionsWhereQemuClosesThem() throws Exception {
+        int qemuPort = FreePorts.tcp();
+        int ourPort = FreePorts.tcp();
+        ours("socket,id=s0,listen=127.0.0.1:" + ourPort);
+        byte[][] cases = {
+            concat(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef}, new byte[3]),
+            concat(new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef}, new byte[NetClient.MAX_FRAME + 1]),
+            concat(length(NetClient.MAX_FRAME + 1), new byte[NetClient.MAX_FRAME]),
+            concat(length(NetClient.MAX_FRAME + 1), new byte[NetClient.MAX_FRAME + 1]),
+            concat(length(NetClient.MAX_FRAME), new byte[NetClient.MAX_FRAME]),
+        };
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream ourLog = new java.io.ByteArrayOutputStream();
+        try (QemuProcess q = qemu("socket,id=q1,listen=127.0.0.1:" + qemuPort)) {
+            System.setErr(new java.io.PrintStream(ourLog, true, java.nio.charset.StandardCharsets.UTF_8));
+            for (byte[] bytes : cases) {
+                boolean qemuOpen = openAfterSending(qemuPort, bytes);
+                boolean ourOpen = openAfterSending(ourPort, bytes);
+                assertThat(ourOpen).as("open after %d bytes starting %02x%02x%02x%02x (QEMU: %s)", bytes.length,
+                        bytes[0], bytes[1], bytes[2], bytes[3], qemuOpen ? "open" : "closed").isEqualTo(qemuOpen);
+            }
+            System.setErr(stderr);
+            assertThat(count(ourLog.toString(java.nio.charset.StandardCharsets.UTF_8), StreamNetdev.OVERSIZE_MESSAGE))
+                    .isEqualTo(count(q.stderr(), StreamNetdev.OVERSIZE_MESSAGE)).isEqualTo(2);
+        } finally {
+            System.setErr(stderr);
+        }
+    }
+
+    private static boolean openAfterSending(int port, byte[] bytes) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(bytes);
+            s.setSoTimeout(500);
+            try {
+                return s.getInputStream().read() != -1;   // nobody sends on a hub without frames
+            } catch (java.net.SocketTimeoutException open) {
+                return true;
+            } catch (java.net.SocketException reset) {
+                return false;
+            }
+        } finally {
+            Thread.sleep(200);   // the listener takes the next client once this one went
+        }
+    }
+
+    private static byte[] length(int n) {
+        return java.nio.ByteBuffer.allocate(4).putInt(n).array();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * The ground truth for BadInputTest's refused connect: QEMU 7.2 on Linux creates the netdev
      * (the non-blocking connect answers EINPROGRESS) and it dies with an empty info; a stream
      * client shows {@code connection error}.
