@@ -70,6 +70,7 @@ class Ipv6Test {
             assertThat(r.payload()[0] & 0xFF).isEqualTo(129);
             assertThat(r.checksumsOk()).isTrue();
             assertThat(r.src6()).isEqualTo(HOST6);
+            assertThat(r.bytes()[14 + 7] & 0xFF).as("hop limit, libslirp's ip6_output").isEqualTo(255);
         }
     }
 

@@ -43,6 +43,25 @@ class RouterTest {
             assertThat(r.payloadU16(4)).isEqualTo(0x4242);
             assertThat(r.payloadU16(6)).isEqualTo(3);
             assertThat(Arrays.copyOfRange(r.payload(), 8, r.payload().length)).isEqualTo(data);
+            assertThat(r.bytes()[22] & 0xFF).as("TTL, libslirp's icmp_reflect").isEqualTo(255);
+        }
+    }
+
+    /** libslirp (icmp_reflect, ip_output): TTL 255, the request's TOS and DF bit kept; QEMU 7.2 checked. */
+    @Test
+    void pingRepliesKeepTheRequestsTosAndDontFragment() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            io.netty.buffer.ByteBuf req = ping(GUEST_IP, HOST, 1, 1, "x".getBytes());
+            io.netfabric.wire.ipv4.Ipv4Packet ip = new io.netfabric.wire.ipv4.Ipv4Packet().wrap(req, 14, req.readableBytes() - 14);
+            ip.setDscpEcn(4, 0);
+            ip.setFlagsAndFragmentOffset(true, false, 0);
+            ip.fillChecksum();
+            h.send(req);
+            byte[] f = h.last().bytes();
+            assertThat(f[15] & 0xFF).as("TOS").isEqualTo(0x10);
+            assertThat(f[20] & 0xE0).as("flags").isEqualTo(0x40);
+            assertThat(f[22] & 0xFF).as("TTL").isEqualTo(255);
+            assertThat(h.last().checksumsOk()).isTrue();
         }
     }
 

@@ -191,6 +191,7 @@ class UserNetdevTest {
         assertThat(r.payloadU16(4)).isEqualTo(0x77);
         assertThat(r.payloadU16(6)).isEqualTo(5);
         assertThat(new String(r.payload(), 8, 10)).isEqualTo("hello icmp");
+        assertThat(r.bytes()[22] & 0xFF).as("TTL, as libslirp reflects every echo reply").isEqualTo(255);
         assertThat(r.checksumsOk()).isTrue();
     }
 
@@ -220,6 +221,8 @@ class UserNetdevTest {
         assertThat(r.src4()).isEqualTo(HOST);
         assertThat(r.payloadU8(0)).isEqualTo(3);
         assertThat(r.payloadU8(1)).isEqualTo(3);
+        assertThat(r.payloadU16(8 + 2)).as("quoted IP total length: the guest's datagram").isEqualTo(20 + 8 + 1);
+        assertThat(r.payloadU16(8 + 20 + 4)).as("quoted UDP length").isEqualTo(8 + 1);
         assertThat(r.checksumsOk()).isTrue();
     }
 }

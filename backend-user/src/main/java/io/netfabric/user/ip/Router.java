@@ -44,6 +44,8 @@ public final class Router implements Timed {
     /** libslirp's link-local router address (ip6.h {@code LINKLOCAL_ADDR}): fe80::2. */
     public static final Ipv6Address LINK_LOCAL = Ipv6Address.of(0xfe80_0000_0000_0000L, 2);
     public static final Ipv6Address ALL_NODES = Ipv6Address.of(0xff02_0000_0000_0000L, 1);
+    /** libslirp sends every echo reply with TTL (IPv6: hop limit) 255: icmp_reflect's MAXTTL, ip6_output. */
+    static final int ECHO_REPLY_TTL = 255;
 
     /** Where frames for the guest go. Takes one reference per frame. */
     public interface Link {
@@ -416,8 +418,14 @@ public final class Router implements Timed {
         Ipv4Address dst = Ipv4Address.fromInt(p.dstInt());
         if (arpAnswered.contains(dst)) {
             // RFC 1122 §3.2.2.6: the reply carries the request's identifier, sequence and data.
+            // libslirp's icmp_reflect: TTL 255, the request's TOS and DF kept (ping shows ttl=255).
             int len = icmp.length();
             ByteBuf out = newIpv4Frame(srcMac, dst, Ipv4Address.fromInt(p.srcInt()), IpProtocol.ICMP, len);
+            Ipv4Packet h = new Ipv4Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv4Packet.HEADER_LEN + len);
+            h.setDscpEcn(p.dscp(), p.ecn());
+            h.setFlagsAndFragmentOffset(p.dontFragment(), false, 0);
+            h.setTtl(ECHO_REPLY_TTL);
+            h.fillChecksum();
             int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
             out.setBytes(at, p.buffer(), icmp.dataOffset() - IcmpPacket.HEADER_LEN, len);
             IcmpPacket r = new IcmpPacket().wrap(out, at, len);
@@ -592,7 +600,7 @@ public final class Router implements Timed {
                     }
                     return;
                 }
-                ByteBuf out = newIpv6Frame(srcMac, dst, src, IpProtocol.ICMPV6, length, 64);
+                ByteBuf out = newIpv6Frame(srcMac, dst, src, IpProtocol.ICMPV6, length, ECHO_REPLY_TTL);
                 int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
                 out.setBytes(at, frame, offset, length);
                 Icmpv6Packet r = new Icmpv6Packet().wrap(out, at, length);
@@ -909,7 +917,10 @@ public final class Router implements Timed {
         link.toGuest(out);
     }
 
-    /** An ICMP/ICMPv6 echo reply to the guest from {@code from} (an echo NAT answer). Data borrowed. */
+    /**
+     * An ICMP/ICMPv6 echo reply to the guest from {@code from} (an echo NAT answer), with TTL (hop
+     * limit) 255 as libslirp reflects every echo reply. Data borrowed.
+     */
     public void sendEchoReply(InetAddress from, InetAddress to, int id, int seq, ByteBuf data, int offset, int length) {
         MacAddress dstMac = neighbour(to);
         if (dstMac == null) {
@@ -920,7 +931,7 @@ public final class Router implements Timed {
         if (from instanceof Inet6Address) {
             Ipv6Address s = Ipv6Address.fromBytes(from.getAddress());
             Ipv6Address d = Ipv6Address.fromBytes(to.getAddress());
-            ByteBuf out = newIpv6Frame(dstMac, s, d, IpProtocol.ICMPV6, len, 64);
+            ByteBuf out = newIpv6Frame(dstMac, s, d, IpProtocol.ICMPV6, len, ECHO_REPLY_TTL);
             int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
             out.setByte(at, Icmpv6Packet.TYPE_ECHO_REPLY);
             out.setShort(at + 4, id);
@@ -932,6 +943,9 @@ public final class Router implements Timed {
         }
         ByteBuf out = newIpv4Frame(dstMac, Ipv4Address.fromBytes(from.getAddress()), Ipv4Address.fromBytes(to.getAddress()),
                 IpProtocol.ICMP, len);
+        Ipv4Packet h = new Ipv4Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv4Packet.HEADER_LEN + len);
+        h.setTtl(ECHO_REPLY_TTL);
+        h.fillChecksum();
         int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
         IcmpPacket r = new IcmpPacket().wrap(out, at, len);
         r.setType(IcmpPacket.TYPE_ECHO_REPLY);

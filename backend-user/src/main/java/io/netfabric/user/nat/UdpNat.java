@@ -196,6 +196,8 @@ public final class UdpNat implements UdpHandler, Timed {
         }
         int srcPort = ((quoted[ihl] & 0xFF) << 8) | (quoted[ihl + 1] & 0xFF);
         int dstPort = ((quoted[ihl + 2] & 0xFF) << 8) | (quoted[ihl + 3] & 0xFF);
+        // The host's datagram carried the guest's payload unchanged: its UDP length is the guest's.
+        int payloadLength = Math.max(0, (((quoted[ihl + 4] & 0xFF) << 8) | (quoted[ihl + 5] & 0xFF)) - 8);
         InetAddress dst;
         try {
             dst = InetAddress.getByAddress(java.util.Arrays.copyOfRange(quoted, 16, 20));
@@ -205,7 +207,7 @@ public final class UdpNat implements UdpHandler, Timed {
         for (Flow f : flows.values()) {
             if (f.socket.localPort() == srcPort && !(f.guest.getAddress() instanceof Inet6Address)) {
                 InetSocketAddress guestDst = new InetSocketAddress(toGuestView(dst), dstPort);
-                router.sendUdpError(router.neighbour(f.guest.getAddress()), f.guest, guestDst, type, code, 0);
+                router.sendUdpError(router.neighbour(f.guest.getAddress()), f.guest, guestDst, type, code, payloadLength);
                 return;
             }
         }

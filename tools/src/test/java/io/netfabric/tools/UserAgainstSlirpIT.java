@@ -1,0 +1,312 @@
+package io.netfabric.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.netfabric.core.Fabric;
+import io.netfabric.core.options.NetdevOptionParser;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The user netdev against QEMU 7.2's own ({@code -netdev user}, libslirp 4.7), frame for frame:
+ * the same guest frames go to each through a {@code stream} socket on a hub, and what comes back
+ * must agree field by field where libslirp's answer is the behaviour (DHCP options and
+ * addresses, ARP, echo replies from the virtual host and DNS addresses with TTL 255 and the
+ * request's DF, a refused TCP port, ICMP port unreachable for a closed UDP port). Left out, on
+ * purpose: IP identifiers and padding; the BOOTP size (libslirp pads to 548 octets) and flags
+ * (RFC 2131 echoes the broadcast bit, libslirp clears it); the source of a port unreachable
+ * (libslirp says 127.0.0.1, the host's view; we say the address the guest wrote to); a RST's
+ * window. Only the virtual network and the host's loopback (10.0.2.2) are addressed; QEMU is
+ * killed by its pid.
+ */
+@Timeout(60)
+class UserAgainstSlirpIT {
+    private static final byte[] GUEST = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
+    private static final byte[] ROUTER_MAC = {0x52, 0x55, 10, 0, 2, 2};
+    private static final byte[] BROADCAST = {-1, -1, -1, -1, -1, -1};
+    private static final byte[] GUEST_IP = {10, 0, 2, 15};
+    private static final byte[] HOST = {10, 0, 2, 2};
+    private static final byte[] DNS = {10, 0, 2, 3};
+
+    @TempDir
+    Path dir;
+
+    /** One side: a stream connection into a hub that holds a user netdev. */
+    private static final class Side implements AutoCloseable {
+        private final SocketChannel channel;
+        private final List<byte[]> got = new CopyOnWriteArrayList<>();
+
+        Side(Path socket) throws Exception {
+            for (int i = 0; i < 100 && !Files.exists(socket); i++) {
+                Thread.sleep(50);
+            }
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            DataInputStream in = new DataInputStream(Channels.newInputStream(channel));
+            Thread reader = new Thread(() -> {
+                try {
+                    while (true) {
+                        byte[] f = new byte[in.readInt()];
+                        in.readFully(f);
+                        got.add(f);
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            }, "slirp-diff-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Sends {@code frame} and answers what came back within 500 ms. */
+        List<byte[]> exchange(byte[] frame) throws Exception {
+            got.clear();
+            ByteBuffer b = ByteBuffer.allocate(4 + frame.length).putInt(frame.length).put(frame).flip();
+            while (b.hasRemaining()) {
+                channel.write(b);
+            }
+            Thread.sleep(500);
+            return new ArrayList<>(got);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    @Test
+    void answersAsLibslirpDoes() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86 is not installed");
+        Path qemuSocket = dir.resolve("qemu.sock");
+        Path ourSocket = dir.resolve("ours.sock");
+        Process qemu = new ProcessBuilder("qemu-system-x86_64", "-M", "none", "-nodefaults", "-display", "none",
+                "-monitor", "none", "-netdev", "user,id=u0", "-netdev", "hubport,id=p0,hubid=0,netdev=u0",
+                "-netdev", "stream,id=s0,server=on,addr.type=unix,addr.path=" + qemuSocket,
+                "-netdev", "hubport,id=p1,hubid=0,netdev=s0")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (Fabric fabric = Fabric.create()) {
+            for (String nd : List.of("user,id=u0", "hubport,id=p0,hubid=0,netdev=u0",
+                    "stream,id=s0,server=on,addr.type=unix,addr.path=" + ourSocket, "hubport,id=p1,hubid=0,netdev=s0")) {
+                fabric.addNetdev(NetdevOptionParser.parseNetdev(nd, fabric.availableTypes()));
+            }
+            try (Side theirs = new Side(qemuSocket); Side ours = new Side(ourSocket)) {
+                Thread.sleep(300);   // both streams attached
+                compareDhcp(theirs, ours, dhcp(1, null));
+                compareDhcp(theirs, ours, dhcp(3, GUEST_IP));
+                for (byte[] target : new byte[][] {HOST, DNS, {10, 0, 2, 4}, GUEST_IP, {10, 0, 3, 1}}) {
+                    compare("ARP who-has " + Arrays.toString(target), theirs, ours, arpRequest(target), 42);
+                }
+                for (byte[] to : new byte[][] {HOST, DNS}) {
+                    for (boolean df : new boolean[] {false, true}) {
+                        compare("echo to " + Arrays.toString(to) + (df ? " with DF" : ""), theirs, ours,
+                                eth(ROUTER_MAC, 0x0800, echoRequest(to, df)), -1);
+                    }
+                }
+                int closedTcp;
+                try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    closedTcp = s.getLocalPort();
+                }
+                compareRst(theirs, ours, eth(ROUTER_MAC, 0x0800, tcpSyn(HOST, closedTcp)));
+                int closedUdp;
+                try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                    closedUdp = s.getLocalPort();
+                }
+                compareUnreachable(theirs, ours, eth(ROUTER_MAC, 0x0800,
+                        udp(GUEST_IP, HOST, 40001, closedUdp, "hello".getBytes())));
+            }
+        } finally {
+            qemu.destroy();
+            if (!qemu.waitFor(5, TimeUnit.SECONDS)) {
+                qemu.destroyForcibly();
+            }
+        }
+    }
+
+    /** Both answer alike: the same number of frames, equal after blanking IP id and checksum, on {@code len} octets (-1: all). */
+    private static void compare(String what, Side theirs, Side ours, byte[] frame, int len) throws Exception {
+        List<byte[]> a = theirs.exchange(frame);
+        List<byte[]> b = ours.exchange(frame);
+        assertThat(b.size()).as("%s: frames back (QEMU: %d)", what, a.size()).isEqualTo(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(hex(normalized(b.get(i), len))).as(what).isEqualTo(hex(normalized(a.get(i), len)));
+        }
+    }
+
+    private static void compareDhcp(Side theirs, Side ours, byte[] payload) throws Exception {
+        byte[] frame = eth(BROADCAST, 0x0800, udp(new byte[4], new byte[] {-1, -1, -1, -1}, 68, 67, payload));
+        List<byte[]> a = theirs.exchange(frame);
+        List<byte[]> b = ours.exchange(frame);
+        assertThat(a).hasSize(1);
+        assertThat(b).hasSize(1);
+        int bootp = 14 + 20 + 8;
+        // op .. hops, xid; then ciaddr, yiaddr, siaddr, giaddr, chaddr: equal. secs/flags left out (above).
+        assertThat(hex(Arrays.copyOfRange(b.get(0), bootp, bootp + 8)))
+                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), bootp, bootp + 8)));
+        assertThat(hex(Arrays.copyOfRange(b.get(0), bootp + 12, bootp + 44)))
+                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), bootp + 12, bootp + 44)));
+        assertThat(dhcpOptions(b.get(0))).isEqualTo(dhcpOptions(a.get(0)));
+    }
+
+    private static void compareRst(Side theirs, Side ours, byte[] frame) throws Exception {
+        List<byte[]> a = theirs.exchange(frame);
+        List<byte[]> b = ours.exchange(frame);
+        assertThat(a).hasSize(1);
+        assertThat(b).hasSize(1);
+        int tcp = 14 + 20;
+        // Ports, sequence and acknowledgement numbers, offset and flags (RST+ACK); not the window.
+        assertThat(hex(Arrays.copyOfRange(b.get(0), tcp, tcp + 14)))
+                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), tcp, tcp + 14)));
+    }
+
+    private static void compareUnreachable(Side theirs, Side ours, byte[] frame) throws Exception {
+        // The first datagram of a flow opens the host's error socket on our side: send twice.
+        theirs.exchange(frame);
+        ours.exchange(frame);
+        List<byte[]> a = theirs.exchange(frame);
+        List<byte[]> b = ours.exchange(frame);
+        assertThat(a).hasSize(1);
+        assertThat(b).hasSize(1);
+        int icmp = 14 + 20;
+        int quotedUdp = icmp + 8 + 20;
+        assertThat(hex(Arrays.copyOfRange(b.get(0), icmp, icmp + 2))).as("type, code")
+                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), icmp, icmp + 2)));
+        assertThat(hex(Arrays.copyOfRange(b.get(0), quotedUdp, quotedUdp + 6))).as("quoted ports and UDP length")
+                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), quotedUdp, quotedUdp + 6)));
+        assertThat(hex(Arrays.copyOfRange(b.get(0), icmp + 8 + 12, icmp + 8 + 20))).as("quoted addresses")
+                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), icmp + 8 + 12, icmp + 8 + 20)));
+    }
+
+    private static byte[] normalized(byte[] f, int len) {
+        byte[] c = Arrays.copyOf(f, len < 0 ? f.length : Math.min(len, f.length));
+        if (c.length >= 26 && c[12] == 0x08 && c[13] == 0x00) {
+            c[18] = 0;   // identification
+            c[19] = 0;
+            c[24] = 0;   // header checksum (covers the identification)
+            c[25] = 0;
+        }
+        return c;
+    }
+
+    private static List<String> dhcpOptions(byte[] f) {
+        List<String> out = new ArrayList<>();
+        int o = 14 + 20 + 8 + 240;
+        while (o < f.length && (f[o] & 0xFF) != 255) {
+            if (f[o] == 0) {
+                o++;
+                continue;
+            }
+            int len = f[o + 1] & 0xFF;
+            out.add((f[o] & 0xFF) + "=" + hex(Arrays.copyOfRange(f, o + 2, o + 2 + len)));
+            o += 2 + len;
+        }
+        return out;
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            s.append(String.format("%02x", x));
+        }
+        return s.toString();
+    }
+
+    // ---------------------------------------------------------------- frames a guest sends
+
+    private static byte[] eth(byte[] dst, int type, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(Math.max(60, 14 + payload.length));
+        b.put(dst).put(GUEST).putShort((short) type).put(payload);
+        return b.array();
+    }
+
+    private static int checksum(byte[] a, int off, int len) {
+        long s = 0;
+        for (int i = 0; i < len; i += 2) {
+            s += ((a[off + i] & 0xFF) << 8) | (i + 1 < len ? a[off + i + 1] & 0xFF : 0);
+        }
+        while ((s >> 16) != 0) {
+            s = (s & 0xFFFF) + (s >> 16);
+        }
+        return (int) ~s & 0xFFFF;
+    }
+
+    private static byte[] ip(int proto, byte[] src, byte[] dst, byte[] payload, boolean df) {
+        ByteBuffer b = ByteBuffer.allocate(20 + payload.length);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + payload.length)).putShort((short) 0x1234)
+                .putShort((short) (df ? 0x4000 : 0)).put((byte) 64).put((byte) proto).putShort((short) 0)
+                .put(src).put(dst).put(payload);
+        byte[] a = b.array();
+        int c = checksum(a, 0, 20);
+        a[10] = (byte) (c >> 8);
+        a[11] = (byte) c;
+        return a;
+    }
+
+    private static byte[] udp(byte[] src, byte[] dst, int sport, int dport, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocate(8 + data.length);
+        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + data.length)).putShort((short) 0).put(data);
+        return ip(17, src, dst, b.array(), true);   // UDP checksum 0: none (RFC 768)
+    }
+
+    private static byte[] dhcp(int type, byte[] requested) {
+        ByteBuffer b = ByteBuffer.allocate(300);
+        b.put((byte) 1).put((byte) 1).put((byte) 6).put((byte) 0).putInt(0x11223344).putShort((short) 0)
+                .putShort((short) 0x8000).put(new byte[16]).put(GUEST).put(new byte[10 + 192]).putInt(0x63825363);
+        b.put((byte) 53).put((byte) 1).put((byte) type);
+        if (requested != null) {
+            b.put((byte) 50).put((byte) 4).put(requested).put((byte) 54).put((byte) 4).put(HOST);
+        }
+        b.put((byte) 55).put((byte) 4).put((byte) 1).put((byte) 3).put((byte) 6).put((byte) 15).put((byte) 255);
+        return b.array();
+    }
+
+    private static byte[] arpRequest(byte[] target) {
+        ByteBuffer b = ByteBuffer.allocate(28);
+        b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1)
+                .put(GUEST).put(GUEST_IP).put(new byte[6]).put(target);
+        return eth(BROADCAST, 0x0806, b.array());
+    }
+
+    private static byte[] echoRequest(byte[] to, boolean df) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 16);
+        b.put((byte) 8).put((byte) 0).putShort((short) 0).putShort((short) 0x4242).putShort((short) 7)
+                .put("netfabric-diff!!".getBytes());
+        byte[] a = b.array();
+        int c = checksum(a, 0, a.length);
+        a[2] = (byte) (c >> 8);
+        a[3] = (byte) c;
+        return ip(1, GUEST_IP, to, a, df);
+    }
+
+    private static byte[] tcpSyn(byte[] to, int port) {
+        ByteBuffer b = ByteBuffer.allocate(20);
+        b.putShort((short) 40000).putShort((short) port).putInt(1000).putInt(0).put((byte) 0x50).put((byte) 0x02)
+                .putShort((short) 64240).putShort((short) 0).putShort((short) 0);
+        byte[] t = b.array();
+        ByteBuffer pseudo = ByteBuffer.allocate(12 + 20);
+        pseudo.put(GUEST_IP).put(to).put((byte) 0).put((byte) 6).putShort((short) 20).put(t);
+        int c = checksum(pseudo.array(), 0, 32);
+        t[16] = (byte) (c >> 8);
+        t[17] = (byte) c;
+        return ip(6, GUEST_IP, to, t, false);
+    }
+}
