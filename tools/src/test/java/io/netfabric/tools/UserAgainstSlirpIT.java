@@ -31,11 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
  * the same guest frames go to each through a {@code stream} socket on a hub, and what comes back
  * must agree field by field where libslirp's answer is the behaviour (DHCP options and
  * addresses, ARP, echo replies from the virtual host and DNS addresses with TTL 255 and the
- * request's DF, a refused TCP port, ICMP port unreachable for a closed UDP port). Left out, on
- * purpose: IP identifiers and padding; the BOOTP size (libslirp pads to 548 octets) and flags
- * (RFC 2131 echoes the broadcast bit, libslirp clears it); the source of a port unreachable
- * (libslirp says 127.0.0.1, the host's view; we say the address the guest wrote to); a RST's
- * window. Only the virtual network and the host's loopback (10.0.2.2) are addressed; QEMU is
+ * request's DF, a refused TCP port, ICMP port unreachable for a closed UDP port; for IPv6 the
+ * neighbour advertisements and echo replies of fec0::2 and fec0::3 from 52:56:00:00:00:0N, and
+ * the RA's addresses, lifetimes and prefix). Left out, on purpose: the RA's O flag and its MTU
+ * and RDNSS options (ours has them, libslirp 4.7 not); IP identifiers and padding; the BOOTP
+ * size (libslirp pads to 548 octets) and flags (RFC 2131 echoes the broadcast bit, libslirp
+ * clears it); the source of a port unreachable (libslirp says 127.0.0.1, the host's view; we say
+ * the address the guest wrote to); a RST's window. Only the virtual network and the host's loopback (10.0.2.2) are addressed; QEMU is
  * killed by its pid.
  */
 @Timeout(60)
@@ -122,6 +124,15 @@ class UserAgainstSlirpIT {
                                 eth(ROUTER_MAC, 0x0800, echoRequest(to, df)), -1);
                     }
                 }
+                byte[] guest6 = InetAddress.getByName("fec0::15").getAddress();
+                for (String target : new String[] {"fec0::2", "fec0::3"}) {
+                    byte[] t = InetAddress.getByName(target).getAddress();
+                    compare("NS for " + target, theirs, ours, eth(solicitedNodeMac(t), 0x86dd,
+                            icmp6(guest6, solicitedNode(t), neighborSolicitation(t), 255)), -1);
+                    byte[] echo = {(byte) 128, 0, 0, 0, 0x42, 0x42, 0, 7, 'h', 'e', 'l', 'l', 'o'};
+                    compare("echo to " + target, theirs, ours, eth(ROUTER_MAC, 0x86dd, icmp6(guest6, t, echo, 64)), -1);
+                }
+                compareRouterAdvertisement(theirs, ours);
                 int closedTcp;
                 try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                     closedTcp = s.getLocalPort();
@@ -165,6 +176,44 @@ class UserAgainstSlirpIT {
         assertThat(hex(Arrays.copyOfRange(b.get(0), bootp + 12, bootp + 44)))
                 .isEqualTo(hex(Arrays.copyOfRange(a.get(0), bootp + 12, bootp + 44)));
         assertThat(dhcpOptions(b.get(0))).isEqualTo(dhcpOptions(a.get(0)));
+    }
+
+    /**
+     * The RA a router solicitation gets: from fe80::2 and 52:56:00:00:00:02, hop limit 255, the
+     * same hop limit and router lifetime, source link-layer and prefix options. Ours also sets O
+     * and carries MTU and RDNSS options (libslirp 4.7 has neither), so options are compared by type.
+     */
+    private static void compareRouterAdvertisement(Side theirs, Side ours) throws Exception {
+        byte[] rs = {(byte) 133, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x52, 0x54, 0, 0x12, 0x34, 0x56};
+        byte[] linkLocal = InetAddress.getByName("fe80::5054:ff:fe12:3456").getAddress();
+        byte[] frame = eth(new byte[] {0x33, 0x33, 0, 0, 0, 2}, 0x86dd,
+                icmp6(linkLocal, InetAddress.getByName("ff02::2").getAddress(), rs, 255));
+        List<byte[]> a = theirs.exchange(frame);
+        List<byte[]> b = ours.exchange(frame);
+        assertThat(a).hasSize(1);
+        assertThat(b).hasSize(1);
+        byte[] q = a.get(0);
+        byte[] o = b.get(0);
+        assertThat(hex(Arrays.copyOfRange(o, 0, 12))).as("Ethernet addresses").isEqualTo(hex(Arrays.copyOfRange(q, 0, 12)));
+        assertThat(hex(Arrays.copyOfRange(o, 21, 54))).as("hop limit, source, destination")
+                .isEqualTo(hex(Arrays.copyOfRange(q, 21, 54)));
+        int ra = 54;
+        assertThat(o[ra] & 0xFF).isEqualTo(134);
+        assertThat(hex(Arrays.copyOfRange(o, ra + 4, ra + 5))).as("cur hop limit").isEqualTo(hex(Arrays.copyOfRange(q, ra + 4, ra + 5)));
+        assertThat(hex(Arrays.copyOfRange(o, ra + 6, ra + 16))).as("lifetimes, reachable, retrans")
+                .isEqualTo(hex(Arrays.copyOfRange(q, ra + 6, ra + 16)));
+        for (int type : new int[] {1, 3}) {
+            assertThat(hex(ndpOption(o, ra + 16, type))).as("option %d", type).isEqualTo(hex(ndpOption(q, ra + 16, type)));
+        }
+    }
+
+    private static byte[] ndpOption(byte[] f, int from, int type) {
+        for (int p = from; p + 1 < f.length && f[p + 1] != 0; p += (f[p + 1] & 0xFF) * 8) {
+            if ((f[p] & 0xFF) == type) {
+                return Arrays.copyOfRange(f, p, p + (f[p + 1] & 0xFF) * 8);
+            }
+        }
+        return new byte[0];
     }
 
     private static void compareRst(Side theirs, Side ours, byte[] frame) throws Exception {
@@ -295,6 +344,42 @@ class UserAgainstSlirpIT {
         a[2] = (byte) (c >> 8);
         a[3] = (byte) c;
         return ip(1, GUEST_IP, to, a, df);
+    }
+
+    private static byte[] icmp6(byte[] src, byte[] dst, byte[] message, int hopLimit) {
+        byte[] msg = message.clone();
+        ByteBuffer pseudo = ByteBuffer.allocate(40 + msg.length);
+        pseudo.put(src).put(dst).putInt(msg.length).put(new byte[3]).put((byte) 58).put(msg);
+        int c = checksum(pseudo.array(), 0, pseudo.capacity());
+        msg[2] = (byte) (c >> 8);
+        msg[3] = (byte) c;
+        ByteBuffer b = ByteBuffer.allocate(40 + msg.length);
+        b.putInt(0x60000000).putShort((short) msg.length).put((byte) 58).put((byte) hopLimit).put(src).put(dst).put(msg);
+        return b.array();
+    }
+
+    private static byte[] solicitedNode(byte[] target) {
+        byte[] a = new byte[16];
+        a[0] = (byte) 0xff;
+        a[1] = 2;
+        a[11] = 1;
+        a[12] = (byte) 0xff;
+        System.arraycopy(target, 13, a, 13, 3);
+        return a;
+    }
+
+    private static byte[] solicitedNodeMac(byte[] target) {
+        return new byte[] {0x33, 0x33, (byte) 0xff, target[13], target[14], target[15]};
+    }
+
+    private static byte[] neighborSolicitation(byte[] target) {
+        byte[] m = new byte[32];
+        m[0] = (byte) 135;
+        System.arraycopy(target, 0, m, 8, 16);
+        m[24] = 1;   // source link-layer address
+        m[25] = 1;
+        System.arraycopy(GUEST, 0, m, 26, 6);
+        return m;
     }
 
     private static byte[] tcpSyn(byte[] to, int port) {

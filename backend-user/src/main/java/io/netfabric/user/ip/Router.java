@@ -225,7 +225,18 @@ public final class Router implements Timed {
 
     /** The MACs ARP hands out for our other addresses (52:55:<address>) reach the router too. */
     private boolean ownsMac(long dst) {
-        return (dst >>> 32) == 0x5255 && arpAnswered.contains(Ipv4Address.fromInt((int) dst));
+        return (dst >>> 32) == 0x5255 && arpAnswered.contains(Ipv4Address.fromInt((int) dst))
+                || (dst >>> 32) == 0x5256;   // an IPv6 address's MAC, see macFor6
+    }
+
+    /**
+     * The Ethernet source of an IPv6 frame from {@code src}: 52:56 and the address's last four
+     * octets, libslirp's {@code in6_compute_ethaddr} (so fec0::2 is 52:56:00:00:00:02, what a
+     * guest under QEMU sees in its neighbour table); IPv4 frames keep {@link #mac()}.
+     */
+    public static MacAddress macFor6(Ipv6Address src) {
+        byte[] a = src.toBytes();
+        return MacAddress.fromBytes(new byte[] {0x52, 0x56, a[12], a[13], a[14], a[15]});
     }
 
     /** Takes one frame from the guest (one reference: released here on every path). */
@@ -626,7 +637,7 @@ public final class Router implements Timed {
         target.write(out, at + 8);
         out.setByte(at + 24, Icmpv6Packet.OPT_TARGET_LINK_ADDR);
         out.setByte(at + 25, 1);
-        mac.write(out, at + 26);
+        macFor6(target).write(out, at + 26);
         new Icmpv6Packet().wrap(out, at, len).fillChecksum(target, dst);
         link.toGuest(out);
     }
@@ -662,7 +673,7 @@ public final class Router implements Timed {
         out.writeZero(len);
         EthernetPacket e = new EthernetPacket().wrap(out, 0, len);
         e.setDst(dstMac);
-        e.setSrc(mac);
+        e.setSrc(macFor6(src));
         e.setEtherType(EtherType.IPV6);
         new Ipv6Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv6Packet.HEADER_LEN + payloadLen)
                 .setHeader(payloadLen, next, hopLimit, src, dst);
@@ -694,14 +705,15 @@ public final class Router implements Timed {
         out.writerIndex(len);
         EthernetPacket e = new EthernetPacket().wrap(out, 0, len);
         e.setDst(dstMac);
-        e.setSrc(mac);
         if (v6) {
+            Ipv6Address s6 = Ipv6Address.fromBytes(src.getAddress());
+            e.setSrc(macFor6(s6));
             e.setEtherType(EtherType.IPV6);
             new Ipv6Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv6Packet.HEADER_LEN + payloadLen)
-                    .setHeader(payloadLen, proto, 64, Ipv6Address.fromBytes(src.getAddress()),
-                            Ipv6Address.fromBytes(dst.getAddress()));
+                    .setHeader(payloadLen, proto, 64, s6, Ipv6Address.fromBytes(dst.getAddress()));
             return out;
         }
+        e.setSrc(mac);
         e.setEtherType(EtherType.IPV4);
         Ipv4Packet h = new Ipv4Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv4Packet.HEADER_LEN + payloadLen);
         h.setVersionAndIhl(4, 5);

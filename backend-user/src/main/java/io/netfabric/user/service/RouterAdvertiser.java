@@ -63,7 +63,7 @@ public final class RouterAdvertiser implements Router.Icmpv6Handler {
         p += Icmpv6Packet.RA_LEN;
         out.setByte(p, Icmpv6Packet.OPT_SOURCE_LINK_ADDR);
         out.setByte(p + 1, 1);
-        router.mac().write(out, p + 2);
+        Router.macFor6(Router.LINK_LOCAL).write(out, p + 2);   // what the frame comes from (libslirp: 52:56:00:00:00:02)
         p += 8;
         out.setByte(p, Icmpv6Packet.OPT_MTU);
         out.setByte(p + 1, 1);
