@@ -117,6 +117,10 @@ class DhcpServerTest {
             lease(h, GUEST, 1);
             h.send(udp4(other, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67, dhcp(3, other, 5, GUEST_IP, HOST, null)));
             assertThat(view(h.last()).messageType()).isEqualTo(DhcpPacket.NAK);
+            Map<Integer, byte[]> o = options(h.last().payload());
+            assertThat(o.get(54)).as("server id, RFC 2131 table 3").isEqualTo(HOST.toBytes());
+            assertThat(new String(o.get(56), java.nio.charset.StandardCharsets.US_ASCII)).as("libslirp's message")
+                    .isEqualTo("requested address not available");
             h.send(udp4(GUEST, GUEST_IP, 68, HOST, 67, dhcp(7, GUEST, 6, null, HOST, null)));
             assertThat(lease(h, other, 7)).isEqualTo(GUEST_IP);
         }

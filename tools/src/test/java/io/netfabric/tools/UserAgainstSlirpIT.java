@@ -29,16 +29,23 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The user netdev against QEMU 7.2's own ({@code -netdev user}, libslirp 4.7), frame for frame:
  * the same guest frames go to each through a {@code stream} socket on a hub, and what comes back
- * must agree field by field where libslirp's answer is the behaviour (DHCP options and
- * addresses, ARP, echo replies from the virtual host and DNS addresses with TTL 255 and the
- * request's DF, a refused TCP port, ICMP port unreachable for a closed UDP port; for IPv6 the
- * neighbour advertisements and echo replies of fec0::2 and fec0::3 from 52:56:00:00:00:0N, and
- * the RA's addresses, lifetimes and prefix). Left out, on purpose: the RA's O flag and its MTU
- * and RDNSS options (ours has them, libslirp 4.7 not); IP identifiers and padding; the BOOTP
- * size (libslirp pads to 548 octets) and flags (RFC 2131 echoes the broadcast bit, libslirp
- * clears it); the source of a port unreachable (libslirp says 127.0.0.1, the host's view; we say
- * the address the guest wrote to); a RST's window. Only the virtual network and the host's loopback (10.0.2.2) are addressed; QEMU is
- * killed by its pid.
+ * must agree field by field where libslirp's answer is the behaviour: DHCP options and addresses
+ * and a DHCPNAK's message; ARP; echo replies from the virtual host and DNS addresses (TTL 255,
+ * the request's DF); a refused TCP port's RST; ICMP port unreachable for a closed UDP port; for
+ * IPv6 the neighbour advertisements and echo replies of fec0::2 and fec0::3 (from
+ * 52:56:00:00:00:0N) and the RA's addresses, lifetimes and prefix; TFTP errors and a first block.
+ *
+ * <p>Left out on purpose, where ours follows the RFC or does more: a DHCPNAK's server id (RFC
+ * 2131 requires it; libslirp leaves it out) and yiaddr; answers to DHCPINFORM (RFC 2131
+ * §4.3.5), to a TFTP write (an error) and in netascii mode (libslirp: octet only); TFTP from a
+ * new port per transfer (RFC 1350's TID; libslirp answers from 69); the RA's O flag and its MTU
+ * and RDNSS options (libslirp 4.7 has none); IP identifiers and padding; the BOOTP size
+ * (libslirp pads to 548 octets) and flags (RFC 2131 echoes the broadcast bit, libslirp clears
+ * it); the source of a port unreachable (libslirp: 127.0.0.1, the host's view; ours: the address
+ * the guest wrote to); a RST's window.
+ *
+ * <p>Only the virtual network and the host's loopback (10.0.2.2) are addressed; QEMU is killed
+ * by its pid.
  */
 @Timeout(60)
 class UserAgainstSlirpIT {
@@ -99,15 +106,19 @@ class UserAgainstSlirpIT {
     @Test
     void answersAsLibslirpDoes() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86 is not installed");
+        Path tftp = Files.createDirectories(dir.resolve("tftp"));
+        byte[] file = new byte[1500];
+        new java.util.Random(7).nextBytes(file);
+        Files.write(tftp.resolve("boot.bin"), file);
         Path qemuSocket = dir.resolve("qemu.sock");
         Path ourSocket = dir.resolve("ours.sock");
         Process qemu = new ProcessBuilder("qemu-system-x86_64", "-M", "none", "-nodefaults", "-display", "none",
-                "-monitor", "none", "-netdev", "user,id=u0", "-netdev", "hubport,id=p0,hubid=0,netdev=u0",
+                "-monitor", "none", "-netdev", "user,id=u0,tftp=" + tftp, "-netdev", "hubport,id=p0,hubid=0,netdev=u0",
                 "-netdev", "stream,id=s0,server=on,addr.type=unix,addr.path=" + qemuSocket,
                 "-netdev", "hubport,id=p1,hubid=0,netdev=s0")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try (Fabric fabric = Fabric.create()) {
-            for (String nd : List.of("user,id=u0", "hubport,id=p0,hubid=0,netdev=u0",
+            for (String nd : List.of("user,id=u0,tftp=" + tftp, "hubport,id=p0,hubid=0,netdev=u0",
                     "stream,id=s0,server=on,addr.type=unix,addr.path=" + ourSocket, "hubport,id=p1,hubid=0,netdev=s0")) {
                 fabric.addNetdev(NetdevOptionParser.parseNetdev(nd, fabric.availableTypes()));
             }
@@ -115,6 +126,7 @@ class UserAgainstSlirpIT {
                 Thread.sleep(300);   // both streams attached
                 compareDhcp(theirs, ours, dhcp(1, null));
                 compareDhcp(theirs, ours, dhcp(3, GUEST_IP));
+                compareNak(theirs, ours, dhcp(3, new byte[] {10, 0, 2, 77}));
                 for (byte[] target : new byte[][] {HOST, DNS, {10, 0, 2, 4}, GUEST_IP, {10, 0, 3, 1}}) {
                     compare("ARP who-has " + Arrays.toString(target), theirs, ours, arpRequest(target), 42);
                 }
@@ -144,6 +156,12 @@ class UserAgainstSlirpIT {
                 }
                 compareUnreachable(theirs, ours, eth(ROUTER_MAC, 0x0800,
                         udp(GUEST_IP, HOST, 40001, closedUdp, "hello".getBytes())));
+                int port = 40100;
+                for (String[] rrq : new String[][] {{"nothere", "octet"}, {"../etc/passwd", "octet"},
+                        {"boot.bin", "binary"}, {"boot.bin", "octet"}}) {
+                    compareUdpPayload("TFTP read of " + rrq[0] + " in " + rrq[1] + " mode", theirs, ours,
+                            eth(ROUTER_MAC, 0x0800, udp(GUEST_IP, HOST, port++, 69, tftpRead(rrq[0], rrq[1]))));
+                }
             }
         } finally {
             qemu.destroy();
@@ -214,6 +232,44 @@ class UserAgainstSlirpIT {
             }
         }
         return new byte[0];
+    }
+
+    /** A NAK: its message type and libslirp's message (56); the server id RFC 2131 asks for is ours alone. */
+    private static void compareNak(Side theirs, Side ours, byte[] payload) throws Exception {
+        byte[] frame = eth(BROADCAST, 0x0800, udp(new byte[4], new byte[] {-1, -1, -1, -1}, 68, 67, payload));
+        List<byte[]> a = theirs.exchange(frame);
+        List<byte[]> b = ours.exchange(frame);
+        assertThat(a).hasSize(1);
+        assertThat(b).hasSize(1);
+        List<String> theirOptions = dhcpOptions(a.get(0));
+        List<String> ourOptions = new ArrayList<>(dhcpOptions(b.get(0)));
+        ourOptions.removeIf(o -> o.startsWith("54="));
+        assertThat(ourOptions).isEqualTo(theirOptions);
+    }
+
+    /**
+     * The UDP payload of the answers (a TFTP error or first block) is the same; libslirp answers
+     * from port 69, we from a new port per transfer (RFC 1350's TID), so ports are not compared.
+     */
+    private static void compareUdpPayload(String what, Side theirs, Side ours, byte[] frame) throws Exception {
+        List<byte[]> a = theirs.exchange(frame);
+        List<byte[]> b = ours.exchange(frame);
+        assertThat(a).as(what).hasSize(1);
+        assertThat(b).as(what).hasSize(1);
+        assertThat(hex(udpPayload(b.get(0)))).as(what).isEqualTo(hex(udpPayload(a.get(0))));
+    }
+
+    private static byte[] udpPayload(byte[] f) {
+        int udp = 14 + 20;
+        int len = ((f[udp + 4] & 0xFF) << 8) | (f[udp + 5] & 0xFF);
+        return Arrays.copyOfRange(f, udp + 8, udp + len);
+    }
+
+    private static byte[] tftpRead(String file, String mode) {
+        byte[] f = file.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] m = mode.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return ByteBuffer.allocate(2 + f.length + 1 + m.length + 1).putShort((short) 1).put(f).put((byte) 0).put(m)
+                .put((byte) 0).array();
     }
 
     private static void compareRst(Side theirs, Side ours, byte[] frame) throws Exception {

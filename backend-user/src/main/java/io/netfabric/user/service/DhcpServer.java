@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>Messages: DISCOVER gets an OFFER of the MAC's lease (or the first free one); REQUEST gets
  * an ACK when it asks for the MAC's lease (option 50 or ciaddr) and a NAK when it asks for
- * another address of ours that is not its own (RFC 2131 §4.3.2); RELEASE frees the lease;
+ * another address of ours that is not its own (RFC 2131 §4.3.2; with the server id RFC 2131
+ * requires and libslirp's message option 56, "requested address not available"); RELEASE frees the lease;
  * INFORM gets an ACK without an address or lease time (§4.3.5). Options honour the parameter
  * request list (55) and the client's maximum message size (57); with {@code restrict=on} the
  * router (3) and DNS (6) options are left out, as libslirp does.
@@ -29,6 +30,7 @@ public final class DhcpServer implements UdpHandler {
     /** libslirp's lease time: 24 hours (bootp.c LEASE_TIME). */
     public static final int LEASE_SECONDS = 24 * 3600;
     static final int SERVER_PORT = 67;
+    private static final byte[] NAK_MESSAGE = "requested address not available".getBytes(StandardCharsets.US_ASCII);
     static final int CLIENT_PORT = 68;
 
     /** Everything the server announces. */
@@ -178,7 +180,10 @@ public final class DhcpServer implements UdpHandler {
                 option(out, DhcpPacket.OPT_MESSAGE_TYPE, new byte[] {(byte) type});
                 option(out, DhcpPacket.OPT_SERVER_ID, s.host().toBytes());
             }
-            if (type != DhcpPacket.NAK) {
+            if (type == DhcpPacket.NAK) {
+                // libslirp's reason (bootp.c), which clients such as dhclient print.
+                option(out, DhcpPacket.OPT_MESSAGE, NAK_MESSAGE);
+            } else {
                 byte[] prl = in.parameterRequestList();
                 // RFC 2131 §4.3.1: the server's own order when no list is given; ours is libslirp's.
                 int[] order = {DhcpPacket.OPT_SUBNET_MASK, DhcpPacket.OPT_ROUTER, DhcpPacket.OPT_DNS,

@@ -54,6 +54,8 @@ public final class DhcpPacket extends WireView<DhcpPacket> {
     public static final int OPT_MESSAGE_TYPE = 53;
     public static final int OPT_SERVER_ID = 54;
     public static final int OPT_PARAMETER_LIST = 55;
+    /** RFC 2132 §9.9: a text message, e.g. why a DHCPNAK was sent. */
+    public static final int OPT_MESSAGE = 56;
     public static final int OPT_MAX_MESSAGE_SIZE = 57;
     public static final int OPT_CLIENT_ID = 61;
     public static final int OPT_TFTP_SERVER_NAME = 66;
