@@ -183,17 +183,14 @@ class UserAgainstSlirpIT {
 
     private static void compareDhcp(Side theirs, Side ours, byte[] payload) throws Exception {
         byte[] frame = eth(BROADCAST, 0x0800, udp(new byte[4], new byte[] {-1, -1, -1, -1}, 68, 67, payload));
-        List<byte[]> a = theirs.exchange(frame);
-        List<byte[]> b = ours.exchange(frame);
-        assertThat(a).hasSize(1);
-        assertThat(b).hasSize(1);
+        byte[][] answers = oneAnswerEach("one answer", theirs, ours, frame);
         int bootp = 14 + 20 + 8;
         // op .. hops, xid; then ciaddr, yiaddr, siaddr, giaddr, chaddr: equal. secs/flags left out (above).
-        assertThat(hex(Arrays.copyOfRange(b.get(0), bootp, bootp + 8)))
-                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), bootp, bootp + 8)));
-        assertThat(hex(Arrays.copyOfRange(b.get(0), bootp + 12, bootp + 44)))
-                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), bootp + 12, bootp + 44)));
-        assertThat(dhcpOptions(b.get(0))).isEqualTo(dhcpOptions(a.get(0)));
+        assertThat(hex(Arrays.copyOfRange(answers[1], bootp, bootp + 8)))
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], bootp, bootp + 8)));
+        assertThat(hex(Arrays.copyOfRange(answers[1], bootp + 12, bootp + 44)))
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], bootp + 12, bootp + 44)));
+        assertThat(dhcpOptions(answers[1])).isEqualTo(dhcpOptions(answers[0]));
     }
 
     /**
@@ -206,12 +203,9 @@ class UserAgainstSlirpIT {
         byte[] linkLocal = InetAddress.getByName("fe80::5054:ff:fe12:3456").getAddress();
         byte[] frame = eth(new byte[] {0x33, 0x33, 0, 0, 0, 2}, 0x86dd,
                 icmp6(linkLocal, InetAddress.getByName("ff02::2").getAddress(), rs, 255));
-        List<byte[]> a = theirs.exchange(frame);
-        List<byte[]> b = ours.exchange(frame);
-        assertThat(a).hasSize(1);
-        assertThat(b).hasSize(1);
-        byte[] q = a.get(0);
-        byte[] o = b.get(0);
+        byte[][] answers = oneAnswerEach("one answer", theirs, ours, frame);
+        byte[] q = answers[0];
+        byte[] o = answers[1];
         assertThat(hex(Arrays.copyOfRange(o, 0, 12))).as("Ethernet addresses").isEqualTo(hex(Arrays.copyOfRange(q, 0, 12)));
         assertThat(hex(Arrays.copyOfRange(o, 21, 54))).as("hop limit, source, destination")
                 .isEqualTo(hex(Arrays.copyOfRange(q, 21, 54)));
@@ -237,12 +231,9 @@ class UserAgainstSlirpIT {
     /** A NAK: its message type and libslirp's message (56); the server id RFC 2131 asks for is ours alone. */
     private static void compareNak(Side theirs, Side ours, byte[] payload) throws Exception {
         byte[] frame = eth(BROADCAST, 0x0800, udp(new byte[4], new byte[] {-1, -1, -1, -1}, 68, 67, payload));
-        List<byte[]> a = theirs.exchange(frame);
-        List<byte[]> b = ours.exchange(frame);
-        assertThat(a).hasSize(1);
-        assertThat(b).hasSize(1);
-        List<String> theirOptions = dhcpOptions(a.get(0));
-        List<String> ourOptions = new ArrayList<>(dhcpOptions(b.get(0)));
+        byte[][] answers = oneAnswerEach("one answer", theirs, ours, frame);
+        List<String> theirOptions = dhcpOptions(answers[0]);
+        List<String> ourOptions = new ArrayList<>(dhcpOptions(answers[1]));
         ourOptions.removeIf(o -> o.startsWith("54="));
         assertThat(ourOptions).isEqualTo(theirOptions);
     }
@@ -252,11 +243,8 @@ class UserAgainstSlirpIT {
      * from port 69, we from a new port per transfer (RFC 1350's TID), so ports are not compared.
      */
     private static void compareUdpPayload(String what, Side theirs, Side ours, byte[] frame) throws Exception {
-        List<byte[]> a = theirs.exchange(frame);
-        List<byte[]> b = ours.exchange(frame);
-        assertThat(a).as(what).hasSize(1);
-        assertThat(b).as(what).hasSize(1);
-        assertThat(hex(udpPayload(b.get(0)))).as(what).isEqualTo(hex(udpPayload(a.get(0))));
+        byte[][] answers = oneAnswerEach(what, theirs, ours, frame);
+        assertThat(hex(udpPayload(answers[1]))).as(what).isEqualTo(hex(udpPayload(answers[0])));
     }
 
     private static byte[] udpPayload(byte[] f) {
@@ -273,32 +261,35 @@ class UserAgainstSlirpIT {
     }
 
     private static void compareRst(Side theirs, Side ours, byte[] frame) throws Exception {
-        List<byte[]> a = theirs.exchange(frame);
-        List<byte[]> b = ours.exchange(frame);
-        assertThat(a).hasSize(1);
-        assertThat(b).hasSize(1);
+        byte[][] answers = oneAnswerEach("one answer", theirs, ours, frame);
         int tcp = 14 + 20;
         // Ports, sequence and acknowledgement numbers, offset and flags (RST+ACK); not the window.
-        assertThat(hex(Arrays.copyOfRange(b.get(0), tcp, tcp + 14)))
-                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), tcp, tcp + 14)));
+        assertThat(hex(Arrays.copyOfRange(answers[1], tcp, tcp + 14)))
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], tcp, tcp + 14)));
     }
 
     private static void compareUnreachable(Side theirs, Side ours, byte[] frame) throws Exception {
         // The first datagram of a flow opens the host's error socket on our side: send twice.
         theirs.exchange(frame);
         ours.exchange(frame);
-        List<byte[]> a = theirs.exchange(frame);
-        List<byte[]> b = ours.exchange(frame);
-        assertThat(a).hasSize(1);
-        assertThat(b).hasSize(1);
+        byte[][] answers = oneAnswerEach("one answer", theirs, ours, frame);
         int icmp = 14 + 20;
         int quotedUdp = icmp + 8 + 20;
-        assertThat(hex(Arrays.copyOfRange(b.get(0), icmp, icmp + 2))).as("type, code")
-                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), icmp, icmp + 2)));
-        assertThat(hex(Arrays.copyOfRange(b.get(0), quotedUdp, quotedUdp + 6))).as("quoted ports and UDP length")
-                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), quotedUdp, quotedUdp + 6)));
-        assertThat(hex(Arrays.copyOfRange(b.get(0), icmp + 8 + 12, icmp + 8 + 20))).as("quoted addresses")
-                .isEqualTo(hex(Arrays.copyOfRange(a.get(0), icmp + 8 + 12, icmp + 8 + 20)));
+        assertThat(hex(Arrays.copyOfRange(answers[1], icmp, icmp + 2))).as("type, code")
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp, icmp + 2)));
+        assertThat(hex(Arrays.copyOfRange(answers[1], quotedUdp, quotedUdp + 6))).as("quoted ports and UDP length")
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], quotedUdp, quotedUdp + 6)));
+        assertThat(hex(Arrays.copyOfRange(answers[1], icmp + 8 + 12, icmp + 8 + 20))).as("quoted addresses")
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp + 8 + 12, icmp + 8 + 20)));
+    }
+
+    /** Sends {@code frame} to each side; each must answer with exactly one frame: QEMU's, then ours. */
+    private static byte[][] oneAnswerEach(String what, Side theirs, Side ours, byte[] frame) throws Exception {
+        List<byte[]> a = theirs.exchange(frame);
+        List<byte[]> b = ours.exchange(frame);
+        assertThat(a).as("%s: QEMU's answers", what).hasSize(1);
+        assertThat(b).as("%s: our answers", what).hasSize(1);
+        return new byte[][] {a.get(0), b.get(0)};
     }
 
     private static byte[] normalized(byte[] f, int len) {
