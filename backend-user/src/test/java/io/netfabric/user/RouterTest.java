@@ -47,6 +47,42 @@ class RouterTest {
         }
     }
 
+    /** A request reassembled from fragments gets its reply in MTU-sized fragments (libslirp's ip_output). */
+    @Test
+    void aPingLargerThanTheMtuIsAnsweredInFragments() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            byte[] data = new byte[3000];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) i;
+            }
+            ByteBuf whole = ping(GUEST_IP, HOST, 9, 1, data);
+            byte[] icmp = new byte[whole.readableBytes() - 34];
+            whole.getBytes(34, icmp);
+            whole.release();
+            for (int off = 0; off < icmp.length; off += 1480) {
+                int n = Math.min(1480, icmp.length - off);
+                h.send(ipv4(GUEST, ROUTER, GUEST_IP, HOST, IpProtocol.ICMP, Arrays.copyOfRange(icmp, off, off + n), 77,
+                        off + n < icmp.length, off / 8));
+            }
+            assertThat(h.toGuest).hasSize(3);
+            java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
+            int expectedOffset = 0;
+            for (SeenFrame f : h.toGuest) {
+                byte[] b = f.bytes();
+                assertThat(b.length).isLessThanOrEqualTo(14 + 1500);
+                int flagsAndOffset = ((b[20] & 0xFF) << 8) | (b[21] & 0xFF);
+                assertThat((flagsAndOffset & 0x1FFF) * 8).isEqualTo(expectedOffset);
+                assertThat((flagsAndOffset & 0x2000) != 0).isEqualTo(f != h.last());
+                int len = ((b[16] & 0xFF) << 8) | (b[17] & 0xFF);
+                reply.write(b, 34, len - 20);
+                expectedOffset += len - 20;
+            }
+            byte[] r = reply.toByteArray();
+            assertThat(r[0]).isZero();   // echo reply
+            assertThat(Arrays.copyOfRange(r, 8, r.length)).isEqualTo(data);
+        }
+    }
+
     /** libslirp (icmp_reflect, ip_output): TTL 255, the request's TOS and DF bit kept; QEMU 7.2 checked. */
     @Test
     void pingRepliesKeepTheRequestsTosAndDontFragment() {

@@ -191,6 +191,8 @@ class UserNetnsIT {
         Netns ns = guest("");
         lease(ns);
         ns.ping("10.0.2.2", 3, "-i", "0.2").requireSuccess();
+        // Larger than the MTU: the kernel fragments the request, we answer in fragments (as libslirp).
+        ns.ping("10.0.2.2", 2, "-i", "0.2", "-s", "3000").requireSuccess();
         String addr = "";
         for (int i = 0; i < 50 && !addr.contains("fec0::"); i++) {
             Thread.sleep(200);

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the same guest frames go to each through a {@code stream} socket on a hub, and what comes back
  * must agree field by field where libslirp's answer is the behaviour: DHCP options and addresses
  * and a DHCPNAK's message; ARP; echo replies from the virtual host and DNS addresses (TTL 255,
- * the request's DF); a refused TCP port's RST; ICMP port unreachable for a closed UDP port; for
+ * the request's DF; a fragmented 3000-octet request answered in MTU-sized fragments); a refused TCP port's RST; ICMP port unreachable for a closed UDP port; for
  * IPv6 the neighbour advertisements and echo replies of fec0::2 and fec0::3 (from
  * 52:56:00:00:00:0N) and the RA's addresses, lifetimes and prefix; TFTP errors and a first block.
  *
@@ -136,6 +136,7 @@ class UserAgainstSlirpIT {
                                 eth(ROUTER_MAC, 0x0800, echoRequest(to, df)), -1);
                     }
                 }
+                compareFragmentedEcho(theirs, ours);
                 byte[] guest6 = InetAddress.getByName("fec0::15").getAddress();
                 for (String target : new String[] {"fec0::2", "fec0::3"}) {
                     byte[] t = InetAddress.getByName(target).getAddress();
@@ -226,6 +227,41 @@ class UserAgainstSlirpIT {
             }
         }
         return new byte[0];
+    }
+
+    /** A 3000-octet echo request in three fragments: the reply comes in MTU-sized fragments, the same. */
+    private static void compareFragmentedEcho(Side theirs, Side ours) throws Exception {
+        ByteBuffer b = ByteBuffer.allocate(8 + 3000);
+        b.put((byte) 8).put((byte) 0).putShort((short) 0).putShort((short) 0x5151).putShort((short) 1);
+        for (int i = 0; i < 3000; i++) {
+            b.put((byte) i);
+        }
+        byte[] icmp = b.array();
+        int c = checksum(icmp, 0, icmp.length);
+        icmp[2] = (byte) (c >> 8);
+        icmp[3] = (byte) c;
+        List<List<byte[]>> answers = new ArrayList<>();
+        for (Side side : new Side[] {theirs, ours}) {
+            List<byte[]> got = List.of();
+            for (int off = 0; off < icmp.length; off += 1480) {
+                int n = Math.min(1480, icmp.length - off);
+                ByteBuffer ip = ByteBuffer.allocate(20 + n);
+                ip.put((byte) 0x45).put((byte) 0).putShort((short) (20 + n)).putShort((short) 0x4444)
+                        .putShort((short) ((off + n < icmp.length ? 0x2000 : 0) | off / 8)).put((byte) 64).put((byte) 1)
+                        .putShort((short) 0).put(GUEST_IP).put(HOST).put(icmp, off, n);
+                byte[] a = ip.array();
+                int ck = checksum(a, 0, 20);
+                a[10] = (byte) (ck >> 8);
+                a[11] = (byte) ck;
+                got = side.exchange(eth(ROUTER_MAC, 0x0800, a));
+            }
+            answers.add(got);
+        }
+        assertThat(answers.get(1)).as("fragments of the reply").hasSameSizeAs(answers.get(0)).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(hex(normalized(answers.get(1).get(i), -1))).as("fragment %d", i)
+                    .isEqualTo(hex(normalized(answers.get(0).get(i), -1)));
+        }
     }
 
     /** A NAK: its message type and libslirp's message (56); the server id RFC 2131 asks for is ours alone. */

@@ -443,7 +443,7 @@ public final class Router implements Timed {
             r.setType(IcmpPacket.TYPE_ECHO_REPLY);
             r.setCode(0);
             r.fillChecksum();
-            link.toGuest(out);
+            sendIpv4(out);   // a reassembled request of 3000 octets gets a reply in fragments, as libslirp's
             return;
         }
         if (echoFallback != null) {
@@ -798,7 +798,7 @@ public final class Router implements Timed {
 
     /**
      * Sends a UDP datagram to the guest at {@code to} from {@code from}, to the guest's learned
-     * MAC. IPv4 datagrams longer than the MTU are fragmented (RFC 791 §3.2); IPv6 ones dropped.
+     * MAC. IPv4 datagrams longer than the MTU are fragmented ({@link #sendIpv4}); IPv6 ones dropped.
      * The payload is borrowed.
      */
     public void sendUdp(InetSocketAddress from, InetSocketAddress to, ByteBuf payload, int offset, int length) {
@@ -830,34 +830,42 @@ public final class Router implements Timed {
         }
         Ipv4Address s = Ipv4Address.fromBytes(from.getAddress().getAddress());
         Ipv4Address d = Ipv4Address.fromBytes(to.getAddress().getAddress());
-        if (Ipv4Packet.HEADER_LEN + udpLen <= mtu) {
-            ByteBuf out = newIpv4Frame(dstMac, s, d, IpProtocol.UDP, udpLen);
-            int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
-            writeUdp(out, at, from.getPort(), to.getPort(), payload, offset, length);
-            new UdpPacket().wrap(out, at, udpLen).fillChecksumIpv4(s, d);
-            link.toGuest(out);
+        ByteBuf out = newIpv4Frame(dstMac, s, d, IpProtocol.UDP, udpLen);
+        int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+        writeUdp(out, at, from.getPort(), to.getPort(), payload, offset, length);
+        new UdpPacket().wrap(out, at, udpLen).fillChecksumIpv4(s, d);
+        sendIpv4(out);
+    }
+
+    /**
+     * Sends an IPv4 frame of ours (20-octet header) to the guest, cut into fragments of at most
+     * the MTU when it is longer (RFC 791 §3.2, libslirp's ip_output): 8-aligned pieces under one
+     * identification, MF on all but the last. Takes the frame's reference.
+     */
+    private void sendIpv4(ByteBuf frame) {
+        int ipAt = EthernetPacket.HEADER_LEN;
+        int total = frame.getUnsignedShort(ipAt + 2);
+        if (total <= mtu) {
+            link.toGuest(frame);
             return;
         }
-        // Build the whole datagram once, then cut it in MTU-sized, 8-aligned pieces.
-        ByteBuf whole = link.alloc().buffer(udpLen);
         try {
-            whole.writeZero(udpLen);
-            writeUdp(whole, 0, from.getPort(), to.getPort(), payload, offset, length);
-            new UdpPacket().wrap(whole, 0, udpLen).fillChecksumIpv4(s, d);
+            int payload = total - Ipv4Packet.HEADER_LEN;
             int maxPiece = (mtu - Ipv4Packet.HEADER_LEN) & ~7;
-            int id = nextIpId++ & 0xFFFF;
-            for (int at = 0; at < udpLen; at += maxPiece) {
-                int n = Math.min(maxPiece, udpLen - at);
-                ByteBuf out = newIpv4Frame(dstMac, s, d, IpProtocol.UDP, n);
-                Ipv4Packet h = new Ipv4Packet().wrap(out, EthernetPacket.HEADER_LEN, Ipv4Packet.HEADER_LEN + n);
-                h.setIdentification(id);
-                h.setFlagsAndFragmentOffset(false, at + n < udpLen, at / 8);
+            for (int done = 0; done < payload; done += maxPiece) {
+                int n = Math.min(maxPiece, payload - done);
+                int len = ipAt + Ipv4Packet.HEADER_LEN + n;
+                ByteBuf out = link.alloc().buffer(len);
+                out.writeBytes(frame, 0, ipAt + Ipv4Packet.HEADER_LEN);
+                out.writeBytes(frame, ipAt + Ipv4Packet.HEADER_LEN + done, n);
+                Ipv4Packet h = new Ipv4Packet().wrap(out, ipAt, Ipv4Packet.HEADER_LEN + n);
+                h.setTotalLength(Ipv4Packet.HEADER_LEN + n);
+                h.setFlagsAndFragmentOffset(false, done + n < payload, done / 8);
                 h.fillChecksum();
-                out.setBytes(EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, whole, at, n);
                 link.toGuest(out);
             }
         } finally {
-            whole.release();
+            frame.release();
         }
     }
 
@@ -965,7 +973,7 @@ public final class Router implements Timed {
         r.setSequence(seq);
         out.setBytes(at + 8, data, offset, length);
         r.fillChecksum();
-        link.toGuest(out);
+        sendIpv4(out);
     }
 
     // ---------------------------------------------------------------- timers
