@@ -47,6 +47,25 @@ class RouterTest {
         }
     }
 
+    /** libslirp's ip_input: a datagram that arrives with TTL 0 gets time exceeded, quoting it. */
+    @Test
+    void aDatagramArrivingWithTtlZeroGetsTimeExceeded() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            ByteBuf req = ping(GUEST_IP, HOST, 1, 1, "x".getBytes());
+            io.netfabric.wire.ipv4.Ipv4Packet ip = new io.netfabric.wire.ipv4.Ipv4Packet().wrap(req, 14, req.readableBytes() - 14);
+            ip.setTtl(0);
+            ip.fillChecksum();
+            h.send(req);
+            SeenFrame r = h.last();
+            assertThat(r.proto()).isEqualTo(IpProtocol.ICMP);
+            assertThat(r.payloadU8(0)).isEqualTo(11);
+            assertThat(r.payloadU8(1)).isZero();
+            assertThat(r.payloadU8(8 + 8)).as("quoted TTL").isZero();
+            assertThat(r.checksumsOk()).isTrue();
+            assertThat(h.stack.counters().drops(StackDrop.MALFORMED)).isEqualTo(1);
+        }
+    }
+
     /** A request reassembled from fragments gets its reply in MTU-sized fragments (libslirp's ip_output). */
     @Test
     void aPingLargerThanTheMtuIsAnsweredInFragments() {

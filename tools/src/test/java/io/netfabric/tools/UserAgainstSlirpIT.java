@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the same guest frames go to each through a {@code stream} socket on a hub, and what comes back
  * must agree field by field where libslirp's answer is the behaviour: DHCP options and addresses
  * and a DHCPNAK's message; ARP; echo replies from the virtual host and DNS addresses (TTL 255,
- * the request's DF; a fragmented 3000-octet request answered in MTU-sized fragments); a refused TCP port's RST; ICMP port unreachable for a closed UDP port; for
+ * the request's DF; a fragmented 3000-octet request answered in MTU-sized fragments; time
+ * exceeded for one that arrives with TTL 0); a refused TCP port's RST; ICMP port unreachable for a closed UDP port; for
  * IPv6 the neighbour advertisements and echo replies of fec0::2 and fec0::3 (from
  * 52:56:00:00:00:0N) and the RA's addresses, lifetimes and prefix; TFTP errors and a first block.
  *
@@ -137,6 +138,7 @@ class UserAgainstSlirpIT {
                     }
                 }
                 compareFragmentedEcho(theirs, ours);
+                compareTimeExceeded(theirs, ours);
                 byte[] guest6 = InetAddress.getByName("fec0::15").getAddress();
                 for (String target : new String[] {"fec0::2", "fec0::3"}) {
                     byte[] t = InetAddress.getByName(target).getAddress();
@@ -262,6 +264,25 @@ class UserAgainstSlirpIT {
             assertThat(hex(normalized(answers.get(1).get(i), -1))).as("fragment %d", i)
                     .isEqualTo(hex(normalized(answers.get(0).get(i), -1)));
         }
+    }
+
+    /**
+     * An echo request that arrives with TTL 0 gets time exceeded (type 11, code 0) quoting it;
+     * libslirp quotes the whole datagram, we the header and 8 octets (RFC 792): those must match.
+     */
+    private static void compareTimeExceeded(Side theirs, Side ours) throws Exception {
+        byte[] ip = echoRequest(HOST, true);
+        ip[8] = 0;
+        ip[10] = 0;
+        ip[11] = 0;
+        int c = checksum(ip, 0, 20);
+        ip[10] = (byte) (c >> 8);
+        ip[11] = (byte) c;
+        byte[][] answers = oneAnswerEach("echo with TTL 0", theirs, ours, eth(ROUTER_MAC, 0x0800, ip));
+        int icmp = 14 + 20;
+        assertThat(hex(Arrays.copyOfRange(answers[1], icmp, icmp + 2))).isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp, icmp + 2)));
+        assertThat(hex(Arrays.copyOfRange(answers[1], icmp + 8, icmp + 8 + 28)))
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp + 8, icmp + 8 + 28)));
     }
 
     /** A NAK: its message type and libslirp's message (56); the server id RFC 2131 asks for is ours alone. */

@@ -337,6 +337,13 @@ public final class Router implements Timed {
         if (src != 0 && (src & netmask) == net.toInt()) {
             arpTable.put(src, srcMac);
         }
+        if (ip.ttl() == 0) {
+            // No datagram travels with TTL 0 (RFC 1812 §4.2.2.9); libslirp's ip_input answers one
+            // with time exceeded in transit, and so do we.
+            sendIcmpError(ip, srcMac, IcmpPacket.TYPE_TIME_EXCEEDED, 0, 0);
+            counters.drop(StackDrop.MALFORMED);
+            return;
+        }
         if (ip.totalLength() > mtu && !(inputTso && ip.protocol().equals(IpProtocol.TCP) && !ip.isFragment())) {
             if (ip.dontFragment()) {
                 sendIcmpError(ip, srcMac, IcmpPacket.TYPE_DEST_UNREACHABLE, IcmpPacket.CODE_FRAGMENTATION_NEEDED, mtu);
