@@ -184,19 +184,38 @@ class RouterTest {
         }
     }
 
+    /** libslirp's ip_input takes an IPv4 datagram of any length (no fragmentation needed); the reply is fragmented. */
     @Test
-    void datagramsOverTheMtuWithDfGetFragmentationNeeded() {
+    void datagramsOverTheMtuAreTakenAndAnsweredInFragments() {
         try (StackHarness h = new StackHarness(StackHarness.config("mtu=576"))) {
-            ByteBuf f = udp4(GUEST_IP, 5000, HOST, 7, new byte[1000]);
+            ByteBuf f = ping(GUEST_IP, HOST, 1, 1, new byte[1000]);
             f.setShort(14 + 6, 0x4000);
             f.setShort(14 + 10, 0);
             io.netfabric.wire.ipv4.Ipv4Packet ip = new io.netfabric.wire.ipv4.Ipv4Packet().wrap(f, 14, f.readableBytes() - 14);
             ip.fillChecksum();
             h.send(f);
+            assertThat(h.toGuest).hasSize(2).allMatch(r -> r.bytes().length <= 14 + 576);
+            assertThat(h.toGuest.get(0).payloadU8(0)).as("echo reply").isZero();
+            assertThat(h.stack.counters().drops(StackDrop.TOO_BIG)).isZero();
+        }
+    }
+
+    /** libslirp's ip6_input: Packet Too Big (with the MTU) above the MTU, time exceeded for hop limit 0. */
+    @Test
+    void ipv6AboveTheMtuGetsPacketTooBigAndHopLimitZeroTimeExceeded() {
+        try (StackHarness h = new StackHarness(StackHarness.config("mtu=1280"))) {
+            byte[] echo = new byte[1400];
+            echo[0] = (byte) 128;
+            h.send(ipv6(ROUTER, GUEST6, HOST6, IpProtocol.ICMPV6, echo, 64));
             SeenFrame r = h.last();
-            assertThat(r.payloadU8(0)).isEqualTo(3);
-            assertThat(r.payloadU8(1)).isEqualTo(4);
-            assertThat(r.payloadU16(6)).isEqualTo(576);
+            assertThat(r.payloadU8(0)).isEqualTo(2);
+            assertThat(r.payloadU16(4) << 16 | r.payloadU16(6)).isEqualTo(1280);
+            assertThat(r.bytes().length).isLessThanOrEqualTo(14 + 1280);
+            assertThat(r.checksumsOk()).isTrue();
+            byte[] small = {(byte) 128, 0, 0, 0, 0, 1, 0, 1};
+            h.send(ipv6(ROUTER, GUEST6, HOST6, IpProtocol.ICMPV6, small, 0));
+            assertThat(h.last().payloadU8(0)).isEqualTo(3);
+            assertThat(h.last().checksumsOk()).isTrue();
         }
     }
 

@@ -34,7 +34,7 @@ import java.util.Set;
  * Neighbor Discovery for its IPv6 addresses, ICMP and ICMPv6 echo to them, reassembles IPv4
  * fragments, and hands UDP to the handler bound to the destination address and port (the DHCP,
  * DNS and TFTP services) or else to the fallback (UDP NAT). What it cannot deliver gets the ICMP
- * error RFC 1122 asks for (port unreachable, fragmentation needed).
+ * error RFC 1122 asks for (port unreachable; for IPv6 above the MTU, packet too big).
  *
  * <p>Frames to the guest come from the router's MAC, libslirp's {@code 52:55:} followed by the
  * host address (slirp.c {@code special_ethaddr}), padded to 60 octets by the link. Loop thread
@@ -344,13 +344,8 @@ public final class Router implements Timed {
             counters.drop(StackDrop.MALFORMED);
             return;
         }
-        if (ip.totalLength() > mtu && !(inputTso && ip.protocol().equals(IpProtocol.TCP) && !ip.isFragment())) {
-            if (ip.dontFragment()) {
-                sendIcmpError(ip, srcMac, IcmpPacket.TYPE_DEST_UNREACHABLE, IcmpPacket.CODE_FRAGMENTATION_NEEDED, mtu);
-            }
-            counters.drop(StackDrop.TOO_BIG);
-            return;
-        }
+        // A datagram longer than the MTU is taken as it is, as libslirp's ip_input takes it (a guest
+        // whose interface MTU is larger still reaches the host); answers to it leave in fragments.
         if (ip.isFragment()) {
             ByteBuf whole = reassembler.add(ip, link.alloc(), now);
             if (whole == null) {
@@ -477,8 +472,15 @@ public final class Router implements Timed {
         if (!src.isUnspecified() && !src.isMulticast()) {
             ndpTable.put(src, srcMac);
         }
+        // libslirp's ip6_input: Packet Too Big above the MTU, time exceeded for a hop limit of 0.
         if (Ipv6Packet.HEADER_LEN + ip6.payloadLength() > mtu && !(inputTso && ip6.nextHeader().equals(IpProtocol.TCP))) {
+            sendIcmpv6Error(frame, offset, length, srcMac, Icmpv6Packet.TYPE_PACKET_TOO_BIG, 0, mtu);
             counters.drop(StackDrop.TOO_BIG);
+            return;
+        }
+        if (ip6.hopLimit() == 0) {
+            sendIcmpv6Error(frame, offset, length, srcMac, Icmpv6Packet.TYPE_TIME_EXCEEDED, 0, 0);
+            counters.drop(StackDrop.MALFORMED);
             return;
         }
         IpProtocol next = ip6.nextHeader();
@@ -628,6 +630,35 @@ public final class Router implements Timed {
             }
             default -> counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
         }
+    }
+
+    /**
+     * An ICMPv6 error about the guest's packet at {@code offset} (RFC 4443 §2.4: as much of it as
+     * fits in 1280 octets; never about an error message or from an unspecified or multicast
+     * source), from the address it was sent to when that is ours, else the host address.
+     */
+    private void sendIcmpv6Error(ByteBuf frame, int offset, int length, MacAddress guestMac, int type, int code,
+                                 int rest) {
+        Ipv6Packet orig = new Ipv6Packet().wrap(frame, offset, length);
+        Ipv6Address guest = orig.src();
+        if (guest.isUnspecified() || guest.isMulticast()) {
+            return;
+        }
+        if (orig.nextHeader().equals(IpProtocol.ICMPV6) && length > Ipv6Packet.HEADER_LEN
+                && (frame.getUnsignedByte(offset + Ipv6Packet.HEADER_LEN) & 0x80) == 0) {
+            return;   // an error message: never answered with another
+        }
+        Ipv6Address from = ndpAnswered.contains(orig.dst()) ? orig.dst() : host6;
+        int quoted = Math.min(length, 1280 - Ipv6Packet.HEADER_LEN - 8);
+        int len = 8 + quoted;
+        ByteBuf out = newIpv6Frame(guestMac, from, guest, IpProtocol.ICMPV6, len, 255);
+        int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+        out.setByte(at, type);
+        out.setByte(at + 1, code);
+        out.setInt(at + 4, rest);
+        out.setBytes(at + 8, frame, offset, quoted);
+        new Icmpv6Packet().wrap(out, at, len).fillChecksum(from, guest);
+        link.toGuest(out);
     }
 
     private void sendNeighborAdvertisement(MacAddress guestMac, Ipv6Address guest, Ipv6Address target) {
