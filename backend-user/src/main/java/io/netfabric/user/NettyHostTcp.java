@@ -184,6 +184,8 @@ final class NettyHostTcp implements HostTcp {
         } catch (ReflectiveOperationException e) {
             throw new IOException(e);
         }
+        // Whole datagrams from host clients, not Netty's default 2048 octets (see NettyHostUdp).
+        ch.config().setRecvByteBufAllocator(new io.netty.channel.FixedRecvByteBufAllocator(NettyHostUdp.MAX_DATAGRAM));
         boolean[] closed = {false};
         ch.pipeline().addLast(new io.netty.channel.SimpleChannelInboundHandler<io.netty.channel.socket.DatagramPacket>() {
             @Override

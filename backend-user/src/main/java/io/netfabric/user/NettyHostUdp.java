@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
@@ -23,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * bind completes wait in a small queue. Receivers run on the loop with the netdev's clock.
  */
 final class NettyHostUdp implements HostUdp {
+    /** A read buffer for any UDP datagram (65,507 octets of payload over IPv4, 65,527 over IPv6). */
+    static final int MAX_DATAGRAM = 65536;
+
     private static final Logger log = LoggerFactory.getLogger(NettyHostUdp.class);
     /** Datagrams held per socket while it binds; more are dropped (UDP may lose them anyway). */
     private static final int MAX_PENDING = 64;
@@ -60,6 +64,9 @@ final class NettyHostUdp implements HostUdp {
             this.remote = remote;
             Bootstrap b = new Bootstrap().group(fabric.eventLoop()).channel(fabric.transport().datagramChannel())
                     .option(ChannelOption.SO_RCVBUF, 256 * 1024)
+                    // Netty reads datagrams into 2048 octets by default and cuts longer ones; a host
+                    // answer may be up to 65,507 (EDNS DNS, large UDP): read whole ones, as libslirp.
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                     .handler(this);
             ChannelFuture f = remote == null ? b.bind(0) : b.connect(remote);
             channel = f.channel();

@@ -154,6 +154,18 @@ class UserNetdevTest {
         assertThat(r.src4()).isEqualTo(HOST);
     }
 
+    /** Netty reads 2048 octets of a datagram by default; a host answer of 5000 (EDNS DNS, say) must arrive whole. */
+    @Test
+    void aHostDatagramLongerThan2048OctetsReachesTheGuestWhole() throws Exception {
+        serve(q -> new byte[5000]);
+        start("");
+        send(udp4(GUEST_IP, 22223, HOST, server.getLocalPort(), "big please".getBytes()));
+        SeenFrame first = guest.await(f -> f.fragment() && (f.bytes()[20] & 0x1F) == 0 && f.bytes()[21] == 0);
+        byte[] b = first.bytes();
+        int udpLength = ((b[14 + 20 + 4] & 0xFF) << 8) | (b[14 + 20 + 5] & 0xFF);
+        assertThat(udpLength).isEqualTo(8 + 5000);
+    }
+
     @Test
     void tftpServesAFileOverTheHub(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("f"), new byte[700]);

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * must agree field by field where libslirp's answer is the behaviour: DHCP options and addresses
  * and a DHCPNAK's message; ARP; echo replies from the virtual host and DNS addresses (TTL 255,
  * the request's DF; a fragmented 3000-octet request answered in MTU-sized fragments; time
- * exceeded for one that arrives with TTL 0); a refused TCP port's RST; ICMP port unreachable for a closed UDP port; for
+ * exceeded for one that arrives with TTL 0); UDP longer than the MTU in one frame, taken and
+ * echoed back in fragments; ICMPv6 packet too big above the MTU and time exceeded for hop limit 0; a refused TCP port's RST; ICMP port unreachable for a closed UDP port; for
  * IPv6 the neighbour advertisements and echo replies of fec0::2 and fec0::3 (from
  * 52:56:00:00:00:0N) and the RA's addresses, lifetimes and prefix; TFTP errors and a first block.
  *
@@ -148,6 +149,13 @@ class UserAgainstSlirpIT {
                     compare("echo to " + target, theirs, ours, eth(ROUTER_MAC, 0x86dd, icmp6(guest6, t, echo, 64)), -1);
                 }
                 compareRouterAdvertisement(theirs, ours);
+                byte[] big6 = new byte[1600];
+                big6[0] = (byte) 128;
+                compareIcmpv6Error("ICMPv6 echo of 1600 octets: packet too big", theirs, ours,
+                        eth(ROUTER_MAC, 0x86dd, icmp6(guest6, InetAddress.getByName("fec0::2").getAddress(), big6, 64)));
+                byte[] echo0 = {(byte) 128, 0, 0, 0, 0x42, 0x42, 0, 8, 'h', 'i'};
+                compareIcmpv6Error("ICMPv6 echo with hop limit 0: time exceeded", theirs, ours,
+                        eth(ROUTER_MAC, 0x86dd, icmp6(guest6, InetAddress.getByName("fec0::2").getAddress(), echo0, 0)));
                 int closedTcp;
                 try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                     closedTcp = s.getLocalPort();
@@ -159,6 +167,22 @@ class UserAgainstSlirpIT {
                 }
                 compareUnreachable(theirs, ours, eth(ROUTER_MAC, 0x0800,
                         udp(GUEST_IP, HOST, 40001, closedUdp, "hello".getBytes())));
+                try (DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                    Thread echoes = new Thread(() -> udpEcho(echo), "udp-echo");
+                    echoes.setDaemon(true);
+                    echoes.start();
+                    byte[] data = new byte[3000];
+                    for (int i = 0; i < data.length; i++) {
+                        data[i] = (byte) i;
+                    }
+                    // Longer than the MTU in one frame (a guest with a larger MTU): taken, echoed in fragments.
+                    byte[] noDf = udp(GUEST_IP, HOST, 40300, echo.getLocalPort(), data);
+                    noDf[6] = 0;
+                    refreshChecksum(noDf);
+                    compare("UDP of 3000 octets in one frame", theirs, ours, eth(ROUTER_MAC, 0x0800, noDf), -1);
+                    compare("UDP of 1473 octets with DF", theirs, ours, eth(ROUTER_MAC, 0x0800,
+                            udp(GUEST_IP, HOST, 40301, echo.getLocalPort(), Arrays.copyOf(data, 1473))), -1);
+                }
                 int port = 40100;
                 for (String[] rrq : new String[][] {{"nothere", "octet"}, {"../etc/passwd", "octet"},
                         {"boot.bin", "binary"}, {"boot.bin", "octet"}}) {
@@ -178,7 +202,8 @@ class UserAgainstSlirpIT {
     private static void compare(String what, Side theirs, Side ours, byte[] frame, int len) throws Exception {
         List<byte[]> a = theirs.exchange(frame);
         List<byte[]> b = ours.exchange(frame);
-        assertThat(b.size()).as("%s: frames back (QEMU: %d)", what, a.size()).isEqualTo(a.size());
+        assertThat(b.size()).as("%s: frames back (QEMU: %s; ours: %s)", what, a.stream().map(f -> hex(Arrays.copyOf(f, 64))).toList(),
+                b.stream().map(f -> hex(Arrays.copyOf(f, 64))).toList()).isEqualTo(a.size());
         for (int i = 0; i < a.size(); i++) {
             assertThat(hex(normalized(b.get(i), len))).as(what).isEqualTo(hex(normalized(a.get(i), len)));
         }
@@ -273,16 +298,43 @@ class UserAgainstSlirpIT {
     private static void compareTimeExceeded(Side theirs, Side ours) throws Exception {
         byte[] ip = echoRequest(HOST, true);
         ip[8] = 0;
-        ip[10] = 0;
-        ip[11] = 0;
-        int c = checksum(ip, 0, 20);
-        ip[10] = (byte) (c >> 8);
-        ip[11] = (byte) c;
+        refreshChecksum(ip);
         byte[][] answers = oneAnswerEach("echo with TTL 0", theirs, ours, eth(ROUTER_MAC, 0x0800, ip));
         int icmp = 14 + 20;
         assertThat(hex(Arrays.copyOfRange(answers[1], icmp, icmp + 2))).isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp, icmp + 2)));
         assertThat(hex(Arrays.copyOfRange(answers[1], icmp + 8, icmp + 8 + 28)))
                 .isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp + 8, icmp + 8 + 28)));
+    }
+
+    /** An ICMPv6 error: its type, code and the word after them (the MTU of a packet too big). */
+    private static void compareIcmpv6Error(String what, Side theirs, Side ours, byte[] frame) throws Exception {
+        byte[][] answers = oneAnswerEach(what, theirs, ours, frame);
+        int icmp = 14 + 40;
+        assertThat(hex(Arrays.copyOfRange(answers[1], icmp, icmp + 2))).as(what)
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp, icmp + 2)));
+        assertThat(hex(Arrays.copyOfRange(answers[1], icmp + 4, icmp + 8))).as(what)
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp + 4, icmp + 8)));
+    }
+
+    private static void udpEcho(DatagramSocket socket) {
+        byte[] buf = new byte[65536];
+        try {
+            while (true) {
+                java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                socket.receive(p);
+                socket.send(new java.net.DatagramPacket(buf, p.getLength(), p.getSocketAddress()));
+            }
+        } catch (IOException closed) {
+            // the test is over
+        }
+    }
+
+    private static void refreshChecksum(byte[] ip) {
+        ip[10] = 0;
+        ip[11] = 0;
+        int c = checksum(ip, 0, 20);
+        ip[10] = (byte) (c >> 8);
+        ip[11] = (byte) c;
     }
 
     /** A NAK: its message type and libslirp's message (56); the server id RFC 2131 asks for is ours alone. */
