@@ -3,6 +3,7 @@ package io.netfabric.user;
 import static io.netfabric.user.GuestFrames.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackDrop;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv4Address;
@@ -44,6 +45,32 @@ class RouterTest {
             assertThat(r.payloadU16(6)).isEqualTo(3);
             assertThat(Arrays.copyOfRange(r.payload(), 8, r.payload().length)).isEqualTo(data);
             assertThat(r.bytes()[22] & 0xFF).as("TTL, libslirp's icmp_reflect").isEqualTo(255);
+        }
+    }
+
+    /** libslirp's if_encap: a frame for a guest address without an ARP entry asks for it, once a second. */
+    @Test
+    void aGuestAddressWithoutAnArpEntryIsAskedFor() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            Ipv4Address quiet = Ipv4Address.parse("10.0.2.20");
+            java.net.InetSocketAddress from = new java.net.InetSocketAddress(Router.inet(HOST), 53);
+            java.net.InetSocketAddress to = new java.net.InetSocketAddress(Router.inet(quiet), 5000);
+            ByteBuf payload = io.netty.buffer.Unpooled.wrappedBuffer("hi".getBytes());
+            h.stack.router().sendUdp(from, to, payload, 0, 2);
+            h.stack.router().sendUdp(from, to, payload, 0, 2);
+            assertThat(h.toGuest).hasSize(1);
+            byte[] a = h.toGuest.get(0).bytes();
+            assertThat(h.toGuest.get(0).type()).isEqualTo(EtherType.ARP);
+            assertThat(Arrays.copyOfRange(a, 0, 6)).containsOnly((byte) 0xff);
+            assertThat(a[21]).as("op: request").isEqualTo((byte) 1);
+            assertThat(Arrays.copyOfRange(a, 28, 32)).as("from 10.0.2.2").isEqualTo(HOST.toBytes());
+            assertThat(Arrays.copyOfRange(a, 38, 42)).isEqualTo(quiet.toBytes());
+            assertThat(h.stack.counters().drops(StackDrop.NO_NEIGHBOUR)).isEqualTo(2);
+            io.netfabric.wire.MacAddress quietMac = io.netfabric.wire.MacAddress.parse("52:54:00:00:00:20");
+            h.send(arpRequest(quietMac, quiet, HOST));   // its answer, or any frame from it, fills the table
+            h.stack.router().sendUdp(from, to, payload, 0, 2);
+            assertThat(h.last().dstPort()).isEqualTo(5000);
+            payload.release();
         }
     }
 

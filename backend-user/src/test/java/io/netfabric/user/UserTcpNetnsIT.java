@@ -325,6 +325,18 @@ class UserTcpNetnsIT {
         assertThat(talk(loopback(hp), "back\n")).isEqualTo("10.0.2.2\nback\n");
     }
 
+    /** A guest that never sent a frame (a static address, a server) is found by ARP, as libslirp finds it. */
+    @Test
+    void hostfwdReachesAGuestThatNeverSpoke() throws Exception {
+        NetnsExtension.assumeCommand("socat");
+        int hp = freePort();
+        Netns ns = guest(",hostfwd=tcp:127.0.0.1:" + hp + "-10.0.2.15:8024");
+        netns.killAfter(ns.start("socat", "TCP-LISTEN:8024,bind=10.0.2.15,reuseaddr,fork", "SYSTEM:cat"));
+        waitForListener(ns, "10.0.2.15:8024");
+        assertThat(stack().counters().drops(io.netfabric.user.ip.StackDrop.NO_NEIGHBOUR)).isZero();
+        assertThat(talk(loopback(hp), "hello\n")).isEqualTo("hello\n");   // no announce() first
+    }
+
     @Test
     void hostfwdUdp() throws Exception {
         NetnsExtension.assumeCommand("socat");

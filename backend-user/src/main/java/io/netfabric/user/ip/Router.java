@@ -111,6 +111,9 @@ public final class Router implements Timed {
     private final Map<Port, TcpHandler> tcp = new HashMap<>();
     private final TcpPacket tcpView = new TcpPacket();
     private final Map<Integer, MacAddress> arpTable = new HashMap<>();
+    /** When we last asked ARP for an address without an entry (System.nanoTime). */
+    private final Map<Integer, Long> arpAsked = new HashMap<>();
+    private static final long ARP_ASK_INTERVAL_NANOS = 1_000_000_000L;
     private final Map<Ipv6Address, MacAddress> ndpTable = new HashMap<>();
     private final List<Timed> timed = new ArrayList<>();
     private final Ipv4Reassembler reassembler;
@@ -216,9 +219,49 @@ public final class Router implements Timed {
     /** The guest's MAC for {@code addr}, learned from its frames, or null. */
     public MacAddress neighbour(InetAddress addr) {
         if (addr instanceof Inet4Address) {
-            return arpTable.get(Ipv4Address.fromBytes(addr.getAddress()).toInt());
+            int a = Ipv4Address.fromBytes(addr.getAddress()).toInt();
+            MacAddress m = arpTable.get(a);
+            if (m == null) {
+                askArp(a);
+            }
+            return m;
         }
         return ndpTable.get(Ipv6Address.fromBytes(addr.getAddress()));
+    }
+
+    /**
+     * A guest address in our network with no ARP entry is asked for, as libslirp's if_encap asks
+     * (who-has from 10.0.2.2 and 52:55:0a:00:02:02, RFC 826), at most once a second per address:
+     * a guest that never sent a frame (a static address, a server) is still reached by hostfwd.
+     * The frame that found no entry is dropped and counted; TCP sends it again, the reply to the
+     * request fills the table.
+     */
+    private void askArp(int a) {
+        if ((a & netmask) != net.toInt() || a == (net.toInt() | ~netmask) || arpAnswered.contains(Ipv4Address.fromInt(a))) {
+            return;
+        }
+        long t = System.nanoTime();
+        Long last = arpAsked.get(a);
+        if (last != null && t - last < ARP_ASK_INTERVAL_NANOS) {
+            return;
+        }
+        if (arpAsked.size() >= 256) {
+            arpAsked.clear();
+        }
+        arpAsked.put(a, t);
+        ByteBuf out = link.alloc().buffer(60);
+        out.writeZero(60);
+        EthernetPacket e = new EthernetPacket().wrap(out, 0, 60);
+        e.setDst(MacAddress.BROADCAST);
+        e.setSrc(mac);
+        e.setEtherType(EtherType.ARP);
+        ArpPacket r = new ArpPacket().wrap(out, EthernetPacket.HEADER_LEN, ArpPacket.HEADER_LEN);
+        r.setEthernetIpv4();
+        r.setOp(ArpOperation.REQUEST);
+        r.setSha(mac);
+        r.setSpa(host);
+        r.setTpa(Ipv4Address.fromInt(a));
+        link.toGuest(out);
     }
 
     // ---------------------------------------------------------------- input
