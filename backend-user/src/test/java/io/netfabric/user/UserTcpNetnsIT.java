@@ -276,6 +276,19 @@ class UserTcpNetnsIT {
     }
 
     /** The guest speaks first so the router learns its MAC (it does not resolve unknown guests). */
+    /** A namespace guest whose one {@code hostfwd} rule ({@code rule} with HP for the host port) leads to a socat server there. */
+    private record Forwarded(Netns ns, int hostPort) {
+    }
+
+    private Forwarded forwardedTo(String rule, String listen, String action, String listening) throws Exception {
+        NetnsExtension.assumeCommand("socat");
+        int hp = freePort();
+        Netns ns = guest(",hostfwd=" + rule.replace("HP", Integer.toString(hp)));
+        netns.killAfter(ns.start("socat", listen, action));
+        waitForListener(ns, listening);
+        return new Forwarded(ns, hp);
+    }
+
     static void announce(Netns ns, String... pingArgs) {
         ns.ping(pingArgs.length == 0 ? "10.0.2.2" : pingArgs[0], 1).requireSuccess();
     }
@@ -301,12 +314,10 @@ class UserTcpNetnsIT {
 
     @Test
     void hostfwdTcpReachesAGuestServerAndTheGuestSeesTheHostAddress() throws Exception {
-        NetnsExtension.assumeCommand("socat");
-        int hp = freePort();
-        Netns ns = guest(",hostfwd=tcp:127.0.0.1:" + hp + "-:8022");
-        netns.killAfter(ns.start("socat", "TCP-LISTEN:8022,bind=10.0.2.15,reuseaddr,fork",
-                "SYSTEM:echo $SOCAT_PEERADDR; cat"));
-        waitForListener(ns, "10.0.2.15:8022");
+        Forwarded f = forwardedTo("tcp:127.0.0.1:HP-:8022", "TCP-LISTEN:8022,bind=10.0.2.15,reuseaddr,fork",
+                "SYSTEM:echo $SOCAT_PEERADDR; cat", "10.0.2.15:8022");
+        Netns ns = f.ns();
+        int hp = f.hostPort();
         announce(ns);
         assertThat(talk(loopback(hp), "ping\n")).isEqualTo("10.0.2.2\nping\n");
         assertThat(talk(loopback(hp), "again\n")).isEqualTo("10.0.2.2\nagain\n");
@@ -328,22 +339,18 @@ class UserTcpNetnsIT {
     /** A guest that never sent a frame (a static address, a server) is found by ARP, as libslirp finds it. */
     @Test
     void hostfwdReachesAGuestThatNeverSpoke() throws Exception {
-        NetnsExtension.assumeCommand("socat");
-        int hp = freePort();
-        Netns ns = guest(",hostfwd=tcp:127.0.0.1:" + hp + "-10.0.2.15:8024");
-        netns.killAfter(ns.start("socat", "TCP-LISTEN:8024,bind=10.0.2.15,reuseaddr,fork", "SYSTEM:cat"));
-        waitForListener(ns, "10.0.2.15:8024");
+        Forwarded f = forwardedTo("tcp:127.0.0.1:HP-10.0.2.15:8024", "TCP-LISTEN:8024,bind=10.0.2.15,reuseaddr,fork",
+                "SYSTEM:cat", "10.0.2.15:8024");
         assertThat(stack().counters().drops(io.netfabric.user.ip.StackDrop.NO_NEIGHBOUR)).isZero();
-        assertThat(talk(loopback(hp), "hello\n")).isEqualTo("hello\n");   // no announce() first
+        assertThat(talk(loopback(f.hostPort()), "hello\n")).isEqualTo("hello\n");   // no announce() first
     }
 
     @Test
     void hostfwdUdp() throws Exception {
-        NetnsExtension.assumeCommand("socat");
-        int hp = freePort();
-        Netns ns = guest(",hostfwd=udp:127.0.0.1:" + hp + "-:8053");
-        netns.killAfter(ns.start("socat", "UDP-RECVFROM:8053,bind=10.0.2.15,fork", "EXEC:cat"));
-        waitForListener(ns, "10.0.2.15:8053");
+        Forwarded f = forwardedTo("udp:127.0.0.1:HP-:8053", "UDP-RECVFROM:8053,bind=10.0.2.15,fork", "EXEC:cat",
+                "10.0.2.15:8053");
+        Netns ns = f.ns();
+        int hp = f.hostPort();
         announce(ns);
         try (java.net.DatagramSocket d = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             d.setSoTimeout(5000);

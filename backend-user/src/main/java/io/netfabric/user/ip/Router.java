@@ -249,18 +249,25 @@ public final class Router implements Timed {
             arpAsked.clear();
         }
         arpAsked.put(a, t);
+        sendArp(ArpOperation.REQUEST, MacAddress.BROADCAST, mac, host, MacAddress.ZERO, Ipv4Address.fromInt(a));
+    }
+
+    /** An ARP message to the guest, in a 60-octet frame from {@code sha}. */
+    private void sendArp(ArpOperation op, MacAddress dstMac, MacAddress sha, Ipv4Address spa, MacAddress tha,
+                         Ipv4Address tpa) {
         ByteBuf out = link.alloc().buffer(60);
         out.writeZero(60);
         EthernetPacket e = new EthernetPacket().wrap(out, 0, 60);
-        e.setDst(MacAddress.BROADCAST);
-        e.setSrc(mac);
+        e.setDst(dstMac);
+        e.setSrc(sha);
         e.setEtherType(EtherType.ARP);
         ArpPacket r = new ArpPacket().wrap(out, EthernetPacket.HEADER_LEN, ArpPacket.HEADER_LEN);
         r.setEthernetIpv4();
-        r.setOp(ArpOperation.REQUEST);
-        r.setSha(mac);
-        r.setSpa(host);
-        r.setTpa(Ipv4Address.fromInt(a));
+        r.setOp(op);
+        r.setSha(sha);
+        r.setSpa(spa);
+        r.setTha(tha);
+        r.setTpa(tpa);
         link.toGuest(out);
     }
 
@@ -351,20 +358,7 @@ public final class Router implements Timed {
         byte[] m = {0x52, 0x55, 0, 0, 0, 0};
         System.arraycopy(tpa.toBytes(), 0, m, 2, 4);
         MacAddress owner = MacAddress.fromBytes(m);
-        ByteBuf out = link.alloc().buffer(60);
-        out.writeZero(60);
-        EthernetPacket e = new EthernetPacket().wrap(out, 0, 60);
-        e.setDst(arp.sha());
-        e.setSrc(owner);
-        e.setEtherType(EtherType.ARP);
-        ArpPacket a = new ArpPacket().wrap(out, EthernetPacket.HEADER_LEN, ArpPacket.HEADER_LEN);
-        a.setEthernetIpv4();
-        a.setOp(ArpOperation.REPLY);
-        a.setSha(owner);
-        a.setSpa(tpa);
-        a.setTha(arp.sha());
-        a.setTpa(spa);
-        link.toGuest(out);
+        sendArp(ArpOperation.REPLY, arp.sha(), owner, tpa, arp.sha(), spa);
     }
 
     private void ipv4Input(ByteBuf frame, int offset, int length, MacAddress srcMac, long now) {
