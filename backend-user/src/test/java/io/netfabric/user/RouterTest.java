@@ -48,17 +48,26 @@ class RouterTest {
         }
     }
 
+    /** Sends a two-octet UDP datagram from {@code from}:53 to {@code to}:5000 each time it runs. */
+    private static Runnable udpSender(StackHarness h, java.net.InetAddress from, java.net.InetAddress to) {
+        byte[] hi = "hi".getBytes();
+        return () -> {
+            ByteBuf payload = io.netty.buffer.Unpooled.wrappedBuffer(hi);
+            h.stack.router().sendUdp(new java.net.InetSocketAddress(from, 53), new java.net.InetSocketAddress(to, 5000),
+                    payload, 0, 2);
+            payload.release();
+        };
+    }
+
     /** libslirp's if_encap: a frame for a guest address without an ARP entry asks for it, once a second. */
     @Test
     void aGuestAddressWithoutAnArpEntryIsAskedFor() {
         try (StackHarness h = new StackHarness(StackHarness.config(""))) {
             Ipv4Address quiet = Ipv4Address.parse("10.0.2.20");
-            java.net.InetSocketAddress from = new java.net.InetSocketAddress(Router.inet(HOST), 53);
-            java.net.InetSocketAddress to = new java.net.InetSocketAddress(Router.inet(quiet), 5000);
-            ByteBuf payload = io.netty.buffer.Unpooled.wrappedBuffer("hi".getBytes());
-            h.stack.router().sendUdp(from, to, payload, 0, 2);
-            h.stack.router().sendUdp(from, to, payload, 0, 2);
-            assertThat(h.toGuest).hasSize(1);
+            Runnable send = udpSender(h, Router.inet(HOST), Router.inet(quiet));
+            send.run();
+            send.run();
+            assertThat(h.toGuest).as("one request for two frames").hasSize(1);
             byte[] a = h.toGuest.get(0).bytes();
             assertThat(h.toGuest.get(0).type()).isEqualTo(EtherType.ARP);
             assertThat(Arrays.copyOfRange(a, 0, 6)).containsOnly((byte) 0xff);
@@ -68,9 +77,33 @@ class RouterTest {
             assertThat(h.stack.counters().drops(StackDrop.NO_NEIGHBOUR)).isEqualTo(2);
             io.netfabric.wire.MacAddress quietMac = io.netfabric.wire.MacAddress.parse("52:54:00:00:00:20");
             h.send(arpRequest(quietMac, quiet, HOST));   // its answer, or any frame from it, fills the table
-            h.stack.router().sendUdp(from, to, payload, 0, 2);
+            send.run();
             assertThat(h.last().dstPort()).isEqualTo(5000);
-            payload.release();
+        }
+    }
+
+    /** libslirp's ndp_send_ns: an IPv6 guest address without a neighbour entry is solicited. */
+    @Test
+    void anIpv6GuestAddressWithoutAnEntryIsSolicited() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            io.netfabric.wire.Ipv6Address quiet = io.netfabric.wire.Ipv6Address.parse("fec0::1:2:3:4");
+            Runnable send = udpSender(h, Router.inet(HOST6), Router.inet(quiet));
+            send.run();
+            send.run();
+            assertThat(h.toGuest).as("one solicitation for two frames").hasSize(1);
+            SeenFrame ns = h.toGuest.get(0);
+            assertThat(ns.dstMac().toString()).isEqualTo("33:33:ff:03:00:04");
+            assertThat(ns.dst()).isEqualTo(io.netfabric.wire.Ipv6Address.parse("ff02::1:ff03:4"));
+            assertThat(ns.payloadU8(0)).isEqualTo(135);
+            assertThat(Arrays.copyOfRange(ns.payload(), 8, 24)).isEqualTo(quiet.toBytes());
+            assertThat(ns.checksumsOk()).isTrue();
+            byte[] na = new byte[24];
+            na[0] = (byte) 136;
+            na[4] = 0x60;
+            System.arraycopy(quiet.toBytes(), 0, na, 8, 16);
+            h.send(ipv6(ROUTER, quiet, HOST6, IpProtocol.ICMPV6, na, 255));   // its answer fills the table
+            send.run();
+            assertThat(h.last().dstPort()).isEqualTo(5000);
         }
     }
 

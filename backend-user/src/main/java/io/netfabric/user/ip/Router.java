@@ -113,6 +113,8 @@ public final class Router implements Timed {
     private final Map<Integer, MacAddress> arpTable = new HashMap<>();
     /** When we last asked ARP for an address without an entry (System.nanoTime). */
     private final Map<Integer, Long> arpAsked = new HashMap<>();
+    /** When we last solicited an IPv6 address without an entry (System.nanoTime). */
+    private final Map<Ipv6Address, Long> ndpAsked = new HashMap<>();
     private static final long ARP_ASK_INTERVAL_NANOS = 1_000_000_000L;
     private final Map<Ipv6Address, MacAddress> ndpTable = new HashMap<>();
     private final List<Timed> timed = new ArrayList<>();
@@ -226,7 +228,53 @@ public final class Router implements Timed {
             }
             return m;
         }
-        return ndpTable.get(Ipv6Address.fromBytes(addr.getAddress()));
+        Ipv6Address a6 = Ipv6Address.fromBytes(addr.getAddress());
+        MacAddress m6 = ndpTable.get(a6);
+        if (m6 == null) {
+            askNdp(a6);
+        }
+        return m6;
+    }
+
+    /**
+     * An IPv6 guest address with no neighbour entry is solicited (RFC 4861 §7.2.2; libslirp's
+     * ndp_send_ns): to its solicited-node group, from fec0::2 and its MAC, with our link-layer
+     * address, at most once a second per address. As for ARP, the frame that found no entry is
+     * dropped and counted; the guest's advertisement fills the table.
+     */
+    private void askNdp(Ipv6Address a) {
+        if (a.isMulticast() || a.isUnspecified() || a.isLoopback() || ndpAnswered.contains(a)) {
+            return;
+        }
+        if (!dueToAsk(ndpAsked, a)) {
+            return;
+        }
+        byte[] b = a.toBytes();
+        Ipv6Address group = Ipv6Address.of(0xff02_0000_0000_0000L, 0x0000_0001_ff00_0000L
+                | (b[13] & 0xFFL) << 16 | (b[14] & 0xFFL) << 8 | (b[15] & 0xFFL));
+        MacAddress groupMac = MacAddress.fromBytes(new byte[] {0x33, 0x33, (byte) 0xff, b[13], b[14], b[15]});
+        sendNeighborMessage(Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION, 0, groupMac, host6, group, a,
+                Icmpv6Packet.OPT_SOURCE_LINK_ADDR);
+    }
+
+    /**
+     * A neighbour solicitation or advertisement (RFC 4861 §4.3, §4.4) about {@code target}, with
+     * {@code flags} in its first word and one link-layer address option ({@code option}: source
+     * or target) carrying the MAC of what it is from, hop limit 255.
+     */
+    private void sendNeighborMessage(int type, int flags, MacAddress dstMac, Ipv6Address src, Ipv6Address dst,
+                                     Ipv6Address target, int option) {
+        int len = Icmpv6Packet.NS_NA_LEN + 8;
+        ByteBuf out = newIpv6Frame(dstMac, src, dst, IpProtocol.ICMPV6, len, 255);
+        int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+        out.setByte(at, type);
+        out.setInt(at + 4, flags);
+        target.write(out, at + 8);
+        out.setByte(at + 24, option);
+        out.setByte(at + 25, 1);
+        macFor6(src).write(out, at + 26);
+        new Icmpv6Packet().wrap(out, at, len).fillChecksum(src, dst);
+        link.toGuest(out);
     }
 
     /**
@@ -240,16 +288,24 @@ public final class Router implements Timed {
         if ((a & netmask) != net.toInt() || a == (net.toInt() | ~netmask) || arpAnswered.contains(Ipv4Address.fromInt(a))) {
             return;
         }
-        long t = System.nanoTime();
-        Long last = arpAsked.get(a);
-        if (last != null && t - last < ARP_ASK_INTERVAL_NANOS) {
+        if (!dueToAsk(arpAsked, a)) {
             return;
         }
-        if (arpAsked.size() >= 256) {
-            arpAsked.clear();
-        }
-        arpAsked.put(a, t);
         sendArp(ArpOperation.REQUEST, MacAddress.BROADCAST, mac, host, MacAddress.ZERO, Ipv4Address.fromInt(a));
+    }
+
+    /** True (and noted) when {@code key} was not asked for within the last second; the map stays small. */
+    private static <K> boolean dueToAsk(Map<K, Long> asked, K key) {
+        long t = System.nanoTime();
+        Long last = asked.get(key);
+        if (last != null && t - last < ARP_ASK_INTERVAL_NANOS) {
+            return false;
+        }
+        if (asked.size() >= 256) {
+            asked.clear();
+        }
+        asked.put(key, t);
+        return true;
     }
 
     /** An ARP message to the guest, in a 60-octet frame from {@code sha}. */
@@ -704,17 +760,8 @@ public final class Router implements Timed {
         boolean dad = guest.isUnspecified();
         Ipv6Address dst = dad ? ALL_NODES : guest;
         MacAddress dstMac = dad ? MacAddress.fromLong(0x3333_0000_0001L) : guestMac;
-        int len = Icmpv6Packet.NS_NA_LEN + 8;
-        ByteBuf out = newIpv6Frame(dstMac, target, dst, IpProtocol.ICMPV6, len, 255);
-        int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
-        out.setByte(at, Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT);
-        out.setInt(at + 4, dad ? 0xA000_0000 : 0xE000_0000);
-        target.write(out, at + 8);
-        out.setByte(at + 24, Icmpv6Packet.OPT_TARGET_LINK_ADDR);
-        out.setByte(at + 25, 1);
-        macFor6(target).write(out, at + 26);
-        new Icmpv6Packet().wrap(out, at, len).fillChecksum(target, dst);
-        link.toGuest(out);
+        sendNeighborMessage(Icmpv6Packet.TYPE_NEIGHBOR_ADVERTISEMENT, dad ? 0xA000_0000 : 0xE000_0000, dstMac, target,
+                dst, target, Icmpv6Packet.OPT_TARGET_LINK_ADDR);
     }
 
     // ---------------------------------------------------------------- output
