@@ -25,16 +25,8 @@ public final class Hub {
     /** QEMU's running port counter for {@code hub<id>port<k>} names; never decremented. */
     private int portCounter;
 
-    private static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
-    private final long created = CREATED.getAndIncrement();
-
     Hub(int id) {
         this.id = id;
-    }
-
-    /** Creation order among all hubs (newer is larger). */
-    long created() {
-        return created;
     }
 
     public int id() {

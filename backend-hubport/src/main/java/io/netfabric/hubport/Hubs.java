@@ -2,14 +2,18 @@ package io.netfabric.hubport;
 
 import io.netfabric.core.Fabric;
 import io.netfabric.core.NetClient;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** The hubs of one fabric, created on first use of an id (QEMU {@code net_hub_find_or_create}). */
 public final class Hubs {
-    private final Map<Integer, Hub> hubs = new TreeMap<>();
+    /** In creation order: QEMU lists hubs newest first ({@link #newestFirst}). */
+    private final Map<Integer, Hub> hubs = new LinkedHashMap<>();
 
     /** The hub table of {@code fabric}; call on its event loop. */
     public static Hubs of(Fabric fabric) {
@@ -20,14 +24,15 @@ public final class Hubs {
         return hubs.computeIfAbsent(id, Hub::new);
     }
 
+    /** The hubs by id. */
     public Collection<Hub> all() {
-        return Collections.unmodifiableCollection(hubs.values());
+        return Collections.unmodifiableCollection(new TreeMap<>(hubs).values());
     }
 
     /** The hubs newest first, as QEMU's list of hubs (QLIST_INSERT_HEAD) has them. */
-    public java.util.List<Hub> newestFirst() {
-        java.util.List<Hub> l = new java.util.ArrayList<>(hubs.values());
-        l.sort(java.util.Comparator.comparingLong(Hub::created).reversed());
+    public List<Hub> newestFirst() {
+        List<Hub> l = new ArrayList<>(hubs.values());
+        Collections.reverse(l);
         return l;
     }
 
