@@ -264,9 +264,7 @@ class UserAgainstSlirpIT {
             b.put((byte) i);
         }
         byte[] icmp = b.array();
-        int c = checksum(icmp, 0, icmp.length);
-        icmp[2] = (byte) (c >> 8);
-        icmp[3] = (byte) c;
+        putChecksum(icmp, 2, icmp, icmp.length);
         List<List<byte[]>> answers = new ArrayList<>();
         for (Side side : new Side[] {theirs, ours}) {
             List<byte[]> got = List.of();
@@ -277,9 +275,7 @@ class UserAgainstSlirpIT {
                         .putShort((short) ((off + n < icmp.length ? 0x2000 : 0) | off / 8)).put((byte) 64).put((byte) 1)
                         .putShort((short) 0).put(GUEST_IP).put(HOST).put(icmp, off, n);
                 byte[] a = ip.array();
-                int ck = checksum(a, 0, 20);
-                a[10] = (byte) (ck >> 8);
-                a[11] = (byte) ck;
+                putChecksum(a, 10, a, 20);
                 got = side.exchange(eth(ROUTER_MAC, 0x0800, a));
             }
             answers.add(got);
@@ -332,9 +328,7 @@ class UserAgainstSlirpIT {
     private static void refreshChecksum(byte[] ip) {
         ip[10] = 0;
         ip[11] = 0;
-        int c = checksum(ip, 0, 20);
-        ip[10] = (byte) (c >> 8);
-        ip[11] = (byte) c;
+        putChecksum(ip, 10, ip, 20);
     }
 
     /** A NAK: its message type and libslirp's message (56); the server id RFC 2131 asks for is ours alone. */
@@ -443,15 +437,11 @@ class UserAgainstSlirpIT {
         return b.array();
     }
 
-    private static int checksum(byte[] a, int off, int len) {
-        long s = 0;
-        for (int i = 0; i < len; i += 2) {
-            s += ((a[off + i] & 0xFF) << 8) | (i + 1 < len ? a[off + i + 1] & 0xFF : 0);
-        }
-        while ((s >> 16) != 0) {
-            s = (s & 0xFFFF) + (s >> 16);
-        }
-        return (int) ~s & 0xFFFF;
+    /** Writes the Internet checksum (fabric-wire's {@code InetChecksum}) of {@code over[0, len)} at {@code target[at]}. */
+    private static void putChecksum(byte[] target, int at, byte[] over, int len) {
+        int c = io.netfabric.wire.InetChecksum.checksum(io.netty.buffer.Unpooled.wrappedBuffer(over), 0, len);
+        target[at] = (byte) (c >> 8);
+        target[at + 1] = (byte) c;
     }
 
     private static byte[] ip(int proto, byte[] src, byte[] dst, byte[] payload, boolean df) {
@@ -460,9 +450,7 @@ class UserAgainstSlirpIT {
                 .putShort((short) (df ? 0x4000 : 0)).put((byte) 64).put((byte) proto).putShort((short) 0)
                 .put(src).put(dst).put(payload);
         byte[] a = b.array();
-        int c = checksum(a, 0, 20);
-        a[10] = (byte) (c >> 8);
-        a[11] = (byte) c;
+        putChecksum(a, 10, a, 20);
         return a;
     }
 
@@ -496,9 +484,7 @@ class UserAgainstSlirpIT {
         b.put((byte) 8).put((byte) 0).putShort((short) 0).putShort((short) 0x4242).putShort((short) 7)
                 .put("netfabric-diff!!".getBytes());
         byte[] a = b.array();
-        int c = checksum(a, 0, a.length);
-        a[2] = (byte) (c >> 8);
-        a[3] = (byte) c;
+        putChecksum(a, 2, a, a.length);
         return ip(1, GUEST_IP, to, a, df);
     }
 
@@ -506,9 +492,7 @@ class UserAgainstSlirpIT {
         byte[] msg = message.clone();
         ByteBuffer pseudo = ByteBuffer.allocate(40 + msg.length);
         pseudo.put(src).put(dst).putInt(msg.length).put(new byte[3]).put((byte) 58).put(msg);
-        int c = checksum(pseudo.array(), 0, pseudo.capacity());
-        msg[2] = (byte) (c >> 8);
-        msg[3] = (byte) c;
+        putChecksum(msg, 2, pseudo.array(), pseudo.capacity());
         ByteBuffer b = ByteBuffer.allocate(40 + msg.length);
         b.putInt(0x60000000).putShort((short) msg.length).put((byte) 58).put((byte) hopLimit).put(src).put(dst).put(msg);
         return b.array();
@@ -545,9 +529,7 @@ class UserAgainstSlirpIT {
         byte[] t = b.array();
         ByteBuffer pseudo = ByteBuffer.allocate(12 + 20);
         pseudo.put(GUEST_IP).put(to).put((byte) 0).put((byte) 6).putShort((short) 20).put(t);
-        int c = checksum(pseudo.array(), 0, 32);
-        t[16] = (byte) (c >> 8);
-        t[17] = (byte) c;
+        putChecksum(t, 16, pseudo.array(), 32);
         return ip(6, GUEST_IP, to, t, false);
     }
 }
