@@ -338,9 +338,11 @@ final class NettyHostTcp implements HostTcp {
                 channel.close();
             } else if (channel.isActive()) {
                 channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-            } else {
-                channel.close();   // already closed by Netty on the host's EOF: no write to fail
+            } else if (channel.isOpen()) {
+                channel.close();
             }
+            // else Netty closed it on the host's EOF; closing again would only build and fail a
+            // promise with a fresh ClosedChannelException, once per connection.
         }
 
         @Override

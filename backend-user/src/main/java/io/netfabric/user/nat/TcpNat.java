@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * TCP NAT and the table of every guest TCP connection: the guest's connections to any address
@@ -81,7 +82,13 @@ public final class TcpNat implements TcpHandler, Timed {
     private final TcpConnection.Timers timers;
     private final Map<Key, Flow> flows = new HashMap<>();
     private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
-    private final SecureRandom random = new SecureRandom();
+    /**
+     * Initial sequence numbers. Only the guest sees them, over a link no one else can inject into,
+     * so RFC 6528's defence against off-path guessing has no attacker here (libslirp counts them up
+     * from a fixed step); a fast generator seeded once replaces a {@code SecureRandom} draw per
+     * connection (a lock and a SHA-1 round on every guest SYN).
+     */
+    private final SplittableRandom random = new SplittableRandom(new SecureRandom().nextLong());
     private final TcpPacket out = new TcpPacket();
     private long refusals;
     private long opened;
