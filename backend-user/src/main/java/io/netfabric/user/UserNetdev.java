@@ -142,7 +142,10 @@ public final class UserNetdev extends NetClient {
 
     /**
      * Offloaded frames from a tap with TSO come whole: a TCP GSO frame is one large segment to
-     * the stack (GRO's view, one pass instead of 40), a lone partial checksum is completed here.
+     * the stack (GRO's view, one pass instead of 40). A lone TCP segment with a partial checksum
+     * goes in as it is (at MTU 65520 every bulk segment is one: summing 64 KiB to complete the
+     * checksum and again to verify it was most of the stack's work per segment); any other
+     * partial checksum is completed here.
      */
     @Override
     public boolean acceptsOffload() {
@@ -156,11 +159,13 @@ public final class UserNetdev extends NetClient {
         int start = Offload.csumStart(offload);
         int offset = Offload.csumOffset(offload);
         boolean ok;
-        if (gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6) {
+        boolean tcpPartial = Offload.needsCsum(offload) && offset == 16;
+        if (gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6
+                || gso == VirtioNetHeader.GSO_NONE && tcpPartial) {
             // Its partial checksum must be the TCP header's (offset 16).
             ok = offset == 16 && start + 20 <= len;
             if (ok) {
-                stack.inputTso(frame, System.nanoTime());
+                stack.inputOffloaded(frame, System.nanoTime());
             }
         } else {
             ok = gso == VirtioNetHeader.GSO_NONE

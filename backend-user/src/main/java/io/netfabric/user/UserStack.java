@@ -240,9 +240,9 @@ public final class UserStack implements Timed {
         router.input(frame, now);
     }
 
-    /** A TCP segmentation-offload frame from the guest's kernel ({@link Router#inputTso}). */
-    public void inputTso(ByteBuf frame, long now) {
-        router.inputTso(frame, now);
+    /** A TCP segment with a partial checksum from the guest's kernel, TSO or not ({@link Router#inputOffloaded}). */
+    public void inputOffloaded(ByteBuf frame, long now) {
+        router.inputOffloaded(frame, now);
     }
 
     @Override

@@ -35,7 +35,7 @@ class TcpNatTest {
 
     /**
      * With {@code tso}, as a tap with TSO hands it over: the checksum field holds only the
-     * pseudo-header sum and the frame goes to {@code UserStack#inputTso}.
+     * pseudo-header sum and the frame goes to {@code UserStack#inputOffloaded}.
      */
     void send(int port, int dport, int seq, int ack, int flags, int window, TcpRepr options, byte[] data, boolean tso) {
         TcpRepr h = options != null ? options : TcpRepr.of(port, dport, seq, ack, flags, window, data == null ? 0 : data.length);
@@ -58,7 +58,7 @@ class TcpNatTest {
         ByteBuf frame = GuestFrames.ipv4(GuestFrames.GUEST, GuestFrames.ROUTER, GuestFrames.GUEST_IP, GuestFrames.HOST,
                 IpProtocol.TCP, seg, 1, false, 0);
         if (tso) {
-            sim.stack.inputTso(frame, sim.now);
+            sim.stack.inputOffloaded(frame, sim.now);
         } else {
             sim.stack.input(frame, sim.now);
         }
@@ -168,6 +168,22 @@ class TcpNatTest {
             assertThat(o.get(i).seq() - o.get(i - 1).seq()).isEqualTo(1460);
         }
         assertThat(o.get(9).has(TcpPacket.PSH)).isFalse();   // more data waits: no PSH on the last either
+    }
+
+    @Test
+    void withOffloadsALoneDataSegmentCarriesAPartialChecksum() {
+        // The guest's kernel trusts CHECKSUM_PARTIAL: we leave the sum to whoever needs it.
+        sim.offloads = true;
+        syn(40003);
+        TcpRepr sa = out().get(0);
+        assertThat(sim.partialChecksumFrames).isZero();   // no payload, no offload
+        send(40003, 80, 1001, sa.seq() + 1, TcpPacket.ACK, 65535, null, null);
+        FakeHostTcp.FakeStream s = sim.host.last();
+        s.events.data(Unpooled.wrappedBuffer(new byte[100]), sim.now);
+        List<TcpRepr> o = out();
+        assertThat(o).hasSize(1);
+        assertThat(o.get(0).payloadLength()).isEqualTo(100);
+        assertThat(sim.partialChecksumFrames).isEqualTo(1);
     }
 
     @Test

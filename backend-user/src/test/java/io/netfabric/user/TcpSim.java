@@ -41,6 +41,8 @@ final class TcpSim implements AutoCloseable {
     /** The link takes TCP GSO frames (a tap with TSO); they are segmented before the wire. */
     boolean offloads;
     long offloadedFrames;
+    /** Of those, lone segments with a partial checksum (no GSO). */
+    long partialChecksumFrames;
     GuestTcp guest;
 
     TcpSim(UserConfig config, long seed, int maxFlows, TcpConnection.Timers timers) {
@@ -61,12 +63,26 @@ final class TcpSim implements AutoCloseable {
                 put(true, b);
             }
 
-            /** As a tap with TSO would, or the fabric for a peer without it: cut into MTU-sized segments. */
+            /**
+             * As a tap with TSO would, or the fabric for a peer without it: a GSO frame cut into
+             * MTU-sized segments, a lone TCP segment's partial checksum completed.
+             */
             @Override
             public void toGuest(ByteBuf frame, long offload) {
+                if (!Offload.isGso(offload)) {
+                    if (!Offload.needsCsum(offload) || Offload.csumOffset(offload) != 16
+                            || !GsoSegmenter.completeChecksum(frame, Offload.csumStart(offload), Offload.csumOffset(offload))) {
+                        frame.release();
+                        throw new AssertionError("not a TCP partial checksum: " + Offload.toString(offload));
+                    }
+                    offloadedFrames++;
+                    partialChecksumFrames++;
+                    toGuest(frame);
+                    return;
+                }
                 List<ByteBuf> segments = new ArrayList<>();
                 try {
-                    if (!Offload.isGso(offload) || !GsoSegmenter.segment(frame, offload, alloc, segments)) {
+                    if (!GsoSegmenter.segment(frame, offload, alloc, segments)) {
                         throw new AssertionError("not a TCP GSO frame: " + Offload.toString(offload));
                     }
                     offloadedFrames++;

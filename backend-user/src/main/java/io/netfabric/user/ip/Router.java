@@ -102,8 +102,8 @@ public final class Router implements Timed {
     private final Ipv6Address host6;
     private final Set<Ipv6Address> ndpAnswered;
     private final int mtu;
-    /** The frame being handled came through {@link #inputTso}. */
-    private boolean inputTso;
+    /** The frame being handled came through {@link #inputOffloaded}. */
+    private boolean inputOffloaded;
     private final boolean ipv4;
     private final boolean ipv6;
     private final MacAddress mac;
@@ -347,23 +347,24 @@ public final class Router implements Timed {
 
     /** Takes one frame from the guest (one reference: released here on every path). */
     public void input(ByteBuf frame, long now) {
-        inputTso = false;
+        inputOffloaded = false;
         input0(frame, now);
     }
 
     /**
-     * Takes a TCP segmentation-offload frame from the guest's kernel (a tap with TSO): one TCP
-     * segment of up to 64 KiB whose checksum field holds only the pseudo-header sum. It is taken
-     * whole, as Linux GRO hands its stack one large segment: the MTU check does not apply (each
-     * piece it stands for fits), and the TCP checksum is not verified (the frame never crossed a
-     * wire; the kernel that built it fills the checksums only when it segments).
+     * Takes a TCP segment with a partial checksum from the guest's kernel (a tap with offloads):
+     * a TSO frame of up to 64 KiB, or one segment the kernel left its checksum to the "hardware"
+     * for. Its checksum field holds only the pseudo-header sum. A TSO frame is taken whole, as
+     * Linux GRO hands its stack one large segment: the MTU check does not apply (each piece it
+     * stands for fits). The TCP checksum is not verified: the frame never crossed a wire, and
+     * Linux itself trusts a CHECKSUM_PARTIAL packet delivered locally.
      */
-    public void inputTso(ByteBuf frame, long now) {
-        inputTso = true;
+    public void inputOffloaded(ByteBuf frame, long now) {
+        inputOffloaded = true;
         try {
             input0(frame, now);
         } finally {
-            inputTso = false;
+            inputOffloaded = false;
         }
     }
 
@@ -466,7 +467,7 @@ public final class Router implements Timed {
             TcpPacket t = tcpView;
             if (!t.wrapChecked(p.buffer(), p.payloadOffset(), p.payloadLength())) {
                 counters.drop(StackDrop.MALFORMED);
-            } else if (!inputTso && !t.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
+            } else if (!inputOffloaded && !t.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
                 counters.drop(StackDrop.BAD_CHECKSUM);
             } else {
                 tcpDispatch(srcMac, inet4(p.srcInt()), inet4(p.dstInt()), t, now);
@@ -566,7 +567,7 @@ public final class Router implements Timed {
             ndpTable.put(src, srcMac);
         }
         // libslirp's ip6_input: Packet Too Big above the MTU, time exceeded for a hop limit of 0.
-        if (Ipv6Packet.HEADER_LEN + ip6.payloadLength() > mtu && !(inputTso && ip6.nextHeader().equals(IpProtocol.TCP))) {
+        if (Ipv6Packet.HEADER_LEN + ip6.payloadLength() > mtu && !(inputOffloaded && ip6.nextHeader().equals(IpProtocol.TCP))) {
             sendIcmpv6Error(frame, offset, length, srcMac, Icmpv6Packet.TYPE_PACKET_TOO_BIG, 0, mtu);
             counters.drop(StackDrop.TOO_BIG);
             return;
@@ -598,7 +599,7 @@ public final class Router implements Timed {
             TcpPacket t = tcpView;
             if (!t.wrapChecked(frame, ip6.payloadOffset(), ip6.payloadLength())) {
                 counters.drop(StackDrop.MALFORMED);
-            } else if (!inputTso && !t.verifyChecksumIpv6(src, dst)) {
+            } else if (!inputOffloaded && !t.verifyChecksumIpv6(src, dst)) {
                 counters.drop(StackDrop.BAD_CHECKSUM);
             } else {
                 tcpDispatch(srcMac, inet6(src), inet6(dst), t, now);

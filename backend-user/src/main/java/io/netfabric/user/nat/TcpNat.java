@@ -242,7 +242,10 @@ public final class TcpNat implements TcpHandler, Timed {
 
     /**
      * One segment to the guest; with {@code segmentSize} > 0 and a longer payload, one offloaded
-     * frame (TCP GSO, partial checksum) that the tap or the fabric cuts into segments.
+     * frame (TCP GSO, partial checksum) that the tap or the fabric cuts into segments. A data
+     * segment to a guest that takes offloads carries a partial checksum too: the guest's kernel
+     * trusts it (CHECKSUM_PARTIAL) instead of summing what we summed, and a peer without
+     * offloads gets it completed by the fabric.
      */
     private boolean emit(Key key, TcpRepr h, ByteBuf data, int index, int len, int segmentSize) {
         int hlen = h.headerLength();
@@ -257,7 +260,8 @@ public final class TcpNat implements TcpHandler, Timed {
             frame.setBytes(at + hlen, data, index, len);
         }
         boolean v6 = key.guest.getAddress() instanceof Inet6Address;
-        if (segmentSize > 0 && len > segmentSize) {
+        boolean gso = segmentSize > 0 && len > segmentSize;
+        if (gso || len > 0 && router.offloadsToGuest()) {
             // Linux CHECKSUM_PARTIAL: the field holds the pseudo-header sum over the whole
             // length; the segmenter completes each segment's (virtio spec §5.1.6.2).
             int tcpLen = hlen + len;
@@ -266,8 +270,10 @@ public final class TcpNat implements TcpHandler, Timed {
                     : InetChecksum.pseudoHeaderIpv4(ipv4(key.remote.getAddress()), ipv4(key.guest.getAddress()),
                     IpProtocol.TCP.value(), tcpLen);
             frame.setShort(at + 16, pseudo);
-            long offload = Offload.of(VirtioNetHeader.FLAG_NEEDS_CSUM, v6 ? VirtioNetHeader.GSO_TCPV6 : VirtioNetHeader.GSO_TCPV4,
-                    segmentSize, at, 16);
+            long offload = gso
+                    ? Offload.of(VirtioNetHeader.FLAG_NEEDS_CSUM, v6 ? VirtioNetHeader.GSO_TCPV6 : VirtioNetHeader.GSO_TCPV4,
+                            segmentSize, at, 16)
+                    : Offload.of(VirtioNetHeader.FLAG_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, at, 16);
             router.sendFrame(frame, offload);
             return true;
         }
