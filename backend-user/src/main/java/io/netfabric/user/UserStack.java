@@ -274,5 +274,6 @@ public final class UserStack implements Timed {
         if (tftp != null) {
             tftp.close();
         }
+        router.close();
     }
 }

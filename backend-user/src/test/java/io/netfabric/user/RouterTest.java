@@ -59,7 +59,10 @@ class RouterTest {
         };
     }
 
-    /** libslirp's if_encap: a frame for a guest address without an ARP entry asks for it, once a second. */
+    /**
+     * libslirp's if_encap and if_output: a frame for a guest address without an ARP entry asks
+     * for it, once a second, and waits for the answer.
+     */
     @Test
     void aGuestAddressWithoutAnArpEntryIsAskedFor() {
         try (StackHarness h = new StackHarness(StackHarness.config(""))) {
@@ -74,11 +77,37 @@ class RouterTest {
             assertThat(a[21]).as("op: request").isEqualTo((byte) 1);
             assertThat(Arrays.copyOfRange(a, 28, 32)).as("from 10.0.2.2").isEqualTo(HOST.toBytes());
             assertThat(Arrays.copyOfRange(a, 38, 42)).isEqualTo(quiet.toBytes());
-            assertThat(h.stack.counters().drops(StackDrop.NO_NEIGHBOUR)).isEqualTo(2);
+            assertThat(h.stack.counters().drops(StackDrop.NO_NEIGHBOUR)).as("both held").isZero();
             io.netfabric.wire.MacAddress quietMac = io.netfabric.wire.MacAddress.parse("52:54:00:00:00:20");
             h.send(arpRequest(quietMac, quiet, HOST));   // its answer, or any frame from it, fills the table
+            assertThat(h.toGuest).as("the request, the two held datagrams, the reply to its request").hasSize(4);
+            for (SeenFrame f : h.toGuest.subList(1, 3)) {
+                assertThat(f.dstMac()).isEqualTo(quietMac);
+                assertThat(f.dstPort()).isEqualTo(5000);
+                assertThat(f.checksumsOk()).isTrue();
+            }
             send.run();
-            assertThat(h.last().dstPort()).isEqualTo(5000);
+            assertThat(h.toGuest).hasSize(5);
+            assertThat(h.last().dstMac()).isEqualTo(quietMac);
+        }
+    }
+
+    /** What waits for an answer is bounded, and released when the netdev closes. */
+    @Test
+    void framesWaitingForAnAnswerAreBoundedAndReleasedOnClose() {
+        StackHarness h = new StackHarness(StackHarness.config(""));
+        try {
+            Runnable send = udpSender(h, Router.inet(HOST), Router.inet(Ipv4Address.parse("10.0.2.21")));
+            for (int i = 0; i < 10; i++) {
+                send.run();
+            }
+            assertThat(h.stack.counters().drops(StackDrop.NO_NEIGHBOUR)).as("8 held, the 2 oldest dropped").isEqualTo(2);
+            for (int i = 0; i < 20; i++) {   // one address more than is held for
+                udpSender(h, Router.inet(HOST), Router.inet(Ipv4Address.parse("10.0.2." + (100 + i)))).run();
+            }
+            assertThat(h.stack.counters().drops(StackDrop.NO_NEIGHBOUR)).isEqualTo(2 + 5);
+        } finally {
+            h.close();   // the held frames are pooled buffers: the leak detector sees any left
         }
     }
 
@@ -102,6 +131,9 @@ class RouterTest {
             na[4] = 0x60;
             System.arraycopy(quiet.toBytes(), 0, na, 8, 16);
             h.send(ipv6(ROUTER, quiet, HOST6, IpProtocol.ICMPV6, na, 255));   // its answer fills the table
+            assertThat(h.toGuest).as("the solicitation and the two held datagrams").hasSize(3);
+            assertThat(h.last().dstMac()).as("the MAC it answered from").isEqualTo(GUEST);
+            assertThat(h.last().dstPort()).isEqualTo(5000);
             send.run();
             assertThat(h.last().dstPort()).isEqualTo(5000);
         }

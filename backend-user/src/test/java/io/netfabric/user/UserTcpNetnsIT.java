@@ -343,6 +343,24 @@ class UserTcpNetnsIT {
                 "SYSTEM:cat", "10.0.2.15:8024");
         assertThat(stack().counters().drops(io.netfabric.user.ip.StackDrop.NO_NEIGHBOUR)).isZero();
         assertThat(talk(loopback(f.hostPort()), "hello\n")).isEqualTo("hello\n");   // no announce() first
+        // The SYN that found no entry waited for the ARP reply (libslirp's if_output) instead of
+        // being dropped and sent again a second later.
+        assertThat(stack().counters().drops(io.netfabric.user.ip.StackDrop.NO_NEIGHBOUR)).isZero();
+    }
+
+    /** The first datagram of a UDP forward to a guest that never spoke waits for ARP: nothing resends UDP. */
+    @Test
+    void hostfwdUdpReachesAGuestThatNeverSpoke() throws Exception {
+        Forwarded f = forwardedTo("udp:127.0.0.1:HP-10.0.2.15:8054", "UDP-RECVFROM:8054,bind=10.0.2.15,fork", "EXEC:cat",
+                "10.0.2.15:8054");
+        try (java.net.DatagramSocket d = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            d.setSoTimeout(5000);
+            byte[] msg = "first".getBytes(StandardCharsets.US_ASCII);
+            d.send(new java.net.DatagramPacket(msg, msg.length, loopback(f.hostPort())));   // once, no announce()
+            java.net.DatagramPacket in = new java.net.DatagramPacket(new byte[100], 100);
+            d.receive(in);
+            assertThat(new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII)).isEqualTo("first");
+        }
     }
 
     @Test

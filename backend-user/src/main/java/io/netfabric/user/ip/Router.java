@@ -119,6 +119,7 @@ public final class Router implements Timed {
     private final Map<Ipv6Address, MacAddress> ndpTable = new HashMap<>();
     private final List<Timed> timed = new ArrayList<>();
     private final Ipv4Reassembler reassembler;
+    private final AwaitingNeighbour awaiting;
     private UdpHandler udpFallback;
     private Icmpv6Handler routerSolicitations;
     private EchoHandler echoFallback;
@@ -155,6 +156,7 @@ public final class Router implements Timed {
         System.arraycopy(host.toBytes(), 0, m, 2, 4);
         this.mac = MacAddress.fromBytes(m);
         this.reassembler = new Ipv4Reassembler(counters);
+        this.awaiting = new AwaitingNeighbour(counters);
     }
 
     public MacAddress mac() {
@@ -218,36 +220,73 @@ public final class Router implements Timed {
         timed.add(t);
     }
 
-    /** The guest's MAC for {@code addr}, learned from its frames, or null. */
+    /**
+     * The guest's MAC for {@code addr}, learned from its frames; {@link #AWAITING} while it is
+     * being asked for (a frame built with it is held until the answer); null for an address no
+     * guest can have (dropped by the caller).
+     */
     public MacAddress neighbour(InetAddress addr) {
         if (addr instanceof Inet4Address) {
             int a = Ipv4Address.fromBytes(addr.getAddress()).toInt();
             MacAddress m = arpTable.get(a);
-            if (m == null) {
-                askArp(a);
-            }
-            return m;
+            return m != null ? m : askArp(a) ? AWAITING : null;
         }
         Ipv6Address a6 = Ipv6Address.fromBytes(addr.getAddress());
         MacAddress m6 = ndpTable.get(a6);
-        if (m6 == null) {
-            askNdp(a6);
+        return m6 != null ? m6 : askNdp(a6) ? AWAITING : null;
+    }
+
+    /** The destination of a frame to be held until its guest answers (never a real station's). */
+    static final MacAddress AWAITING = MacAddress.ZERO;
+
+    private void toGuest(ByteBuf frame) {
+        toGuest(frame, 0);
+    }
+
+    /** Every frame to the guest leaves here: one built for an address being asked for is held. */
+    private void toGuest(ByteBuf frame, long offload) {
+        int at = frame.readerIndex();
+        if (frame.getInt(at) == 0 && frame.getShort(at + 4) == 0) {
+            Object key = frame.getUnsignedShort(at + 12) == EtherType.IPV6.value()
+                    ? Ipv6Address.read(frame, at + EthernetPacket.HEADER_LEN + 24)
+                    : (Object) frame.getInt(at + EthernetPacket.HEADER_LEN + 16);
+            awaiting.hold(key, frame, offload, System.nanoTime());
+        } else if (offload == 0) {
+            link.toGuest(frame);
+        } else {
+            link.toGuest(frame, offload);
         }
-        return m6;
+    }
+
+    /** A guest's MAC is known now: what was held for it leaves. */
+    private void learned(Object key, MacAddress mac) {
+        if (awaiting.isEmpty()) {
+            return;
+        }
+        for (AwaitingNeighbour.Held h : awaiting.answered(key, System.nanoTime())) {
+            mac.write(h.frame(), h.frame().readerIndex());
+            toGuest(h.frame(), h.offload());
+        }
+    }
+
+    /** Releases what the router still holds (the netdev is closing). */
+    public void close() {
+        awaiting.clear();
     }
 
     /**
      * An IPv6 guest address with no neighbour entry is solicited (RFC 4861 §7.2.2; libslirp's
      * ndp_send_ns): to its solicited-node group, from fec0::2 and its MAC, with our link-layer
      * address, at most once a second per address. As for ARP, the frame that found no entry is
-     * dropped and counted; the guest's advertisement fills the table.
+     * held ({@link AwaitingNeighbour}) until the guest's advertisement fills the table. False for
+     * an address no guest can have.
      */
-    private void askNdp(Ipv6Address a) {
+    private boolean askNdp(Ipv6Address a) {
         if (a.isMulticast() || a.isUnspecified() || a.isLoopback() || ndpAnswered.contains(a)) {
-            return;
+            return false;
         }
         if (!dueToAsk(ndpAsked, a)) {
-            return;
+            return true;
         }
         byte[] b = a.toBytes();
         Ipv6Address group = Ipv6Address.of(0xff02_0000_0000_0000L, 0x0000_0001_ff00_0000L
@@ -255,6 +294,7 @@ public final class Router implements Timed {
         MacAddress groupMac = MacAddress.fromBytes(new byte[] {0x33, 0x33, (byte) 0xff, b[13], b[14], b[15]});
         sendNeighborMessage(Icmpv6Packet.TYPE_NEIGHBOR_SOLICITATION, 0, groupMac, host6, group, a,
                 Icmpv6Packet.OPT_SOURCE_LINK_ADDR);
+        return true;
     }
 
     /**
@@ -274,24 +314,24 @@ public final class Router implements Timed {
         out.setByte(at + 25, 1);
         macFor6(src).write(out, at + 26);
         new Icmpv6Packet().wrap(out, at, len).fillChecksum(src, dst);
-        link.toGuest(out);
+        toGuest(out);
     }
 
     /**
      * A guest address in our network with no ARP entry is asked for, as libslirp's if_encap asks
      * (who-has from 10.0.2.2 and 52:55:0a:00:02:02, RFC 826), at most once a second per address:
      * a guest that never sent a frame (a static address, a server) is still reached by hostfwd.
-     * The frame that found no entry is dropped and counted; TCP sends it again, the reply to the
-     * request fills the table.
+     * The frame that found no entry is held ({@link AwaitingNeighbour}) until the reply to the
+     * request fills the table. False for an address no guest can have.
      */
-    private void askArp(int a) {
+    private boolean askArp(int a) {
         if ((a & netmask) != net.toInt() || a == (net.toInt() | ~netmask) || arpAnswered.contains(Ipv4Address.fromInt(a))) {
-            return;
+            return false;
         }
-        if (!dueToAsk(arpAsked, a)) {
-            return;
+        if (dueToAsk(arpAsked, a)) {
+            sendArp(ArpOperation.REQUEST, MacAddress.BROADCAST, mac, host, MacAddress.ZERO, Ipv4Address.fromInt(a));
         }
-        sendArp(ArpOperation.REQUEST, MacAddress.BROADCAST, mac, host, MacAddress.ZERO, Ipv4Address.fromInt(a));
+        return true;
     }
 
     /** True (and noted) when {@code key} was not asked for within the last second; the map stays small. */
@@ -324,7 +364,7 @@ public final class Router implements Timed {
         r.setSpa(spa);
         r.setTha(tha);
         r.setTpa(tpa);
-        link.toGuest(out);
+        toGuest(out);
     }
 
     // ---------------------------------------------------------------- input
@@ -402,6 +442,7 @@ public final class Router implements Timed {
         Ipv4Address spa = arp.spa();
         if (!spa.isUnspecified() && (spa.toInt() & netmask) == net.toInt()) {
             arpTable.put(spa.toInt(), arp.sha());
+            learned(spa.toInt(), arp.sha());
         }
         if (!arp.op().equals(ArpOperation.REQUEST)) {
             return;
@@ -430,6 +471,7 @@ public final class Router implements Timed {
         int src = ip.srcInt();
         if (src != 0 && (src & netmask) == net.toInt()) {
             arpTable.put(src, srcMac);
+            learned(src, srcMac);
         }
         if (ip.ttl() == 0) {
             // No datagram travels with TTL 0 (RFC 1812 §4.2.2.9); libslirp's ip_input answers one
@@ -565,6 +607,7 @@ public final class Router implements Timed {
         }
         if (!src.isUnspecified() && !src.isMulticast()) {
             ndpTable.put(src, srcMac);
+            learned(src, srcMac);
         }
         // libslirp's ip6_input: Packet Too Big above the MTU, time exceeded for a hop limit of 0.
         if (Ipv6Packet.HEADER_LEN + ip6.payloadLength() > mtu && !(inputOffloaded && ip6.nextHeader().equals(IpProtocol.TCP))) {
@@ -663,7 +706,7 @@ public final class Router implements Timed {
             t.fillChecksumIpv4(Ipv4Address.fromBytes(from.getAddress().getAddress()).toInt(),
                     Ipv4Address.fromBytes(to.getAddress().getAddress()).toInt());
         }
-        link.toGuest(out);
+        toGuest(out);
     }
 
     private void icmpv6Input(ByteBuf frame, int offset, int length, MacAddress srcMac, Ipv6Address src,
@@ -720,7 +763,7 @@ public final class Router implements Timed {
                 Icmpv6Packet r = new Icmpv6Packet().wrap(out, at, length);
                 r.setType(Icmpv6Packet.TYPE_ECHO_REPLY);
                 r.fillChecksum(dst, src);
-                link.toGuest(out);
+                toGuest(out);
             }
             default -> counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
         }
@@ -752,7 +795,7 @@ public final class Router implements Timed {
         out.setInt(at + 4, rest);
         out.setBytes(at + 8, frame, offset, quoted);
         new Icmpv6Packet().wrap(out, at, len).fillChecksum(from, guest);
-        link.toGuest(out);
+        toGuest(out);
     }
 
     private void sendNeighborAdvertisement(MacAddress guestMac, Ipv6Address guest, Ipv6Address target) {
@@ -877,7 +920,7 @@ public final class Router implements Timed {
             out.setShort(at + 8 + Ipv6Packet.HEADER_LEN + 2, dst.getPort());
             out.setInt(at + 8 + Ipv6Packet.HEADER_LEN + 4, seq);
             new Icmpv6Packet().wrap(out, at, len).fillChecksum(ndpAnswered.contains(d) ? d : host6, s);
-            link.toGuest(out);
+            toGuest(out);
             return;
         }
         Ipv4Address s = Ipv4Address.fromBytes(guest.getAddress().getAddress());
@@ -901,17 +944,17 @@ public final class Router implements Timed {
         out.setShort(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN + 2, dst.getPort());
         out.setInt(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN + 4, seq);
         r.fillChecksum();
-        link.toGuest(out);
+        toGuest(out);
     }
 
     /** Sends a finished frame to the guest (takes the reference). */
     public void sendFrame(ByteBuf frame) {
-        link.toGuest(frame);
+        toGuest(frame);
     }
 
     /** Sends a frame with an {@link io.netfabric.wire.virtio.Offload} descriptor (takes the reference). */
     public void sendFrame(ByteBuf frame, long offload) {
-        link.toGuest(frame, offload);
+        toGuest(frame, offload);
     }
 
     /** True when the path to the guest takes offloaded frames (see {@link Link#offloads}). */
@@ -948,7 +991,7 @@ public final class Router implements Timed {
             int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
             writeUdp(out, at, from.getPort(), to.getPort(), payload, offset, length);
             new UdpPacket().wrap(out, at, udpLen).fillChecksumIpv6(s, d);
-            link.toGuest(out);
+            toGuest(out);
             return;
         }
         Ipv4Address s = Ipv4Address.fromBytes(from.getAddress().getAddress());
@@ -969,7 +1012,7 @@ public final class Router implements Timed {
         int ipAt = EthernetPacket.HEADER_LEN;
         int total = frame.getUnsignedShort(ipAt + 2);
         if (total <= mtu) {
-            link.toGuest(frame);
+            toGuest(frame);
             return;
         }
         try {
@@ -985,7 +1028,7 @@ public final class Router implements Timed {
                 h.setTotalLength(Ipv4Packet.HEADER_LEN + n);
                 h.setFlagsAndFragmentOffset(false, done + n < payload, done / 8);
                 h.fillChecksum();
-                link.toGuest(out);
+                toGuest(out);
             }
         } finally {
             frame.release();
@@ -1016,7 +1059,7 @@ public final class Router implements Timed {
         r.setRestOfHeader(restLow & 0xFFFF);
         out.setBytes(at + IcmpPacket.HEADER_LEN, orig.buffer(), orig.offset(), quoted);
         r.fillChecksum();
-        link.toGuest(out);
+        toGuest(out);
     }
 
     /** An ICMP port unreachable about the guest's UDP datagram {@code d}, from the address it was sent to. */
@@ -1057,7 +1100,7 @@ public final class Router implements Timed {
         u.setDstPort(dst.getPort());
         u.setLength(UdpPacket.HEADER_LEN + payloadLength);
         r.fillChecksum();
-        link.toGuest(out);
+        toGuest(out);
     }
 
     /**
@@ -1081,7 +1124,7 @@ public final class Router implements Timed {
             out.setShort(at + 6, seq);
             out.setBytes(at + 8, data, offset, length);
             new Icmpv6Packet().wrap(out, at, len).fillChecksum(s, d);
-            link.toGuest(out);
+            toGuest(out);
             return;
         }
         ByteBuf out = newIpv4Frame(dstMac, Ipv4Address.fromBytes(from.getAddress()), Ipv4Address.fromBytes(to.getAddress()),
