@@ -94,6 +94,11 @@ final class NativeIcmp implements HostIcmp {
     }
 
     private final class Sock implements EchoSocket {
+        @Override
+        public int fd() {
+            return fd;
+        }
+
         final LibC c;
         final int fd;
         final boolean v6;

@@ -5,6 +5,7 @@ import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.spi.HmpCommand;
 import io.netfabric.user.forward.HostForwards;
+import io.netfabric.user.nat.IcmpEchoNat;
 import io.netfabric.user.nat.TcpNat;
 import io.netfabric.user.nat.UdpNat;
 import java.net.InetAddress;
@@ -103,7 +104,9 @@ public final class UserHmpCommands {
      * forwards and TCP connections, then UDP forwards and flows ({@code UDP[SECONDS sec]} left),
      * with the host socket's descriptor in FD and, for TCP, what waits each way in RecvQ (from
      * the host, not yet acknowledged by the guest) and SendQ (from the guest, not yet taken by
-     * the host). Unlike libslirp 4.7 (IPv4 only) IPv6 flows are listed too; ICMP echo flows are not.
+     * the host), then the ICMP echoes waiting for a reply ({@code ICMP[SECONDS sec]}, ports as
+     * "-"; libslirp keeps a socket per echo until its reply, ours share one per family, so FD
+     * repeats). Unlike libslirp 4.7 (IPv4 only) IPv6 flows are listed too.
      */
     public static final class InfoUsernet extends HmpCommand.Described {
         private static final String HEADER =
@@ -160,6 +163,18 @@ public final class UserHmpCommands {
                     row(out, "  UDP[" + seconds + " sec]", f.fd(), f.guest(), f.lastDestination(), 0, 0);
                 }
             }
+            List<IcmpEchoNat.EchoInfo> echoes = new java.util.ArrayList<>(u.stack().echoNat().outstanding());
+            java.util.Collections.reverse(echoes);   // newest first, as libslirp's list
+            for (IcmpEchoNat.EchoInfo e : echoes) {
+                icmpRow(out, Math.max(0, (e.expires() - now) / 1_000_000_000L), e.fd(), e.guest(), e.dst());
+            }
+        }
+
+        /** libslirp's echo row: {@code "%-19s %3d %15s  -    "} then {@code "%15s  -    %5d %5d\n"}. */
+        static void icmpRow(StringBuilder out, long seconds, int fd, InetAddress guest, InetAddress dst) {
+            out.append(String.format("%-19s %3d %15s  -    ", "  ICMP[" + seconds + " sec]", fd,
+                    address(new InetSocketAddress(guest, 0), true)));
+            out.append(String.format("%15s  -    %5d %5d", address(new InetSocketAddress(dst, 0), false), 0, 0)).append('\n');
         }
 
         /** libslirp's names for the states (tcpstates[]): SYN_RECEIVED is SYN_RCVD. */

@@ -231,6 +231,11 @@ public final class UserStack implements Timed {
         return tftp;
     }
 
+    /** The ICMP echo NAT (echoes to addresses other than ours). */
+    public IcmpEchoNat echoNat() {
+        return echoNat;
+    }
+
     public UdpNat udpNat() {
         return udpNat;
     }

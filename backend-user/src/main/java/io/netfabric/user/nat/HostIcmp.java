@@ -22,6 +22,11 @@ public interface HostIcmp {
          */
         void sendEcho(InetAddress dst, int id, int seq, byte[] data);
 
+        /** The socket's descriptor, or -1. */
+        default int fd() {
+            return -1;
+        }
+
         void close();
     }
 

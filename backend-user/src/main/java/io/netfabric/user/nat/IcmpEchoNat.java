@@ -7,8 +7,10 @@ import io.netfabric.wire.MacAddress;
 import io.netty.buffer.ByteBuf;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +55,10 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
     private ErrorListener errorListener;
 
     private record Pending(InetAddress guest, InetAddress dst, int id, int seq, long deadline) {
+    }
+
+    /** One echo waiting for its reply, for {@code info usernet}: when it is given up (nanos), the host socket's fd. */
+    public record EchoInfo(InetAddress guest, InetAddress dst, long expires, int fd) {
     }
 
     private final Router router;
@@ -158,6 +164,16 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
         pending.remove(seq);
         io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(data);
         router.sendEchoReply(p.dst, p.guest, p.id, p.seq, b, 0, data.length);
+    }
+
+    /** The echoes waiting for a reply, oldest first. */
+    public List<EchoInfo> outstanding() {
+        List<EchoInfo> out = new ArrayList<>(pending.size());
+        for (Pending p : pending.values()) {
+            HostIcmp.EchoSocket s = p.dst instanceof Inet6Address ? v6 : v4;
+            out.add(new EchoInfo(p.guest, p.dst, p.deadline, s == null ? -1 : s.fd()));
+        }
+        return out;
     }
 
     @Override

@@ -1,0 +1,89 @@
+package io.netfabric.user;
+
+import static io.netfabric.user.GuestFrames.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netfabric.user.ip.Router;
+import io.netfabric.user.nat.HostIcmp;
+import io.netfabric.user.nat.IcmpEchoNat;
+import io.netfabric.wire.Ipv4Address;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Echoes waiting for a reply, as {@code info usernet} lists them (libslirp's ICMP rows). */
+class EchoNatInfoTest {
+    /** A host ICMP socket that sends nothing anywhere and never answers. */
+    private static final class SilentIcmp implements HostIcmp {
+        final List<InetAddress> sent = new ArrayList<>();
+
+        @Override
+        public EchoSocket open(boolean ipv6, Receiver receiver) {
+            return new EchoSocket() {
+                @Override
+                public String kind() {
+                    return "ping";
+                }
+
+                @Override
+                public void sendEcho(InetAddress dst, int id, int seq, byte[] data) {
+                    sent.add(dst);
+                }
+
+                @Override
+                public int fd() {
+                    return 17;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    @Test
+    void anEchoWaitingForItsReplyIsListedUntilItTimesOut() throws Exception {
+        SilentIcmp icmp = new SilentIcmp();
+        UserStack stack = new UserStack(StackHarness.config(""), new Router.Link() {
+            @Override
+            public void toGuest(ByteBuf frame) {
+                frame.release();
+            }
+
+            @Override
+            public ByteBufAllocator alloc() {
+                return PooledByteBufAllocator.DEFAULT;
+            }
+        }, new StackHarness.FakeHostUdp(), icmp);
+        try {
+            Ipv4Address far = Ipv4Address.parse("192.0.2.7");   // TEST-NET-1: the fake socket sends nothing
+            long t0 = System.nanoTime();
+            stack.input(ping(GUEST_IP, far, 0x99, 1, "x".getBytes()), t0);
+            assertThat(icmp.sent).containsExactly(Router.inet(far));
+            List<IcmpEchoNat.EchoInfo> waiting = stack.echoNat().outstanding();
+            assertThat(waiting).hasSize(1);
+            IcmpEchoNat.EchoInfo e = waiting.get(0);
+            assertThat(e.guest()).isEqualTo(Router.inet(GUEST_IP));
+            assertThat(e.dst()).isEqualTo(Router.inet(far));
+            assertThat(e.fd()).isEqualTo(17);
+            assertThat(e.expires() - t0).isEqualTo(IcmpEchoNat.TIMEOUT_NANOS);
+            stack.router().poll(e.expires() + 1);
+            assertThat(stack.echoNat().outstanding()).isEmpty();
+        } finally {
+            stack.close();
+        }
+    }
+
+    @Test
+    void theRowIsLibslirpsWithDashesForPorts() {
+        StringBuilder out = new StringBuilder();
+        UserHmpCommands.InfoUsernet.icmpRow(out, 9, 17, Router.inet(GUEST_IP), Router.inet(Ipv4Address.parse("192.0.2.7")));
+        // slirp_connection_info: "%-19s %3d %15s  -    " then "%15s  -    %5d %5d\n".
+        assertThat(out.toString()).isEqualTo("  ICMP[9 sec]        17       10.0.2.15  -          192.0.2.7  -        0     0\n");
+    }
+}
