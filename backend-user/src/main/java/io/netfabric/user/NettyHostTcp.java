@@ -44,8 +44,27 @@ final class NettyHostTcp implements HostTcp {
         this.afterEvent = afterEvent;
     }
 
+    /**
+     * {@code -Dnetfabric.user.tcp.sockets=channel}: guest connections on Netty channels even on
+     * epoll (the path before {@link EpollTcpStream}; kept for comparison and for NIO).
+     */
+    private static final boolean DIRECT =
+            !"channel".equals(System.getProperty("netfabric.user.tcp.sockets", "epoll"));
+
     @Override
     public Stream connect(InetSocketAddress remote, Events events) {
+        if (DIRECT && EpollTcpStream.fits(fabric.eventLoop())) {
+            // The pooled allocator the rest of the frame path uses (Netty 4.2's default is the
+            // adaptive one): one ByteBuf class through the engine keeps its call sites monomorphic.
+            try {
+                return EpollTcpStream.connect((io.netty.channel.IoEventLoop) fabric.eventLoop(), remote, events,
+                        io.netty.buffer.PooledByteBufAllocator.DEFAULT, clock, afterEvent);
+            } catch (IOException | io.netty.channel.ChannelException e) {
+                // No socket to be had (EMFILE, ...): the engine answers the guest's SYN with RST.
+                log.debug("host TCP socket: {}", e.toString());
+                return null;
+            }
+        }
         SocketProtocolFamily family = remote.getAddress() instanceof java.net.Inet6Address
                 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
         return connect(remote, events, () -> fabric.transport().newSocketChannel(family));
