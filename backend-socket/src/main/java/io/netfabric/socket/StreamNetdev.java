@@ -191,7 +191,9 @@ final class StreamNetdev extends NetClient {
 
     private void initConnection(Channel ch) {
         ch.config().setWriteBufferWaterMark(WATER_MARK);
-        ch.pipeline().addLast("frame-decoder", new StreamFrameDecoder())
+        StreamFrameDecoder decoder = new StreamFrameDecoder();
+        ch.config().setRecvByteBufAllocator(decoder.readAllocator());
+        ch.pipeline().addLast("frame-decoder", decoder)
                 .addLast("frame-encoder", new LengthFieldPrepender(4))
                 .addLast("netdev", new ConnectionHandler());
     }
