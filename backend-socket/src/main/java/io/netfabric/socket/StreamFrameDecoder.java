@@ -145,10 +145,7 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
     private boolean complete(ChannelHandlerContext ctx, ByteBuf in) {
         if (pendingLength < 0) {
             // Only part of a length came last time.
-            int n = Math.min(pendingNeed, in.readableBytes());
-            pending.writeBytes(in, n);
-            pendingNeed -= n;
-            if (pendingNeed > 0) {
+            if (!fill(in)) {
                 return false;
             }
             ByteBuf head = pending;
@@ -164,16 +161,21 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
             pendingNeed = (int) len;
             pendingLength = (int) len;
         }
-        int n = Math.min(pendingNeed, in.readableBytes());
-        pending.writeBytes(in, n);
-        pendingNeed -= n;
-        if (pendingNeed > 0) {
+        if (!fill(in)) {
             return false;
         }
         ByteBuf frame = pending;
         pending = null;
         ctx.fireChannelRead(frame.skipBytes(HEADER));
         return true;
+    }
+
+    /** Moves what {@link #pending} still needs, or what {@code in} has of it; true once complete. */
+    private boolean fill(ByteBuf in) {
+        int n = Math.min(pendingNeed, in.readableBytes());
+        pending.writeBytes(in, n);
+        pendingNeed -= n;
+        return pendingNeed == 0;
     }
 
     @Override
