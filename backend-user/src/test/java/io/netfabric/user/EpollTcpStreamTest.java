@@ -82,6 +82,51 @@ class EpollTcpStreamTest {
     }
 
     @Test
+    void aConnectThatOutlastsConnectIsReportedByEpoll() throws Exception {
+        // A full accept queue drops the SYN: the connect stays pending past connect(2) and its
+        // outcome comes through EPOLLOUT when the SYN is sent again (after about a second).
+        server.close();
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        java.util.List<Socket> fillers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket f = new Socket();
+                try {
+                    f.connect(local(server.getLocalPort()), 200);
+                } catch (IOException full) {
+                    // the queue is full: what we wanted
+                }
+                fillers.add(f);
+            }
+            stream = on(() -> EpollTcpStream.connect(loop, local(server.getLocalPort()), events,
+                    PooledByteBufAllocator.DEFAULT, System::nanoTime, () -> { }));
+            assertThat(events.queue.poll(300, TimeUnit.MILLISECONDS)).as("nothing while the SYN waits").isNull();
+            // Make room: take what is queued.
+            server.setSoTimeout(200);
+            for (int i = 0; i < 4; i++) {
+                try {
+                    fillers.add(server.accept());
+                } catch (java.net.SocketTimeoutException empty) {
+                    break;
+                }
+            }
+            assertThat(events.next()).isEqualTo("connected");
+            server.setSoTimeout(5000);
+            try (Socket peer = server.accept()) {
+                on(() -> {
+                    stream.write(Unpooled.directBuffer().writeBytes("late".getBytes()));
+                    return null;
+                });
+                assertThat(new String(peer.getInputStream().readNBytes(4))).isEqualTo("late");
+            }
+        } finally {
+            for (Socket f : fillers) {
+                f.close();
+            }
+        }
+    }
+
+    @Test
     void aClosedPortIsRefused() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
