@@ -517,7 +517,14 @@ final class EpollTcpStream implements HostTcp.Stream {
 
         @Override
         public void handle(IoRegistration r, IoEvent event) {
-            ready(((EpollIoEvent) event).ops().value());
+            try {
+                ready(((EpollIoEvent) event).ops().value());
+            } catch (RuntimeException e) {
+                // Nothing escapes into the loop (Netty would log it and pause the whole loop
+                // for a second): this connection is reset, as a channel's exceptionCaught did.
+                log.warn("host TCP connection: {}", e.toString(), e);
+                reset(new IOException(e));
+            }
         }
 
         @Override

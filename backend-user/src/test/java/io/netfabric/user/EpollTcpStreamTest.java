@@ -269,6 +269,26 @@ class EpollTcpStreamTest {
     }
 
     @Test
+    void aFailingEngineResetsItsConnectionAndTheLoopGoesOn() throws Exception {
+        stream = connect();
+        events.failOnData = true;
+        try (Socket peer = server.accept()) {
+            peer.getOutputStream().write("boom".getBytes());
+            assertThat(events.next()).isEqualTo("reset");
+            awaitTrue(() -> stream.fd() == -1);
+        }
+        // The loop still serves other connections at once.
+        events.failOnData = false;
+        EpollTcpStream other = on(() -> EpollTcpStream.connect(loop, local(server.getLocalPort()), events,
+                PooledByteBufAllocator.DEFAULT, System::nanoTime, () -> { }));
+        assertThat(events.next()).isEqualTo("connected");
+        on(() -> {
+            other.close(true);
+            return null;
+        });
+    }
+
+    @Test
     void aHostResetIsReported() throws Exception {
         stream = connect();
         try (Socket peer = server.accept()) {
@@ -306,6 +326,7 @@ class EpollTcpStreamTest {
         final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         final java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
         final AtomicLong received = new AtomicLong();
+        volatile boolean failOnData;
 
         private void add(String e) {
             if (!e.equals("written")) {
@@ -336,6 +357,10 @@ class EpollTcpStreamTest {
 
         @Override
         public void data(ByteBuf data, long now) {
+            if (failOnData) {
+                data.release();
+                throw new IllegalStateException("an engine bug");
+            }
             received.addAndGet(data.readableBytes());
             String text = data.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
             data.release();
