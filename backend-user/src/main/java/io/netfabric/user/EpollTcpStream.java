@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EpollTcpStream implements HostTcp.Stream {
     private static final Logger log = LoggerFactory.getLogger(EpollTcpStream.class);
-    /** Netty's channel default, kept from the channel-based path (BSD's connect timeout). */
+    /** As the channel-based path set it: 75 s, BSD's connect timeout (the kernel alone would try ~2 min). */
     static final long CONNECT_TIMEOUT_MS = 75_000;
     private static final int MIN_READ = 2048;
     private static final int MAX_READ = 65536;
