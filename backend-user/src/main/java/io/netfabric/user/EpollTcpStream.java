@@ -92,7 +92,7 @@ final class EpollTcpStream implements HostTcp.Stream {
      * never inside it (the engine installs the stream first).
      */
     static EpollTcpStream connect(IoEventLoop loop, InetSocketAddress remote, HostTcp.Events events,
-                                  ByteBufAllocator alloc, LongSupplier clock, Runnable afterEvent) throws IOException {
+                                  ByteBufAllocator alloc, LongSupplier clock, Runnable afterEvent) {
         Socket s = HostSocket.open(remote.getAddress() instanceof Inet6Address);
         EpollTcpStream t = new EpollTcpStream(loop, s, events, alloc, clock, afterEvent);
         t.start(remote);
@@ -110,7 +110,7 @@ final class EpollTcpStream implements HostTcp.Stream {
         this.flush = new CoalescedFlush(loop, this::flushNow);
     }
 
-    private void start(InetSocketAddress remote) throws IOException {
+    private void start(InetSocketAddress remote) {
         boolean done;
         try {
             socket.setTcpNoDelay(true);
@@ -190,10 +190,7 @@ final class EpollTcpStream implements HostTcp.Stream {
         if (!fdClosed && trouble && (inputDone || closeWhenFlushed)) {
             // Nothing more to read and the socket still failed or hung up: its writes cannot
             // succeed either, and level-triggered epoll would report it on every turn.
-            checkError();
-            if (!fdClosed) {
-                reset(new IOException("host socket hung up"));
-            }
+            reset(new IOException("host socket failed or hung up"));
         }
     }
 
@@ -204,8 +201,7 @@ final class EpollTcpStream implements HostTcp.Stream {
                 return;
             }
         } catch (IOException e) {
-            cancelTimeout();
-            failed(e);
+            failed(e);   // closes the socket and its timer
             return;
         }
         cancelTimeout();
@@ -290,17 +286,6 @@ final class EpollTcpStream implements HostTcp.Stream {
         }
     }
 
-    private void checkError() {
-        try {
-            int err = socket.getSoError();
-            if (err != 0) {
-                reset(new IOException("socket error " + err));
-            }
-        } catch (IOException e) {
-            reset(e);
-        }
-    }
-
     @Override
     public void write(ByteBuf data) {
         if (closed || fdClosed || shutdownRequested) {
@@ -355,21 +340,20 @@ final class EpollTcpStream implements HostTcp.Stream {
         if (queue.size() == 1 && first.hasMemoryAddress()) {
             return socket.writeAddress(first.memoryAddress(), first.readerIndex(), first.writerIndex());
         }
-        ByteBuffer[] iov = new ByteBuffer[Math.min(MAX_IOV, queue.size() * 2)];
+        int parts = 0;
+        for (ByteBuf b : queue) {
+            parts += b.nioBufferCount();
+        }
+        // nioBuffers() gives ByteBuffers of their own: internalNioBuffer() may hand two slices of
+        // one buffer the same object.
+        ByteBuffer[] iov = new ByteBuffer[Math.min(MAX_IOV, parts)];
         int count = 0;
         long bytes = 0;
+        fill:
         for (ByteBuf b : queue) {
-            ByteBuffer[] parts = b.nioBufferCount() == 1 ? new ByteBuffer[] {b.internalNioBuffer(b.readerIndex(), b.readableBytes())}
-                    : b.nioBuffers();
-            if (count + parts.length > iov.length) {
-                if (count > 0) {
-                    break;
-                }
-                iov = java.util.Arrays.copyOf(iov, Math.min(MAX_IOV, parts.length));
-            }
-            for (ByteBuffer p : parts) {
+            for (ByteBuffer p : b.nioBuffers(b.readerIndex(), b.readableBytes())) {
                 if (count == iov.length) {
-                    break;
+                    break fill;
                 }
                 iov[count++] = p;
                 bytes += p.remaining();
@@ -442,7 +426,6 @@ final class EpollTcpStream implements HostTcp.Stream {
             return;
         }
         closed = true;
-        cancelTimeout();
         if (fdClosed) {
             return;
         }

@@ -59,7 +59,7 @@ final class NettyHostTcp implements HostTcp {
             try {
                 return EpollTcpStream.connect((io.netty.channel.IoEventLoop) fabric.eventLoop(), remote, events,
                         io.netty.buffer.PooledByteBufAllocator.DEFAULT, clock, afterEvent);
-            } catch (IOException | io.netty.channel.ChannelException e) {
+            } catch (io.netty.channel.ChannelException e) {
                 // No socket to be had (EMFILE, ...): the engine answers the guest's SYN with RST.
                 log.debug("host TCP socket: {}", e.toString());
                 return null;

@@ -52,10 +52,7 @@ class EpollTcpStreamTest {
     @AfterEach
     void stop() throws Exception {
         if (stream != null) {
-            on(() -> {
-                stream.close(true);
-                return null;
-            });
+            onLoop(() -> stream.close(true));
         }
         if (server != null) {
             server.close();
@@ -113,10 +110,7 @@ class EpollTcpStreamTest {
             assertThat(events.next()).isEqualTo("connected");
             server.setSoTimeout(5000);
             try (Socket peer = server.accept()) {
-                on(() -> {
-                    stream.write(Unpooled.directBuffer().writeBytes("late".getBytes()));
-                    return null;
-                });
+                onLoop(() -> stream.write(Unpooled.directBuffer().writeBytes("late".getBytes())));
                 assertThat(new String(peer.getInputStream().readNBytes(4))).isEqualTo("late");
             }
         } finally {
@@ -142,20 +136,16 @@ class EpollTcpStreamTest {
     void dataBothWaysThenHalfClosesInEitherOrder() throws Exception {
         stream = connect();
         try (Socket peer = server.accept()) {
-            on(() -> {
-                stream.write(Unpooled.directBuffer().writeBytes("ping".getBytes()));
-                return null;
-            });
+            onLoop(() -> stream.write(Unpooled.directBuffer().writeBytes("ping".getBytes())));
             assertThat(new String(peer.getInputStream().readNBytes(4))).isEqualTo("ping");
             peer.getOutputStream().write("pong".getBytes());
             assertThat(events.next()).isEqualTo("data pong");
             // The host shuts its side first: EOF; our output stays open for the guest's data.
             peer.shutdownOutput();
             assertThat(events.next()).isEqualTo("eof");
-            on(() -> {
+            onLoop(() -> {
                 stream.write(Unpooled.wrappedBuffer("late".getBytes()));   // heap: copied to direct
                 stream.shutdownOutput();
-                return null;
             });
             InputStream in = peer.getInputStream();
             assertThat(new String(in.readNBytes(4))).isEqualTo("late");
@@ -169,10 +159,9 @@ class EpollTcpStreamTest {
     void theGuestsFinGoesAfterItsDataAndTheHostsEofClosesTheSocket() throws Exception {
         stream = connect();
         try (Socket peer = server.accept()) {
-            on(() -> {
+            onLoop(() -> {
                 stream.write(Unpooled.directBuffer().writeBytes("bye".getBytes()));
                 stream.shutdownOutput();
-                return null;
             });
             InputStream in = peer.getInputStream();
             assertThat(new String(in.readNBytes(3))).isEqualTo("bye");
@@ -192,12 +181,11 @@ class EpollTcpStreamTest {
         new Random(1).nextBytes(data);
         try (Socket peer = server.accept()) {
             peer.setReceiveBufferSize(64 << 10);
-            on(() -> {
+            onLoop(() -> {
                 for (int off = 0; off < data.length; off += 60_000) {
                     int n = Math.min(60_000, data.length - off);
                     stream.write(PooledByteBufAllocator.DEFAULT.directBuffer(n).writeBytes(data, off, n));
                 }
-                return null;
             });
             // Nobody reads yet: the kernel's buffers fill and the rest waits in user space.
             Thread.sleep(200);
@@ -214,17 +202,11 @@ class EpollTcpStreamTest {
     void pausedReadingLeavesTheHostsDataInTheKernel() throws Exception {
         stream = connect();
         try (Socket peer = server.accept()) {
-            on(() -> {
-                stream.setReading(false);
-                return null;
-            });
+            onLoop(() -> stream.setReading(false));
             peer.getOutputStream().write(new byte[1000]);
             Thread.sleep(200);
             assertThat(events.log).doesNotContain("data");
-            on(() -> {
-                stream.setReading(true);
-                return null;
-            });
+            onLoop(() -> stream.setReading(true));
             assertThat(events.next()).startsWith("data ");
             awaitTrue(() -> events.received.get() == 1000);
         }
@@ -234,10 +216,7 @@ class EpollTcpStreamTest {
     void anAbortResetsTheHostPeer() throws Exception {
         stream = connect();
         try (Socket peer = server.accept()) {
-            on(() -> {
-                stream.close(true);
-                return null;
-            });
+            onLoop(() -> stream.close(true));
             peer.setSoTimeout(5000);
             try {
                 int r = peer.getInputStream().read();
@@ -256,10 +235,9 @@ class EpollTcpStreamTest {
         new Random(2).nextBytes(data);
         try (Socket peer = server.accept()) {
             peer.setReceiveBufferSize(64 << 10);
-            on(() -> {
+            onLoop(() -> {
                 stream.write(PooledByteBufAllocator.DEFAULT.directBuffer(data.length).writeBytes(data));
                 stream.close(false);
-                return null;
             });
             byte[] got = peer.getInputStream().readAllBytes();
             assertThat(got).isEqualTo(data);
@@ -282,10 +260,7 @@ class EpollTcpStreamTest {
         EpollTcpStream other = on(() -> EpollTcpStream.connect(loop, local(server.getLocalPort()), events,
                 PooledByteBufAllocator.DEFAULT, System::nanoTime, () -> { }));
         assertThat(events.next()).isEqualTo("connected");
-        on(() -> {
-            other.close(true);
-            return null;
-        });
+        onLoop(() -> other.close(true));
     }
 
     @Test
@@ -307,6 +282,10 @@ class EpollTcpStreamTest {
 
     private static InetSocketAddress local(int port) {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    private void onLoop(Runnable r) throws Exception {
+        loop.submit(r).get(5, TimeUnit.SECONDS);
     }
 
     private <T> T on(Callable<T> c) throws Exception {
