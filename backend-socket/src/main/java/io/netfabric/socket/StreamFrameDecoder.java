@@ -67,9 +67,7 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
             pending.writerIndex(pending.writerIndex() + n);
             pendingNeed -= n;
             if (pendingNeed == 0) {
-                ByteBuf frame = pending;
-                pending = null;
-                ctx.fireChannelRead(frame.skipBytes(HEADER));
+                firePending(ctx);
             }
             return;
         }
@@ -164,10 +162,15 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
         if (!fill(in)) {
             return false;
         }
+        firePending(ctx);
+        return true;
+    }
+
+    /** The pending frame is whole: it goes on without its length. */
+    private void firePending(ChannelHandlerContext ctx) {
         ByteBuf frame = pending;
         pending = null;
         ctx.fireChannelRead(frame.skipBytes(HEADER));
-        return true;
     }
 
     /** Moves what {@link #pending} still needs, or what {@code in} has of it; true once complete. */
