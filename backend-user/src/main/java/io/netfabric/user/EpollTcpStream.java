@@ -11,7 +11,9 @@ import io.netty.channel.epoll.EpollIoEvent;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.IovArray;
 import io.netty.channel.unix.Socket;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -52,7 +54,21 @@ final class EpollTcpStream implements HostTcp.Stream {
     private static final int MAX_READ = 65536;
     /** Reads per readiness event before the loop serves the others (Netty's maxMessagesPerRead). */
     private static final int READS_PER_EVENT = 16;
-    private static final int MAX_IOV = 1024;
+    /**
+     * One iovec array per loop thread, shared by its connections as Netty's epoll channels share
+     * theirs: a writev takes the queued buffers' addresses, with no ByteBuffer per part.
+     */
+    private static final FastThreadLocal<IovArray> IOV = new FastThreadLocal<>() {
+        @Override
+        protected IovArray initialValue() {
+            return new IovArray();
+        }
+
+        @Override
+        protected void onRemoval(IovArray iov) {
+            iov.release();
+        }
+    };
     /** EPOLLHUP (Linux ABI); reported whatever the interest, like EPOLLERR. */
     private static final int EPOLLHUP = 0x010;
 
@@ -82,9 +98,9 @@ final class EpollTcpStream implements HostTcp.Stream {
     /** close() came with writes still queued: the socket closes once they have gone. */
     private boolean closeWhenFlushed;
 
-    /** True when {@code loop} can take a socket into its epoll set (the epoll transport). */
-    static boolean fits(Executor loop) {
-        return loop instanceof IoEventLoop l && l.isCompatible(EpollIoHandle.class);
+    /** {@code loop} when it can take a socket into its epoll set (the epoll transport), else null. */
+    static IoEventLoop epollLoop(Executor loop) {
+        return loop instanceof IoEventLoop l && l.isCompatible(EpollIoHandle.class) ? l : null;
     }
 
     /**
@@ -340,26 +356,14 @@ final class EpollTcpStream implements HostTcp.Stream {
         if (queue.size() == 1 && first.hasMemoryAddress()) {
             return socket.writeAddress(first.memoryAddress(), first.readerIndex(), first.writerIndex());
         }
-        int parts = 0;
+        IovArray iov = IOV.get();
+        iov.clear();
         for (ByteBuf b : queue) {
-            parts += b.nioBufferCount();
-        }
-        // nioBuffers() gives ByteBuffers of their own: internalNioBuffer() may hand two slices of
-        // one buffer the same object.
-        ByteBuffer[] iov = new ByteBuffer[Math.min(MAX_IOV, parts)];
-        int count = 0;
-        long bytes = 0;
-        fill:
-        for (ByteBuf b : queue) {
-            for (ByteBuffer p : b.nioBuffers(b.readerIndex(), b.readableBytes())) {
-                if (count == iov.length) {
-                    break fill;
-                }
-                iov[count++] = p;
-                bytes += p.remaining();
+            if (!iov.add(b, b.readerIndex(), b.readableBytes())) {
+                break;   // IOV_MAX parts: the rest goes with the next writev
             }
         }
-        return socket.writev(iov, 0, count, bytes);
+        return socket.writevAddresses(iov.memoryAddress(0), iov.count());
     }
 
     private void consume(long n) {

@@ -5,14 +5,17 @@ import io.netfabric.core.Fabric;
 import io.netfabric.user.nat.HostTcp;
 import io.netfabric.user.nat.HostUdp;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -33,6 +36,12 @@ import org.slf4j.LoggerFactory;
  */
 final class NettyHostTcp implements HostTcp {
     private static final Logger log = LoggerFactory.getLogger(NettyHostTcp.class);
+    /**
+     * {@code -Dnetfabric.user.tcp.sockets=channel}: guest connections on Netty channels even on
+     * epoll (the path before {@link EpollTcpStream}; kept for comparison and for NIO).
+     */
+    private static final boolean DIRECT =
+            !"channel".equals(System.getProperty("netfabric.user.tcp.sockets", "epoll"));
 
     private final Fabric fabric;
     private final LongSupplier clock;
@@ -44,22 +53,15 @@ final class NettyHostTcp implements HostTcp {
         this.afterEvent = afterEvent;
     }
 
-    /**
-     * {@code -Dnetfabric.user.tcp.sockets=channel}: guest connections on Netty channels even on
-     * epoll (the path before {@link EpollTcpStream}; kept for comparison and for NIO).
-     */
-    private static final boolean DIRECT =
-            !"channel".equals(System.getProperty("netfabric.user.tcp.sockets", "epoll"));
-
     @Override
     public Stream connect(InetSocketAddress remote, Events events) {
-        if (DIRECT && EpollTcpStream.fits(fabric.eventLoop())) {
+        IoEventLoop epoll = DIRECT ? EpollTcpStream.epollLoop(fabric.eventLoop()) : null;
+        if (epoll != null) {
             // The pooled allocator the rest of the frame path uses (Netty 4.2's default is the
             // adaptive one): one ByteBuf class through the engine keeps its call sites monomorphic.
             try {
-                return EpollTcpStream.connect((io.netty.channel.IoEventLoop) fabric.eventLoop(), remote, events,
-                        io.netty.buffer.PooledByteBufAllocator.DEFAULT, clock, afterEvent);
-            } catch (io.netty.channel.ChannelException e) {
+                return EpollTcpStream.connect(epoll, remote, events, PooledByteBufAllocator.DEFAULT, clock, afterEvent);
+            } catch (ChannelException e) {
                 // No socket to be had (EMFILE, ...): the engine answers the guest's SYN with RST.
                 log.debug("host TCP socket: {}", e.toString());
                 return null;
