@@ -6,6 +6,8 @@ import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
+import io.netfabric.core.options.Netdev;
+import io.netfabric.core.options.SocketOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
@@ -289,6 +291,22 @@ final class DatagramNetdev extends NetClient {
     @Override
     public String info() {
         return info;
+    }
+
+    /**
+     * For {@code socket} (udp, mcast, fd), QEMU 6.0-rc's stored config (net/socket.c, reference
+     * §10): the options as given plus {@code fd}, the socket's descriptor. {@code dgram} keeps its
+     * options as given.
+     */
+    @Override
+    public Netdev storedConfig() {
+        Netdev given = creationOptions();
+        int fd = channel == null ? -1 : StreamNetdev.descriptor(channel);
+        if (given == null || !(given.options() instanceof SocketOptions o) || fd < 0) {
+            return given;
+        }
+        return new Netdev(given.id(), new SocketOptions(Integer.toString(fd), o.listen(), o.connect(), o.mcast(),
+                o.localaddr(), o.udp()));
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
+import io.netfabric.core.options.Netdev;
+import io.netfabric.core.options.SocketOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -14,6 +16,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -79,6 +82,8 @@ final class StreamNetdev extends NetClient {
     private Channel listener;
     /** The connection frames go to: connected, or (socket connect mode) still connecting. */
     private Channel conn;
+    /** The descriptor {@code query-netdev} shows for {@code socket}: the last connection's, -1 before one. */
+    private int storedFd = -1;
     private String info = "";
     private final CoalescedFlush flush;
     private boolean closed;
@@ -251,6 +256,7 @@ final class StreamNetdev extends NetClient {
         }
         if (kind == Kind.SOCKET) {
             conn = ch;   // link up: frames wait in our queue until the connection completes
+            storedFd = descriptor(ch);
         }
         f.addListener(done -> {
             if (closed) {
@@ -294,9 +300,30 @@ final class StreamNetdev extends NetClient {
 
     // ---------------------------------------------------------------- connection life
 
+    /**
+     * For {@code socket}, QEMU 6.0-rc's stored config (net/socket.c, reference §10): the options
+     * as given plus {@code fd}, the descriptor of the connection (kept after it goes; absent
+     * while a listener has had none). {@code stream} keeps its options as given.
+     */
+    @Override
+    public Netdev storedConfig() {
+        Netdev given = creationOptions();
+        if (given == null || !(given.options() instanceof SocketOptions o)) {
+            return given;
+        }
+        String fd = storedFd >= 0 ? Integer.toString(storedFd) : null;
+        return new Netdev(given.id(), new SocketOptions(fd, o.listen(), o.connect(), o.mcast(), o.localaddr(), o.udp()));
+    }
+
+    /** The channel's descriptor, or -1 where the transport has none to show (NIO). */
+    static int descriptor(Channel ch) {
+        return ch instanceof UnixChannel u ? u.fd().intValue() : -1;
+    }
+
     /** A connection is up: it is now where frames go and come from. */
     private void adopt(Channel ch) {
         conn = ch;
+        storedFd = descriptor(ch);
         SocketAddress shown = serverMode && unix() ? ch.localAddress()
                 : ch.remoteAddress();
         if (kind == Kind.SOCKET) {

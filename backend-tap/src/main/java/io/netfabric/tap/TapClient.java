@@ -5,6 +5,8 @@ import static io.netfabric.tap.Native.LIBC;
 import io.netfabric.core.DropReason;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
+import io.netfabric.core.options.Netdev;
+import io.netfabric.core.options.TapOptions;
 import io.netfabric.wire.virtio.Offload;
 import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netty.buffer.ByteBuf;
@@ -92,6 +94,40 @@ final class TapClient extends NetClient implements TapQueueReader.Sink {
 
     String ifname() {
         return device.ifname;
+    }
+
+    /**
+     * QEMU 6.0-rc's {@code net_init_tap_one()} stored config (reference §10): the descriptors in
+     * {@code fds} (joined by colons) when given {@code fd}/{@code fds}; the helper and bridge when
+     * given {@code helper}; else the interface name and the scripts in effect. {@code sndbuf} as
+     * given, {@code vnet_hdr} true when the device has the header. {@code -netdev bridge} keeps
+     * its options as given.
+     */
+    @Override
+    public Netdev storedConfig() {
+        Netdev given = creationOptions();
+        if (given == null || !(given.options() instanceof TapOptions t)) {
+            return given;
+        }
+        String ifname = null;
+        String fds = null;
+        String script = null;
+        String downscript = null;
+        String helper = null;
+        String br = null;
+        if (t.fd() != null || t.fds() != null) {
+            fds = java.util.Arrays.stream(device.fds).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(":"));
+        } else if (t.helper() != null) {
+            helper = t.helper();
+            br = t.br() != null ? t.br() : BridgeHelper.DEFAULT_BRIDGE;
+        } else {
+            ifname = device.ifname;
+            script = NetworkScript.shown(t.script(), NetworkScript.DEFAULT_UP);
+            downscript = NetworkScript.shown(t.downscript(), NetworkScript.DEFAULT_DOWN);
+        }
+        return new Netdev(given.id(), new TapOptions(ifname, null, fds, script, downscript, br, helper, t.sndbuf(),
+                device.vnetHdr ? Boolean.TRUE : null, null, null, null, null, null, null));
     }
 
     TapDevice device() {

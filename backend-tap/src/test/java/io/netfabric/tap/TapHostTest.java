@@ -68,6 +68,9 @@ class TapHostTest {
         assertThat(c.ifname()).matches("tap\\d+");
         assertThat(c.info()).isEqualTo("ifname=" + c.ifname() + ",script=no,downscript=no");
         netns.deleteLinkAfter(c.ifname());
+        // query-netdev shows the name the kernel chose (QEMU 6.0-rc's stored config).
+        assertThat(c.storedConfig().toQapi()).containsEntry("ifname", c.ifname()).containsEntry("script", "no")
+                .containsEntry("downscript", "no").containsEntry("vnet_hdr", true).doesNotContainKey("fds");
     }
 
     @Test

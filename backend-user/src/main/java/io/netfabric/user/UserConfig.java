@@ -38,6 +38,8 @@ public record UserConfig(
     /** slirp4netns's limit, the largest IPv4 datagram an Ethernet-framed 64 KiB buffer takes. */
     public static final int MAX_MTU = 65521;
     public static final int DEFAULT_MTU = 1500;
+    /** net/slirp.c's {@code vprefix6} when {@code ipv6-prefix} is not given. */
+    private static final String DEFAULT_PREFIX6 = "fec0::";
 
     /** QEMU's defaults: what {@code -netdev user,id=x} gets. */
     public static UserConfig defaults() {
@@ -47,6 +49,24 @@ public record UserConfig(
 
     public int netmask() {
         return Ipv4Address.netmask(prefixLen);
+    }
+
+    /**
+     * What {@code query-netdev} shows for a netdev made from {@code given} (QEMU 6.0-rc's
+     * {@code net_slirp_init()} stored config, reference §10): {@code restrict}, {@code ipv4} and
+     * {@code ipv6} always; with IPv4 the network as address/dotted mask, the host and the DNS
+     * address in effect; with IPv6 the prefix as given (or {@code fec0::}), its length, host and
+     * DNS address in effect; the other members as given ({@code ip} folds into {@code net}).
+     */
+    public UserOptions stored(UserOptions given) {
+        return new UserOptions(given.hostname(), restrict, ipv4, ipv6, null,
+                ipv4 ? net + "/" + Ipv4Address.fromInt(netmask()) : null,
+                ipv4 ? host.toString() : null, given.tftp(), given.bootfile(), given.dhcpstart(),
+                ipv4 ? dns.toString() : null, given.dnssearch(), given.domainname(),
+                ipv6 ? (given.ipv6Prefix() != null ? given.ipv6Prefix() : DEFAULT_PREFIX6) : null,
+                ipv6 ? Long.valueOf(prefix6Len) : null, ipv6 ? host6.toString() : null, ipv6 ? dns6.toString() : null,
+                given.smb(), given.smbserver(), given.hostfwd(), given.guestfwd(), given.tftpServerName(),
+                given.mtu(), given.dnsUpstream());
     }
 
     /** Checks {@code o} as QEMU does and fills in the defaults; throws QEMU's message. */
@@ -161,7 +181,7 @@ public record UserConfig(
             }
             smbServer = a;
         }
-        String vprefix6 = o.ipv6Prefix() != null ? o.ipv6Prefix() : "fec0::";
+        String vprefix6 = o.ipv6Prefix() != null ? o.ipv6Prefix() : DEFAULT_PREFIX6;
         byte[] prefix6 = CText.inetPton6(vprefix6);
         if (prefix6 == null) {
             throw err("Failed to parse IPv6 prefix");

@@ -3,6 +3,8 @@ package io.netfabric.user;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.DropReason;
 import io.netfabric.core.NetClient;
+import io.netfabric.core.options.Netdev;
+import io.netfabric.core.options.UserOptions;
 import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.Timed;
 import io.netfabric.wire.virtio.GsoSegmenter;
@@ -94,6 +96,14 @@ public final class UserNetdev extends NetClient {
 
     public UserConfig config() {
         return config;
+    }
+
+    /** The options with the addresses this netdev settled on: {@link UserConfig#stored}. */
+    @Override
+    public Netdev storedConfig() {
+        Netdev given = creationOptions();
+        return given != null && given.options() instanceof UserOptions o
+                ? new Netdev(given.id(), config.stored(o)) : given;
     }
 
     /**

@@ -4,6 +4,8 @@ import io.netfabric.core.CoalescedFlush;
 import io.netfabric.core.DropReason;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
+import io.netfabric.core.options.Netdev;
+import io.netfabric.core.options.VdeOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -65,6 +67,20 @@ public final class VdeNetdev extends NetClient {
     @Override
     public String info() {
         return "sock=" + (sock == null ? "(null)" : sock) + ",fd=" + plug.data.fd().intValue();
+    }
+
+    /**
+     * QEMU 6.0-rc's {@code net_vde_init()} stored config (reference §10): {@code port} and
+     * {@code mode} always, 0 and 0700 when not given; {@code sock} and {@code group} as given.
+     */
+    @Override
+    public Netdev storedConfig() {
+        Netdev given = creationOptions();
+        if (given == null || !(given.options() instanceof VdeOptions o)) {
+            return given;
+        }
+        return new Netdev(given.id(), new VdeOptions(o.sock(), o.port() == null ? 0 : o.port(), o.group(),
+                o.mode() == null ? VdePlug.DEFAULT_MODE : o.mode()));
     }
 
     /** Where our datagram socket is bound. */

@@ -95,6 +95,16 @@ public abstract class NetClient {
         return creationOptions;
     }
 
+    /**
+     * What {@code query-netdev} reports for this netdev: QEMU 6.0-rc's {@code stored_config}
+     * (reference §10), the creation options with what the backend settled filled in, such as the
+     * user netdev's addresses, a tap's interface name and scripts, a socket's descriptor. This
+     * default is {@link #creationOptions()}; backends that settle something override it.
+     */
+    public io.netfabric.core.options.Netdev storedConfig() {
+        return creationOptions;
+    }
+
     public final ClientCounters counters() {
         return counters;
     }

@@ -15,6 +15,8 @@ import io.netfabric.core.options.FilterDumpOptions;
 import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.NetdevQmpDecoder;
 import io.netfabric.core.spi.FabricCommand;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.ServiceLoader;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,16 +120,20 @@ public final class FabricCommands {
 
     /**
      * QEMU 6.0-rc's query-netdev (reverted before release; reference §10): every netdev but hub
-     * ports, with its creation options and {@code peer-id}. NICs are not netdevs.
+     * ports, with its {@link NetClient#storedConfig() stored configuration} and {@code peer-id}.
+     * NICs are not netdevs. Newest first, as QEMU's list was built ({@code QAPI_LIST_PREPEND}
+     * over {@code net_clients}).
      */
     private JsonNode queryNetdev(QmpArguments args) {
         args.end();
         ArrayNode list = NODES.arrayNode();
-        for (NetClient c : fabric.clients()) {
-            Netdev netdev = c.creationOptions();
-            if (!c.isNetdev() || netdev == null || "hubport".equals(netdev.options().type())) {
+        List<NetClient> clients = new ArrayList<>(fabric.clients());
+        Collections.reverse(clients);
+        for (NetClient c : clients) {
+            if (!c.isNetdev() || c.creationOptions() == null || "hubport".equals(c.creationOptions().type())) {
                 continue;
             }
+            Netdev netdev = c.storedConfig();
             ObjectNode info = (ObjectNode) QmpArguments.toJson(netdev.toQapi());
             info.put("id", netdev.id());
             info.put("type", netdev.options().type());

@@ -127,8 +127,9 @@ class QmpServerTest {
             c.send("{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"hubport\",\"id\":\"h0\",\"hubid\":0,\"netdev\":\"u0\"}}");
             c.next();
             c.send("{\"execute\":\"query-netdev\"}");
-            assertThat(c.next()).isEqualTo("{\"return\": [{\"type\": \"user\", \"peer-id\": \"h0\", \"id\": \"u0\"}, "
-                    + "{\"type\": \"user\", \"id\": \"u1\"}]}");
+            // Newest first, as QEMU 6.0-rc built the list.
+            assertThat(c.next()).isEqualTo("{\"return\": [{\"type\": \"user\", \"id\": \"u1\"}, "
+                    + "{\"type\": \"user\", \"peer-id\": \"h0\", \"id\": \"u0\"}]}");
             c.send("{\"execute\":\"netdev_del\",\"arguments\":{\"id\":\"u1\"}}");
             c.next();
             c.send("{\"execute\":\"query-netdev\"}");
