@@ -120,9 +120,9 @@ public final class FabricCommands {
 
     /**
      * QEMU 6.0-rc's query-netdev (reverted before release; reference §10): every netdev but hub
-     * ports, with its {@link NetClient#storedConfig() stored configuration} and {@code peer-id}.
-     * NICs are not netdevs. Newest first, as QEMU's list was built ({@code QAPI_LIST_PREPEND}
-     * over {@code net_clients}).
+     * ports, with its {@link NetClient#storedConfig() stored configuration} and {@code peer-id};
+     * the backends of legacy {@code -net} are listed too, as QEMU's were. NICs are not netdevs.
+     * Newest first, as QEMU's list was built ({@code QAPI_LIST_PREPEND} over {@code net_clients}).
      */
     private JsonNode queryNetdev(QmpArguments args) {
         args.end();
@@ -130,12 +130,14 @@ public final class FabricCommands {
         List<NetClient> clients = new ArrayList<>(fabric.clients());
         Collections.reverse(clients);
         for (NetClient c : clients) {
-            if (!c.isNetdev() || c.creationOptions() == null || "hubport".equals(c.creationOptions().type())) {
+            // QEMU listed every client with a stored config: backends of legacy -net too
+            // (named as info network names them), never NICs or hub ports.
+            if (c.isNic() || c.creationOptions() == null || "hubport".equals(c.creationOptions().type())) {
                 continue;
             }
             Netdev netdev = c.storedConfig();
             ObjectNode info = (ObjectNode) QmpArguments.toJson(netdev.toQapi());
-            info.put("id", netdev.id());
+            info.put("id", c.name());
             info.put("type", netdev.options().type());
             NetClient peer = c.peer();
             if (peer != null) {

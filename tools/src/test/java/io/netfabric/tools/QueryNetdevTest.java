@@ -49,6 +49,20 @@ class QueryNetdevTest {
     }
 
     @Test
+    void legacyNetBackendsAreListedUnderTheirNamesButNotTheirNicsOrHubPorts() throws Exception {
+        try (Launcher l = start("-nodefaults", "-net", "user,id=foo", "-net", "user")) {
+            JsonNode list = JSON.readTree(queryNetdev(l)).get("return");
+            assertThat(list).hasSize(2);
+            assertThat(list.get(1).path("id").asText()).isEqualTo("foo");
+            assertThat(list.get(1).path("peer-id").asText()).isEqualTo("hub0port0");
+            // Without an id, the name QEMU's id_generate() gives, as info network shows it.
+            String second = l.fabric().clients().stream().filter(c -> !c.isNic() && c.model().equals("user"))
+                    .map(c -> c.name()).filter(n -> !n.equals("foo")).findFirst().orElseThrow();
+            assertThat(list.get(0).path("id").asText()).isEqualTo(second).startsWith("#net");
+        }
+    }
+
+    @Test
     void settledValuesAreFilledInAndTheNewestComesFirst() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
