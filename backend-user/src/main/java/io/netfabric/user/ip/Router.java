@@ -90,7 +90,17 @@ public final class Router implements Timed {
                   int dataLength, int ttl, long now);
     }
 
+    /** A service's address (null: any) and port; equals and hashCode written out as TcpNat's Key's are. */
     private record Port(InetAddress addr, int port) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Port p && port == p.port && java.util.Objects.equals(addr, p.addr);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(addr) + port;
+        }
     }
 
     private final Link link;

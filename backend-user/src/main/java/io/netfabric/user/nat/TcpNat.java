@@ -65,7 +65,21 @@ public final class TcpNat implements TcpHandler, Timed {
                            InetSocketAddress hostLocal, int fd, long recvQ, long sendQ) {
     }
 
+    /**
+     * A flow's two ends. Looked up for every guest segment: equals and hashCode are written out,
+     * since a record's generated ones go through method handles ({@code ObjectMethods}), which
+     * run slower than plain code until the JIT has compiled them.
+     */
     private record Key(InetSocketAddress guest, InetSocketAddress remote) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && guest.equals(k.guest) && remote.equals(k.remote);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * guest.hashCode() + remote.hashCode();
+        }
     }
 
     private record Due(long deadline, Flow flow) {
