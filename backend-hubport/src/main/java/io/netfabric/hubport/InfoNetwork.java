@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * HMP's {@code info network} (QEMU 7.2 net/net.c hmp_info_network and net/hub.c net_hub_info):
  * each hub newest first with its ports newest first ({@code  \ PORT: PEER...}), then every other
- * client in creation order, a NIC with its backend below it. Found by fabric-qmp through
+ * client in creation order, a NIC with its backend below it, also one that {@code netdev_del}
+ * removed ({@link NetClient#deletedPeerLines()}); a NIC whose hub port was removed is not listed. Found by fabric-qmp through
  * {@link HmpCommand}'s service file.
  */
 public final class InfoNetwork extends HmpCommand.Described {
@@ -37,6 +38,11 @@ public final class InfoNetwork extends HmpCommand.Described {
                 if (c instanceof HubPort || c.hubId() >= 0) {
                     continue;   // printed with its hub
                 }
+                if (c.isNic() && c.peer() == null && "hub".equals(c.deletedPeerModel())) {
+                    // QEMU's net_hub_id_for_client still sees the deleted port as the NIC's peer
+                    // and skips the NIC as printed with its hub, which no longer lists the port.
+                    continue;
+                }
                 NetClient peer = c.peer();
                 if (peer == null || c.isNic()) {
                     print(c, out);
@@ -44,21 +50,17 @@ public final class InfoNetwork extends HmpCommand.Described {
                 if (peer != null && c.isNic()) {
                     out.append(" \\ ");
                     print(peer, out);
+                } else if (c.isNic() && c.deletedPeerLines() != null) {
+                    out.append(" \\ ").append(c.deletedPeerLines());
                 }
             }
             return out.toString();
         });
     }
 
-    /**
-     * net.c print_net_client: {@code NAME: index=0,type=TYPE,INFO} and the filters; a line per
-     * queue of a multiqueue tap, each {@code index=0} as QEMU 7.2 prints them.
-     */
+    /** net.c print_net_client: {@link NetClient#infoNetworkLines()} and the filters. */
     private static void print(NetClient c, StringBuilder out) {
-        for (int q = 0; q < c.queueCount(); q++) {
-            out.append(c.name()).append(": index=0,type=").append(c.model().equals("hub") ? "hubport" : c.model())
-                    .append(',').append(c.info()).append('\n');
-        }
+        out.append(c.infoNetworkLines());
         List<NetFilter> filters = c.filterList();
         if (!filters.isEmpty()) {
             out.append("filters:\n");

@@ -259,6 +259,8 @@ public final class Fabric implements AutoCloseable {
             filters.values().removeIf(e -> e.netdev == c);
             NetClient peer = c.peer();
             if (peer != null && peer.isNic()) {
+                peer.deletedPeerLines = c.infoNetworkLines();
+                peer.deletedPeerModel = c.model();
                 peer.setLinkDown(true);
                 peer.linkStatusChanged();
             }

@@ -55,6 +55,9 @@ public abstract class NetClient {
     Fabric fabric;
     boolean netdev;
     io.netfabric.core.options.Netdev creationOptions;
+    /** See {@link #deletedPeerLines()}. */
+    String deletedPeerLines;
+    String deletedPeerModel;
 
     /**
      * @param name  the id (QEMU: the client's name; hub ports without an id get hubNportK)
@@ -75,6 +78,35 @@ public abstract class NetClient {
 
     public final NetClient peer() {
         return peer;
+    }
+
+    /**
+     * HMP {@code info network}'s lines for this client, without its filters (net.c
+     * {@code print_net_client}): {@code NAME: index=0,type=TYPE,INFO}, one per queue, each
+     * {@code index=0} as QEMU 7.2 prints them; a hub port's type is {@code hubport}.
+     */
+    public final String infoNetworkLines() {
+        StringBuilder out = new StringBuilder();
+        for (int q = 0; q < queueCount(); q++) {
+            out.append(name).append(": index=0,type=").append(model.equals("hub") ? "hubport" : model)
+                    .append(',').append(info()).append('\n');
+        }
+        return out.toString();
+    }
+
+    /**
+     * For a NIC whose backend {@code netdev_del} removed: that backend's {@link #infoNetworkLines}
+     * as they were, else null. QEMU 7.2 (net.c {@code qemu_del_net_client}) cleans such a backend
+     * up and takes its id back, but keeps it as the NIC's peer until the NIC goes, so
+     * {@code info network} still lists it under the NIC (its filters already gone).
+     */
+    public final String deletedPeerLines() {
+        return deletedPeerLines;
+    }
+
+    /** The {@link #model()} of the backend {@link #deletedPeerLines()} shows, or null. */
+    public final String deletedPeerModel() {
+        return deletedPeerModel;
     }
 
     public final boolean linkDown() {

@@ -135,6 +135,15 @@ class HmpAgainstQemuIT {
                 "set_link u0 off",
                 "info network",
                 "netdev_add hubport,id=hq,hubid=0",
+                "info network",
+                // A NIC's backend deleted: QEMU keeps it as the NIC's peer (listed under it) and
+                // takes its id back; a NIC whose hub port went is no longer listed at all.
+                "netdev_del u0",
+                "info network",
+                "netdev_add user,id=u0",
+                "netdev_del hp",
+                "info network",
+                "netdev_del u0",
                 "info network"));
     }
 
