@@ -18,7 +18,7 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
         }
     }
 
-    private static final Set<String> WITH_VALUE = Set.of("netdev", "net", "qmp", "monitor", "object", "device");
+    private static final Set<String> WITH_VALUE = Set.of("netdev", "net", "nic", "qmp", "monitor", "object", "device");
 
     /** Thrown for a malformed command line, with QEMU's text (without the program prefix). */
     static final class UsageException extends Exception {
@@ -63,7 +63,7 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
 
     /** True when the command line names a netdev, so no embedded default is started. */
     boolean namesNetdevs() {
-        return options.stream().anyMatch(o -> o.name.equals("netdev") || o.name.equals("net"));
+        return options.stream().anyMatch(o -> o.name.equals("netdev") || o.name.equals("net") || o.name.equals("nic"));
     }
 
     static final String USAGE = """
@@ -75,6 +75,9 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
                                          backends are built (see README.md)
               -netdev '{"type":...}'     the same in JSON, as QEMU accepts it
               -net TYPE[,...]            legacy: add a backend on a new port of hub 0
+              -nic TYPE[,model=M][,mac=MAC][,...]
+                                         a netdev of TYPE with a NIC on it (e1000 by default),
+                                         as QEMU's -nic; the NIC's guest side is not served
               -object filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N]
                                          capture what passes a netdev to a pcap file
               -device MODEL,netdev=ID[,id=ID][,mac=MAC][,guest=unix:PATH]

@@ -40,9 +40,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Builds a running fabric from a {@link CommandLine}, in QEMU's order: every {@code -netdev} is
  * parsed first (QemuOpts duplicate ids are caught there), then netdevs given in the modern
- * syntax (JSON) are created, then the QemuOpts ones, then legacy {@code -net} backends on hub 0,
- * then {@code -object} filters, then {@code -device} NICs, then the QMP servers and the embedded
- * default.
+ * syntax (JSON) are created, then the QemuOpts ones, then {@code -nic} netdevs, then legacy
+ * {@code -net} backends on hub 0, then {@code -object} filters, then the board NICs of
+ * {@code -nic} and {@code -net nic}, then {@code -device} NICs, then the QMP servers and the
+ * embedded default.
  */
 final class Launcher implements AutoCloseable {
     /** A refused command line: the text after {@code netfabric: }. */
@@ -135,6 +136,13 @@ final class Launcher implements AutoCloseable {
                     located(p.option, () -> fabric.addNetdev(p.netdev));
                 }
             }
+        }
+        // net.c net_init_clients: -netdev, then -nic, then -net.
+        for (CommandLine.Option o : cl.all("nic")) {
+            located(o, () -> {
+                addNic(NetdevOptionParser.parseNic(o.value(), this::warn), available);
+                return null;
+            });
         }
         for (CommandLine.Option o : cl.all("net")) {
             located(o, () -> {
@@ -286,6 +294,12 @@ final class Launcher implements AutoCloseable {
      */
     private void addLegacyNet(Netdev nd) {
         if (nd.options() instanceof NicOptions nic) {
+            if (nd.id() == null) {
+                legacyId();   // net_client_init names every -net, a nic too, from the same counter
+            }
+            if (legacyNics.size() >= MAX_NICS) {
+                throw FabricException.generic("too many NICs");
+            }
             legacyNics.add(legacyNic(nic));
             return;
         }
@@ -293,6 +307,31 @@ final class Launcher implements AutoCloseable {
         NetClient backend = fabric.addLegacyNetdev(new Netdev(id, nd.options()));
         fabric.run(() -> fabric.addClient(Hubs.of(fabric).newPort(0, null, backend)));
     }
+
+    /** QEMU's {@code MAX_NICS}: the board's NIC slots, shared by {@code -nic} and {@code -net nic}. */
+    private static final int MAX_NICS = 8;
+
+    /**
+     * {@code -nic TYPE[,id=ID][,model=M][,mac=MAC][,...]} (QEMU 7.2 net.c {@code net_param_nic}):
+     * a netdev of TYPE (user by default; {@code none}: nothing), named by its id or, like a
+     * {@code -net}, {@code #net<n><rr>}, and a board NIC on it (e1000 by default), in a NIC slot
+     * before those of {@code -net nic}.
+     */
+    private void addNic(NetdevOptionParser.NicShortcut nic, Set<String> available) {
+        if (nic.none()) {
+            return;
+        }
+        if (legacyNics.size() >= MAX_NICS) {
+            throw FabricException.generic("no more on-board/default NIC slots available");
+        }
+        String id = nic.id() != null ? nic.id() : legacyId();
+        MacAddress mac = nicMac(nic.mac(), "NIC cannot have multicast MAC address");
+        fabric.addNetdev(nic.netdev(id, available, this::warn));
+        legacyNics.add(nicsFromNicOption++, new LegacyNic(nic.model() != null ? nic.model() : "e1000", mac, id));
+    }
+
+    /** How many of {@link #legacyNics} came from {@code -nic}: they take the first slots. */
+    private int nicsFromNicOption;
 
     /** A {@code -net nic} checked as QEMU's net_init_nic does, its NIC made at machine init. */
     private record LegacyNic(String model, MacAddress mac, String peer) {
@@ -319,21 +358,31 @@ final class Launcher implements AutoCloseable {
                 return port.name();
             });
         }
-        MacAddress mac = null;
-        if (nic.macaddr() != null) {
-            try {
-                mac = MacAddress.parse(nic.macaddr());
-            } catch (IllegalArgumentException e) {
-                throw FabricException.generic("invalid syntax for ethernet address");
-            }
-            if (mac.isMulticast()) {
-                throw FabricException.generic("NIC cannot have multicast MAC address (odd 1st byte)");
-            }
-        }
+        MacAddress mac = nicMac(nic.macaddr(), "NIC cannot have multicast MAC address (odd 1st byte)");
         return new LegacyNic(nic.model() != null ? nic.model() : "e1000", mac, peer);
     }
 
-    /** The machine's NICs of {@code -net nic} (QEMU pc_nic_init; e1000 is the pc default). */
+    /**
+     * A board NIC's {@code mac=}, or null when not given: QEMU's messages for one that does not
+     * parse and for a multicast one ({@code -nic} and {@code -net nic} word the latter apart).
+     */
+    private static MacAddress nicMac(String text, String multicastMessage) {
+        if (text == null) {
+            return null;
+        }
+        MacAddress mac;
+        try {
+            mac = MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw FabricException.generic("invalid syntax for ethernet address");
+        }
+        if (mac.isMulticast()) {
+            throw FabricException.generic(multicastMessage);
+        }
+        return mac;
+    }
+
+    /** The board's NICs of {@code -nic} and {@code -net nic} (QEMU pc_nic_init; e1000 is the pc default). */
     private void createLegacyNics() throws StartupException {
         for (LegacyNic n : legacyNics) {
             NicModel model = NicModel.ofDriver(n.model());

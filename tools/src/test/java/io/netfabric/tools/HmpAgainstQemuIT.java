@@ -147,6 +147,17 @@ class HmpAgainstQemuIT {
                 "info network"));
     }
 
+    /** -nic and -net nic together: the -nic NICs take the first slots and MACs. */
+    @Test
+    void nicOptionAsQemu() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86 is not installed");
+        String[] netdevs = {"-net", "nic", "-net", "user,id=u9",
+            "-nic", "user,id=n1,model=virtio-net-pci,mac=52:54:00:aa:bb:cc",
+            "-nic", "socket,id=n2,listen=127.0.0.1:" + freePort(), "-nic", "hubport,hubid=1,id=n3",
+            "-netdev", "user,id=u8", "-netdev", "hubport,id=h8,hubid=1,netdev=u8"};
+        compare(List.of("-M", "pc", "-S"), netdevs, List.of("info network", "netdev_del n1", "info network"));
+    }
+
     private static void compare(List<String> machine, String[] netdevs, List<String> lines) throws Exception {
         List<String> fromQemu = qemu(machine, netdevs, lines);
         assertThat(fromQemu).hasSize(lines.size());

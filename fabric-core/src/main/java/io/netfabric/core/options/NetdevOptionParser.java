@@ -81,6 +81,90 @@ public final class NetdevOptionParser {
         return parseLegacyNet(optarg, available, w -> { });
     }
 
+    /**
+     * A {@code -nic} argument (QEMU 7.2 net/net.c {@code net_param_nic()}) split into the NIC's
+     * {@code model=} and {@code mac=} (the last of each; null when not given) and the rest, which
+     * make a netdev of {@code type} ({@code user} when not given). {@code type=none} asks for
+     * nothing. The caller checks the NIC's slot and MAC first, as QEMU does, then makes the
+     * netdev with {@link #netdev}.
+     */
+    public static final class NicShortcut {
+        private final String type;
+        private final String id;
+        private final String model;
+        private final String mac;
+        private final List<QemuOptsSyntax.Opt> rest;
+
+        private NicShortcut(String type, String id, String model, String mac, List<QemuOptsSyntax.Opt> rest) {
+            this.type = type;
+            this.id = id;
+            this.model = model;
+            this.mac = mac;
+            this.rest = rest;
+        }
+
+        /** The netdev's type; {@code none} asks for nothing. */
+        public String type() {
+            return type;
+        }
+
+        /** The given {@code id=}, or null. */
+        public String id() {
+            return id;
+        }
+
+        /** The NIC's {@code model=}, or null (the board's default). */
+        public String model() {
+            return model;
+        }
+
+        /** The NIC's {@code mac=} as given, or null. */
+        public String mac() {
+            return mac;
+        }
+
+        public boolean none() {
+            return type.equals("none");
+        }
+
+        /**
+         * The netdev, named {@code id} (the given one, or the one the caller generated): QEMU's
+         * {@code net_client_init(opts, true)}, so refused types and members get {@code -netdev}'s
+         * messages.
+         */
+        public Netdev netdev(String id, Set<String> available, Consumer<String> warnings) {
+            Visited v = visit(id, new QemuOptsSyntax(id, rest, List.of()), warnings);
+            NetdevRules.checkNetdevAvailable(v.type, available);
+            return new Netdev(id, v.options);
+        }
+    }
+
+    /** Splits a {@code -nic} argument: see {@link NicShortcut}. The id's syntax is checked here. */
+    public static NicShortcut parseNic(String optarg, Consumer<String> warnings) {
+        QemuOptsSyntax opts = split(optarg, warnings);
+        String model = null;
+        String mac = null;
+        String type = null;
+        List<QemuOptsSyntax.Opt> rest = new ArrayList<>();
+        for (QemuOptsSyntax.Opt o : opts.opts()) {
+            switch (o.name()) {
+                case "model" -> model = o.value();
+                case "mac" -> mac = o.value();
+                default -> {
+                    if (o.name().equals("type")) {
+                        type = o.value();
+                    }
+                    rest.add(o);
+                }
+            }
+        }
+        if (type == null) {
+            type = UserOptions.TYPE;
+            rest.add(0, new QemuOptsSyntax.Opt("type", type));
+        }
+        return new NicShortcut(type, opts.id(), model, mac, List.copyOf(rest));
+    }
+
     private static QemuOptsSyntax split(String optarg, Consumer<String> warnings) {
         Objects.requireNonNull(optarg);
         QemuOptsSyntax opts = QemuOptsSyntax.parse(optarg, "type");
