@@ -74,10 +74,12 @@ record CommandLine(List<Option> options, boolean noDefaults, boolean help, boole
               -netdev TYPE,id=ID[,...]   add a netdev (repeatable): hubport, and the types whose
                                          backends are built (see README.md)
               -netdev '{"type":...}'     the same in JSON, as QEMU accepts it
+              -netdev help               list the netdev types this build runs
               -net TYPE[,...]            legacy: add a backend on a new port of hub 0
               -nic TYPE[,model=M][,mac=MAC][,...]
                                          a netdev of TYPE with a NIC on it (e1000 by default),
                                          as QEMU's -nic; the NIC's guest side is not served
+                                         (-nic model=help lists the models)
               -object filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N]
                                          capture what passes a netdev to a pcap file
               -device MODEL,netdev=ID[,id=ID][,mac=MAC][,guest=unix:PATH]

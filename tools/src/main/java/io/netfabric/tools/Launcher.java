@@ -125,7 +125,7 @@ final class Launcher implements AutoCloseable {
             }
             Netdev nd = located(o, () -> json
                     ? NetdevQmpDecoder.decodeCommandLineJson(parseJson(o.value()), available)
-                    : NetdevOptionParser.parseNetdev(o.value(), available, this::warn));
+                    : NetdevOptionParser.parseNetdev(o.value(), available, w -> warnAt(o, w)));
             netdevs.add(new ParsedNetdev(o, nd, json));
         }
         List<QmpServer> qmps = startMonitors(cl);
@@ -140,13 +140,13 @@ final class Launcher implements AutoCloseable {
         // net.c net_init_clients: -netdev, then -nic, then -net.
         for (CommandLine.Option o : cl.all("nic")) {
             located(o, () -> {
-                addNic(NetdevOptionParser.parseNic(o.value(), this::warn), available);
+                addNic(NetdevOptionParser.parseNic(o.value(), w -> warnAt(o, w)), o, available);
                 return null;
             });
         }
         for (CommandLine.Option o : cl.all("net")) {
             located(o, () -> {
-                NetdevOptionParser.parseLegacyNet(o.value(), available, this::warn).ifPresent(this::addLegacyNet);
+                NetdevOptionParser.parseLegacyNet(o.value(), available, w -> warnAt(o, w)).ifPresent(this::addLegacyNet);
                 return null;
             });
         }
@@ -317,7 +317,7 @@ final class Launcher implements AutoCloseable {
      * {@code -net}, {@code #net<n><rr>}, and a board NIC on it (e1000 by default), in a NIC slot
      * before those of {@code -net nic}.
      */
-    private void addNic(NetdevOptionParser.NicShortcut nic, Set<String> available) {
+    private void addNic(NetdevOptionParser.NicShortcut nic, CommandLine.Option o, Set<String> available) {
         if (nic.none()) {
             return;
         }
@@ -326,7 +326,7 @@ final class Launcher implements AutoCloseable {
         }
         String id = nic.id() != null ? nic.id() : legacyId();
         MacAddress mac = nicMac(nic.mac(), "NIC cannot have multicast MAC address");
-        fabric.addNetdev(nic.netdev(id, available, this::warn));
+        fabric.addNetdev(nic.netdev(id, available, w -> warnAt(o, w)));
         legacyNics.add(nicsFromNicOption++, new LegacyNic(nic.model() != null ? nic.model() : "e1000", mac, id));
     }
 
@@ -443,6 +443,11 @@ final class Launcher implements AutoCloseable {
 
     private void warn(String message) {
         err.println("netfabric: warning: " + message);
+    }
+
+    /** A warning about one option as QEMU words it while that option is parsed: with its location. */
+    private void warnAt(CommandLine.Option o, String message) {
+        err.println("netfabric: " + o.location() + ": warning: " + message);
     }
 
     @FunctionalInterface

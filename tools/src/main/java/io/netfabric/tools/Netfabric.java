@@ -36,6 +36,11 @@ public final class Netfabric {
             out.println("netfabric " + VERSION + " (QEMU 7.2 network backend layer)");
             return 0;
         }
+        String listing = HelpListings.requested(cl);
+        if (listing != null) {
+            out.print(listing);
+            return 0;
+        }
         Launcher launcher;
         try {
             launcher = Launcher.start(cl, out, err);

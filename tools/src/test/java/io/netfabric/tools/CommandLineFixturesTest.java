@@ -50,7 +50,7 @@ class CommandLineFixturesTest {
                 int rc = Netfabric.run(argv.toArray(String[]::new), new PrintStream(new ByteArrayOutputStream()),
                         new PrintStream(err, true, StandardCharsets.UTF_8));
                 List<String> lines = err.toString(StandardCharsets.UTF_8).lines()
-                        .filter(l -> !l.startsWith("netfabric: warning: ")).toList();
+                        .filter(l -> !l.matches("netfabric: (.*: )?warning: .*") && !l.startsWith("Please use ")).toList();
                 assertThat(rc).as("exit status for %s", argv).isEqualTo(1);
                 assertThat(lines).as("stderr for %s", argv).isNotEmpty();
                 String first = lines.get(0);

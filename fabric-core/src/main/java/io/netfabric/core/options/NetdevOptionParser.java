@@ -38,6 +38,26 @@ public final class NetdevOptionParser {
         return QemuOptsSyntax.parse(optarg, "type").id();
     }
 
+    /**
+     * The last value of option {@code name} in a QemuOpts argument whose first bare word is its
+     * {@code type} ({@code -netdev}, {@code -net}, {@code -nic}), or null; for help requests
+     * ({@code -netdev help}, {@code -nic model=help}), which QEMU answers before anything else.
+     */
+    public static String commandLineOption(String optarg, String name) {
+        String value = null;
+        for (QemuOptsSyntax.Opt o : QemuOptsSyntax.parse(optarg, "type").opts()) {
+            if (o.name().equals(name)) {
+                value = o.value();
+            }
+        }
+        return value;
+    }
+
+    /** QEMU's {@code is_help_option()}: {@code help} or {@code ?}. */
+    public static boolean isHelp(String value) {
+        return "help".equals(value) || "?".equals(value);
+    }
+
     public static boolean isJson(String optarg) {
         return optarg.startsWith("{");
     }

@@ -60,7 +60,10 @@ record QemuOptsSyntax(String id, List<Opt> opts, List<String> warnings) {
                 name = name.substring(prefix.length());
                 String value = prefix.isEmpty() ? "on" : "off";
                 out.add(new Opt(name, value));
-                if (warnings != null) {
+                // util/qemu-option.c get_opt_name_value(): a bare "help" or "?" is a help request,
+                // not a deprecated flag (the option it becomes is refused later all the same).
+                boolean help = prefix.isEmpty() && (name.equals("help") || name.equals("?"));
+                if (warnings != null && !help) {
                     warnings.add("short-form boolean option '" + prefix + name + "' deprecated\n"
                             + (name.equals("delay") ? "Please use nodelay=" + (prefix.isEmpty() ? "off" : "on") + " instead"
                                                     : "Please use " + name + "=" + value + " instead"));

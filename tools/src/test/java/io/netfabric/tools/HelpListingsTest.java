@@ -1,0 +1,59 @@
+package io.netfabric.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * QEMU's help forms on the command line ({@code -netdev help}, {@code -nic model=help}), and
+ * the location QEMU puts on a warning about an option it is parsing; the texts as
+ * qemu-system-x86_64 7.2 prints them.
+ */
+class HelpListingsTest {
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int rc = Netfabric.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void netdevHelpListsTheTypesThisBuildRunsInQemusOrder() {
+        for (String form : new String[] {"help", "?", "type=help"}) {
+            Run r = run("-netdev", form);
+            assertThat(r.status()).isZero();
+            assertThat(r.out()).isEqualTo("Available netdev backend types:\nsocket\nstream\ndgram\nhubport\ntap\nuser\n"
+                    + "l2tpv3\nvde\nbridge\n");
+        }
+    }
+
+    @Test
+    void nicModelHelpListsTheModelsSorted() {
+        String models = "Supported NIC models:\ne1000\nrtl8139\nvirtio-net-pci\n";
+        assertThat(run("-nic", "model=help").out()).isEqualTo(models);
+        assertThat(run("-net", "nic,model=help").out()).isEqualTo(models);
+    }
+
+    @Test
+    void aBareHelpIsNoDeprecatedFlagButStillRefused() {
+        Run r = run("-netdev", "user,id=x,help");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("netfabric: -netdev user,id=x,help: Invalid parameter 'help'\n");
+        assertThat(run("-net", "help").err()).isEqualTo("netfabric: -net help: Parameter 'type' does not accept value 'help'\n");
+    }
+
+    @Test
+    void aWarningAboutAnOptionNamesIt() {
+        Run r = run("-netdev", "user,id=x,foo");
+        assertThat(r.err()).isEqualTo("netfabric: -netdev user,id=x,foo: warning: short-form boolean option 'foo' deprecated\n"
+                + "Please use foo=on instead\n"
+                + "netfabric: -netdev user,id=x,foo: Invalid parameter 'foo'\n");
+    }
+}
