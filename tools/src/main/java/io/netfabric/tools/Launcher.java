@@ -128,6 +128,14 @@ final class Launcher implements AutoCloseable {
                     : NetdevOptionParser.parseNetdev(o.value(), available, w -> warnAt(o, w)));
             netdevs.add(new ParsedNetdev(o, nd, json));
         }
+        // The same for -nic's own QemuOpts list ("nic"), whose ids are checked apart from -netdev's.
+        Set<String> nicIds = new LinkedHashSet<>();
+        for (CommandLine.Option o : cl.all("nic")) {
+            String id = NetdevOptionParser.commandLineId(o.value());
+            if (id != null && NetdevRules.isWellFormedId(id) && !nicIds.add(id)) {
+                throw new StartupException(o.location() + ": Duplicate ID '" + id + "' for nic");
+            }
+        }
         List<QmpServer> qmps = startMonitors(cl);
         // QEMU 7.2 creates the modern-syntax netdevs first, then the QemuOpts ones (vl.c).
         for (boolean modern : new boolean[] {true, false}) {

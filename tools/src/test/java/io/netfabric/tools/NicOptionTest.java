@@ -65,6 +65,8 @@ class NicOptionTest {
         assertThat(refused("-nic", "user,model=nosuch")).isEqualTo("netfabric: Unsupported NIC model: nosuch");
         assertThat(refused("-nic", "bogus")).isEqualTo("netfabric: -nic bogus: Parameter 'type' does not accept value 'bogus'");
         assertThat(refused("-nic", "user,id=9x")).isEqualTo("netfabric: -nic user,id=9x: Parameter 'id' expects an identifier");
+        assertThat(refused("-nic", "user,id=x", "-nic", "user,id=x")).isEqualTo("netfabric: -nic user,id=x: Duplicate ID 'x' for nic");
+        assertThat(refused("-netdev", "user,id=x", "-nic", "user,id=x")).isEqualTo("netfabric: -nic user,id=x: Duplicate ID 'x'");
         String[] nine = new String[18];
         for (int i = 0; i < 9; i++) {
             nine[2 * i] = "-nic";
