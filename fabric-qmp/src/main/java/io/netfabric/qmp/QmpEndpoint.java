@@ -48,25 +48,61 @@ public sealed interface QmpEndpoint {
             switch (opt) {
                 case "server", "server=on", "server=yes" -> server = true;
                 case "server=off", "server=no" -> throw new IllegalArgumentException(
-                        "netfabric only serves QMP; use server=on");
+                        "netfabric serves its monitors and connects to none; use server=on");
                 case "nowait", "wait=off", "wait=no" -> wait = false;
                 case "wait", "wait=on", "wait=yes" -> wait = true;
                 default -> throw new IllegalArgumentException("unknown option '" + opt + "'");
             }
         }
         if (!server) {
-            throw new IllegalArgumentException("netfabric only serves QMP; add server=on");
+            throw new IllegalArgumentException("netfabric serves its monitors and connects to none; add server=on");
         }
         return wait;
     }
 
-    /** Parses a {@code -qmp} argument; refusals say what is wrong, without the option. */
+    /**
+     * A spec that names no character device QEMU knows (chardev/char.c
+     * {@code qemu_chr_parse_compat}): QEMU says {@code 'SPEC' is not a valid char driver}, then
+     * {@code parse error: SPEC}, each with the option's location.
+     */
+    final class UnknownDriver extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String spec;
+
+        UnknownDriver(String spec) {
+            super("'" + spec + "' is not a valid char driver");
+            this.spec = spec;
+        }
+
+        public String spec() {
+            return spec;
+        }
+    }
+
+    /** QEMU's other character devices: a monitor could sit on them in QEMU, not in netfabric. */
+    private static boolean otherQemuDriver(String address) {
+        return address.equals("null") || address.equals("pty") || address.equals("msmouse")
+                || address.equals("wctablet") || address.equals("braille") || address.equals("testdev")
+                || address.equals("vc") || address.startsWith("vc:") || address.startsWith("file:")
+                || address.startsWith("pipe:") || address.startsWith("udp:") || address.startsWith("telnet:")
+                || address.startsWith("tn3270:") || address.startsWith("websocket:") || address.startsWith("/dev/")
+                || address.startsWith("mon:") || address.startsWith("chardev:");
+    }
+
+    /** Parses a {@code -qmp} or {@code -monitor} argument; refusals say what is wrong, without the option. */
     static QmpEndpoint parse(String spec) {
         if (spec.equals("stdio")) {
             return new Stdio();
         }
-        options(spec);
         String address = spec.split(",")[0];
+        if (!address.startsWith("unix:") && !address.startsWith("tcp:")) {
+            if (otherQemuDriver(address)) {
+                throw new IllegalArgumentException("netfabric serves a monitor on unix:PATH or tcp:HOST:PORT with "
+                        + "server=on, or on stdio");
+            }
+            throw new UnknownDriver(spec);
+        }
+        options(spec);
         if (address.startsWith("unix:") && address.length() > 5) {
             return new Unix(Path.of(address.substring(5)));
         }

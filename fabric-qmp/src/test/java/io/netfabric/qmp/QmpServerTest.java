@@ -205,7 +205,9 @@ class QmpServerTest {
         assertThat(QmpEndpoint.parse("unix:/run/q.sock,server=on,wait=off")).isEqualTo(new QmpEndpoint.Unix(Path.of("/run/q.sock")));
         assertThat(QmpEndpoint.parse("tcp:127.0.0.1:4444,server,nowait")).isEqualTo(new QmpEndpoint.Tcp("127.0.0.1", 4444));
         assertThat(QmpEndpoint.parse("tcp::4444,server=on")).isEqualTo(new QmpEndpoint.Tcp("0.0.0.0", 4444));
-        assertThatThrownBy(() -> QmpEndpoint.parse("unix:/q,server=off")).hasMessageContaining("only serves");
+        assertThatThrownBy(() -> QmpEndpoint.parse("unix:/q,server=off")).hasMessageContaining("connects to none");
+        assertThatThrownBy(() -> QmpEndpoint.parse("foo")).isInstanceOf(QmpEndpoint.UnknownDriver.class)
+                .hasMessage("'foo' is not a valid char driver");
         assertThatThrownBy(() -> QmpEndpoint.parse("tcp:h:1")).hasMessageContaining("server=on");
         // A server waits for its first client unless told wait=off, as QEMU's chardev does.
         assertThat(QmpEndpoint.waitsForClient("tcp:h:1,server")).isTrue();

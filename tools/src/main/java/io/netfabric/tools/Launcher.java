@@ -234,7 +234,7 @@ final class Launcher implements AutoCloseable {
                     try {
                         m = HumanMonitorServer.start(QmpEndpoint.parse(o.value()), fabric, this::requestQuit);
                     } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-                        throw new StartupException(o.location() + ": " + e.getMessage());
+                        throw monitorRefused(o.location(), e);
                     }
                     services.add(m);
                     wait = m::awaitFirstClient;
@@ -268,8 +268,17 @@ final class Launcher implements AutoCloseable {
             services.add(server);
             return server;
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            throw new StartupException(location + ": " + e.getMessage());
+            throw monitorRefused(location, e);
         }
+    }
+
+    /** A refused {@code -qmp}/{@code -monitor}; an unknown driver gets QEMU's second line too. */
+    private static StartupException monitorRefused(String location, RuntimeException e) {
+        String text = location + ": " + e.getMessage();
+        if (e instanceof QmpEndpoint.UnknownDriver u) {
+            text += "\nnetfabric: " + location + ": parse error: " + u.spec();
+        }
+        return new StartupException(text);
     }
 
     private QmpDispatcher dispatcher;

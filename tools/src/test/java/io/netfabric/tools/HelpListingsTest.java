@@ -8,9 +8,9 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
- * QEMU's help forms on the command line ({@code -netdev help}, {@code -nic model=help}), and
- * the location QEMU puts on a warning about an option it is parsing; the texts as
- * qemu-system-x86_64 7.2 prints them.
+ * QEMU's help forms on the command line ({@code -netdev help}, {@code -nic model=help}), the
+ * location QEMU puts on a warning about an option it is parsing, and its refusal of a monitor on
+ * no known character device; the texts as qemu-system-x86_64 7.2 prints them.
  */
 class HelpListingsTest {
     private record Run(int status, String out, String err) {
@@ -47,6 +47,18 @@ class HelpListingsTest {
         assertThat(r.status()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("netfabric: -netdev user,id=x,help: Invalid parameter 'help'\n");
         assertThat(run("-net", "help").err()).isEqualTo("netfabric: -net help: Parameter 'type' does not accept value 'help'\n");
+    }
+
+    @Test
+    void aMonitorOnNoCharacterDeviceIsRefusedAsQemuRefusesIt() {
+        Run r = run("-qmp", "foo");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("netfabric: -qmp foo: 'foo' is not a valid char driver\n"
+                + "netfabric: -qmp foo: parse error: foo\n");
+        assertThat(run("-monitor", "unix").err()).isEqualTo("netfabric: -monitor unix: 'unix' is not a valid char driver\n"
+                + "netfabric: -monitor unix: parse error: unix\n");
+        // A device QEMU knows but netfabric does not serve a monitor on: netfabric's own words.
+        assertThat(run("-qmp", "null").err()).startsWith("netfabric: -qmp null: netfabric serves a monitor on unix:PATH");
     }
 
     @Test
