@@ -10,8 +10,8 @@ import java.util.List;
  * HMP's {@code info network} (QEMU 7.2 net/net.c hmp_info_network and net/hub.c net_hub_info):
  * each hub newest first with its ports newest first ({@code  \ PORT: PEER...}), then every other
  * client in creation order, a NIC with its backend below it, also one that {@code netdev_del}
- * removed ({@link NetClient#deletedPeerLines()}); a NIC whose hub port was removed is not listed. Found by fabric-qmp through
- * {@link HmpCommand}'s service file.
+ * removed ({@link NetClient#deletedPeerLines()}); a NIC whose hub port was removed is not listed.
+ * Found by fabric-qmp through {@link HmpCommand}'s service file.
  */
 public final class InfoNetwork extends HmpCommand.Described {
     public InfoNetwork() {

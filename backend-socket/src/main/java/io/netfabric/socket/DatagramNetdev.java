@@ -7,7 +7,6 @@ import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
 import io.netfabric.core.options.Netdev;
-import io.netfabric.core.options.SocketOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
@@ -300,13 +299,7 @@ final class DatagramNetdev extends NetClient {
      */
     @Override
     public Netdev storedConfig() {
-        Netdev given = creationOptions();
-        int fd = channel == null ? -1 : StreamNetdev.descriptor(channel);
-        if (given == null || !(given.options() instanceof SocketOptions o) || fd < 0) {
-            return given;
-        }
-        return new Netdev(given.id(), new SocketOptions(Integer.toString(fd), o.listen(), o.connect(), o.mcast(),
-                o.localaddr(), o.udp()));
+        return StreamNetdev.socketStoredConfig(creationOptions(), channel == null ? -1 : StreamNetdev.descriptor(channel));
     }
 
     @Override

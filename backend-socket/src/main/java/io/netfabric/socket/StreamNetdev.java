@@ -307,12 +307,19 @@ final class StreamNetdev extends NetClient {
      */
     @Override
     public Netdev storedConfig() {
-        Netdev given = creationOptions();
+        return socketStoredConfig(creationOptions(), storedFd);
+    }
+
+    /**
+     * A {@code socket} netdev's options with {@code fd} set to {@code fd} (left out when -1);
+     * other types' options as they are. Shared with {@link DatagramNetdev}.
+     */
+    static Netdev socketStoredConfig(Netdev given, int fd) {
         if (given == null || !(given.options() instanceof SocketOptions o)) {
             return given;
         }
-        String fd = storedFd >= 0 ? Integer.toString(storedFd) : null;
-        return new Netdev(given.id(), new SocketOptions(fd, o.listen(), o.connect(), o.mcast(), o.localaddr(), o.udp()));
+        String shown = fd >= 0 ? Integer.toString(fd) : o.fd();
+        return new Netdev(given.id(), new SocketOptions(shown, o.listen(), o.connect(), o.mcast(), o.localaddr(), o.udp()));
     }
 
     /** The channel's descriptor, or -1 where the transport has none to show (NIO). */

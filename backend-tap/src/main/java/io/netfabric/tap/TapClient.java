@@ -12,7 +12,9 @@ import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,8 +118,7 @@ final class TapClient extends NetClient implements TapQueueReader.Sink {
         String helper = null;
         String br = null;
         if (t.fd() != null || t.fds() != null) {
-            fds = java.util.Arrays.stream(device.fds).mapToObj(Integer::toString)
-                    .collect(java.util.stream.Collectors.joining(":"));
+            fds = Arrays.stream(device.fds).mapToObj(Integer::toString).collect(Collectors.joining(":"));
         } else if (t.helper() != null) {
             helper = t.helper();
             br = t.br() != null ? t.br() : BridgeHelper.DEFAULT_BRIDGE;

@@ -76,6 +76,14 @@ public final class Fabric implements AutoCloseable {
         return new Fabric(null, loop, transport);
     }
 
+    /**
+     * The netdev types whose backends are on the class path, without making a fabric (and its
+     * event loop): what {@link #availableTypes()} of any fabric of this class path answers.
+     */
+    public static Set<String> installedTypes() {
+        return loadFactories().keySet();
+    }
+
     private static Map<String, NetdevFactory> loadFactories() {
         Map<String, NetdevFactory> m = new TreeMap<>();
         for (NetdevFactory f : ServiceLoader.load(NetdevFactory.class, Fabric.class.getClassLoader())) {

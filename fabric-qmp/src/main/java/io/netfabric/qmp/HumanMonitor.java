@@ -28,11 +28,19 @@ final class HumanMonitor {
     private final Map<String, HmpCommand> commands = new LinkedHashMap<>();
 
     /** @param onQuit what HMP's {@code quit} does (QEMU's: end the process), after its (empty) answer */
+    private volatile boolean quitRequested;
+
+    /** True once {@code quit} ran: the process is ending and the monitor prompts no more. */
+    boolean quitRequested() {
+        return quitRequested;
+    }
+
     HumanMonitor(Fabric fabric, Runnable onQuit) {
         this.fabric = fabric;
         add(new Builtin("quit|q", "", "quit the emulator", 0, 0) {
             @Override
             public String run(Fabric f, List<String> args) {
+                quitRequested = true;
                 Thread t = new Thread(onQuit, "netfabric-hmp-quit");
                 t.setDaemon(true);
                 t.start();

@@ -37,8 +37,7 @@ public final class HumanMonitorServer implements AutoCloseable {
     private static String answer(HumanMonitor hmp, String line) {
         String out = hmp.run(line).replace("\n", "\r\n");
         // QEMU ends before its monitor prompts again after quit.
-        String command = line.strip().split("\\s+", 2)[0];
-        return command.equals("quit") || command.equals("q") ? out : out + PROMPT;
+        return hmp.quitRequested() ? out : out + PROMPT;
     }
 
     /** Serves the monitor at {@code endpoint} (unix or TCP); {@code onQuit} is what {@code quit} does. */

@@ -55,10 +55,7 @@ final class HelpListings {
     }
 
     private static String netdevTypes() {
-        Set<String> available;
-        try (Fabric f = Fabric.create()) {
-            available = f.availableTypes();
-        }
+        Set<String> available = Fabric.installedTypes();
         StringBuilder out = new StringBuilder("Available netdev backend types:\n");
         NETDEV_ORDER.stream().filter(available::contains).forEach(t -> out.append(t).append('\n'));
         return out.toString();

@@ -117,24 +117,18 @@ final class Launcher implements AutoCloseable {
         Set<String> ids = new LinkedHashSet<>();
         for (CommandLine.Option o : cl.all("netdev")) {
             boolean json = NetdevOptionParser.isJson(o.value());
-            // QemuOpts refuses a second -netdev with the same id while parsing (util/qemu-option.c
-            // qemu_opts_create), after the id's syntax and before anything else.
-            String id = json ? null : NetdevOptionParser.commandLineId(o.value());
-            if (id != null && NetdevRules.isWellFormedId(id) && !ids.add(id)) {
-                throw new StartupException(o.location() + ": Duplicate ID '" + id + "' for netdev");
+            if (!json) {
+                checkUniqueId(o, ids, "netdev");
             }
             Netdev nd = located(o, () -> json
                     ? NetdevQmpDecoder.decodeCommandLineJson(parseJson(o.value()), available)
                     : NetdevOptionParser.parseNetdev(o.value(), available, w -> warnAt(o, w)));
             netdevs.add(new ParsedNetdev(o, nd, json));
         }
-        // The same for -nic's own QemuOpts list ("nic"), whose ids are checked apart from -netdev's.
+        // -nic's own QemuOpts list, whose ids are checked apart from -netdev's.
         Set<String> nicIds = new LinkedHashSet<>();
         for (CommandLine.Option o : cl.all("nic")) {
-            String id = NetdevOptionParser.commandLineId(o.value());
-            if (id != null && NetdevRules.isWellFormedId(id) && !nicIds.add(id)) {
-                throw new StartupException(o.location() + ": Duplicate ID '" + id + "' for nic");
-            }
+            checkUniqueId(o, nicIds, "nic");
         }
         List<QmpServer> qmps = startMonitors(cl);
         // QEMU 7.2 creates the modern-syntax netdevs first, then the QemuOpts ones (vl.c).
@@ -327,6 +321,20 @@ final class Launcher implements AutoCloseable {
 
     /** QEMU's {@code MAX_NICS}: the board's NIC slots, shared by {@code -nic} and {@code -net nic}. */
     private static final int MAX_NICS = 8;
+    /** The pc board's NIC model (pc_nic_init) for {@code -nic} and {@code -net nic} without {@code model=}. */
+    private static final String DEFAULT_NIC_MODEL = "e1000";
+
+    /**
+     * QemuOpts refuses a second option of one list ({@code netdev}, {@code nic}) with the same id
+     * while parsing (util/qemu-option.c qemu_opts_create), after the id's syntax and before
+     * anything else.
+     */
+    private static void checkUniqueId(CommandLine.Option o, Set<String> seen, String list) throws StartupException {
+        String id = NetdevOptionParser.commandLineId(o.value());
+        if (id != null && NetdevRules.isWellFormedId(id) && !seen.add(id)) {
+            throw new StartupException(o.location() + ": Duplicate ID '" + id + "' for " + list);
+        }
+    }
 
     /**
      * {@code -nic TYPE[,id=ID][,model=M][,mac=MAC][,...]} (QEMU 7.2 net.c {@code net_param_nic}):
@@ -344,7 +352,7 @@ final class Launcher implements AutoCloseable {
         String id = nic.id() != null ? nic.id() : legacyId();
         MacAddress mac = nicMac(nic.mac(), "NIC cannot have multicast MAC address");
         fabric.addNetdev(nic.netdev(id, available, w -> warnAt(o, w)));
-        legacyNics.add(nicsFromNicOption++, new LegacyNic(nic.model() != null ? nic.model() : "e1000", mac, id));
+        legacyNics.add(nicsFromNicOption++, new LegacyNic(nic.model() != null ? nic.model() : DEFAULT_NIC_MODEL, mac, id));
     }
 
     /** How many of {@link #legacyNics} came from {@code -nic}: they take the first slots. */
@@ -376,7 +384,7 @@ final class Launcher implements AutoCloseable {
             });
         }
         MacAddress mac = nicMac(nic.macaddr(), "NIC cannot have multicast MAC address (odd 1st byte)");
-        return new LegacyNic(nic.model() != null ? nic.model() : "e1000", mac, peer);
+        return new LegacyNic(nic.model() != null ? nic.model() : DEFAULT_NIC_MODEL, mac, peer);
     }
 
     /**

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -94,12 +95,12 @@ public final class Router implements Timed {
     private record Port(InetAddress addr, int port) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Port p && port == p.port && java.util.Objects.equals(addr, p.addr);
+            return o instanceof Port p && port == p.port && Objects.equals(addr, p.addr);
         }
 
         @Override
         public int hashCode() {
-            return 31 * java.util.Objects.hashCode(addr) + port;
+            return 31 * Objects.hashCode(addr) + port;
         }
     }
 

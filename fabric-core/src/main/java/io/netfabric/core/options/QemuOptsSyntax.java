@@ -62,7 +62,7 @@ record QemuOptsSyntax(String id, List<Opt> opts, List<String> warnings) {
                 out.add(new Opt(name, value));
                 // util/qemu-option.c get_opt_name_value(): a bare "help" or "?" is a help request,
                 // not a deprecated flag (the option it becomes is refused later all the same).
-                boolean help = prefix.isEmpty() && (name.equals("help") || name.equals("?"));
+                boolean help = prefix.isEmpty() && NetdevOptionParser.isHelp(name);
                 if (warnings != null && !help) {
                     warnings.add("short-form boolean option '" + prefix + name + "' deprecated\n"
                             + (name.equals("delay") ? "Please use nodelay=" + (prefix.isEmpty() ? "off" : "on") + " instead"
