@@ -4,7 +4,8 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.Runtime;
 
 /**
- * The libc calls Netty does not expose for a descriptor it did not open: its file status flags.
+ * The libc calls Netty does not expose: a descriptor's file status flags (for one it did not
+ * open) and {@code IPV6_V6ONLY}.
  * Linux numbers. Public only because JNR-FFI generates its implementation in another class
  * loader; not API.
  */
@@ -12,8 +13,12 @@ public interface Libc {
     int F_GETFL = 3;
     int F_SETFL = 4;
     int O_NONBLOCK = 0x800;
+    int IPPROTO_IPV6 = 41;
+    int IPV6_V6ONLY = 26;
 
     int fcntl(int fd, int cmd, int arg);
+
+    int setsockopt(int fd, int level, int optname, jnr.ffi.byref.IntByReference optval, int optlen);
 
     String strerror(int errnum);
 

@@ -12,7 +12,6 @@ import io.netfabric.core.spi.NetdevFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnknownHostException;
 import java.util.Set;
 
 /**
@@ -141,6 +140,10 @@ public final class SocketNetdevFactory implements NetdevFactory {
         if (o.addr() instanceof SocketAddressOptions.Fd f) {
             return streamFd(fabric, id, f.str(), server);
         }
+        if (o.addr() instanceof SocketAddressOptions.Inet in) {
+            InetEndpoint endpoint = new InetEndpoint(in);
+            return server ? StreamNetdev.listen(fabric, id, endpoint) : StreamNetdev.connect(fabric, id, endpoint, reconnect);
+        }
         SocketAddress addr = streamAddress(fabric, o.addr());
         return server ? StreamNetdev.listen(fabric, id, StreamNetdev.Kind.STREAM, addr)
                       : StreamNetdev.connect(fabric, id, StreamNetdev.Kind.STREAM, addr, reconnect);
@@ -167,37 +170,11 @@ public final class SocketNetdevFactory implements NetdevFactory {
     }
 
     private static SocketAddress streamAddress(Fabric fabric, SocketAddressOptions a) {
-        if (a instanceof SocketAddressOptions.Inet in) {
-            return resolve(in);
-        }
         if (a instanceof SocketAddressOptions.Unix u) {
             checkUnixPath(u.path());
             return UnixPaths.address(fabric.transport(), u.path());
         }
         throw FabricException.generic("addr.type=fd is not supported by this build of the stream netdev");
-    }
-
-    /** {@code inet_parse()}-like: a numeric or resolvable host and a numeric port. */
-    private static InetSocketAddress resolve(SocketAddressOptions.Inet in) {
-        int port;
-        try {
-            port = Integer.parseInt(in.port());
-        } catch (NumberFormatException e) {
-            throw FabricException.generic("Failed to parse port '" + in.port() + "'");
-        }
-        if (port < 0 || port > 65535) {
-            throw FabricException.generic("Failed to parse port '" + in.port() + "'");
-        }
-        try {
-            String host = in.host().isEmpty() ? "0.0.0.0" : in.host();
-            if (host.startsWith("[") && host.endsWith("]")) {
-                host = host.substring(1, host.length() - 1);
-            }
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw FabricException.generic("address resolution failed for " + in.host() + ":" + in.port()
-                    + ": Name or service not known");
-        }
     }
 
     private static void checkUnixPath(String path) {

@@ -19,13 +19,18 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import jnr.ffi.byref.IntByReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +77,12 @@ final class StreamNetdev extends NetClient {
     private final Fabric owner;
     private final Kind kind;
     /** Where to listen or connect; null for a socket that was given ({@code fd=}). */
-    private final SocketAddress address;
+    private SocketAddress address;
+    /** A {@code stream} inet address, resolved at each listen or connect attempt; else null. */
+    private final InetEndpoint endpoint;
     private final boolean unix;
+    /** An IPv6 socket (QEMU's follows the address family): its IPv4 peers show as {@code ::ffff:a.b.c.d}. */
+    private boolean v6Socket;
     private final boolean serverMode;
     private final long reconnectSeconds;
     private final SentCallback resume = (sender, result) -> resumeReading();
@@ -91,17 +100,24 @@ final class StreamNetdev extends NetClient {
 
     private StreamNetdev(Fabric owner, String name, Kind kind, SocketAddress address, boolean serverMode,
                          long reconnectSeconds) {
-        this(owner, name, kind, address, !(address instanceof InetSocketAddress), serverMode, reconnectSeconds);
+        this(owner, name, kind, address, null, !(address instanceof InetSocketAddress), serverMode, reconnectSeconds);
     }
 
     private StreamNetdev(Fabric owner, String name, Kind kind, SocketAddress address, boolean unix, boolean serverMode,
                          long reconnectSeconds) {
+        this(owner, name, kind, address, null, unix, serverMode, reconnectSeconds);
+    }
+
+    private StreamNetdev(Fabric owner, String name, Kind kind, SocketAddress address, InetEndpoint endpoint,
+                         boolean unix, boolean serverMode, long reconnectSeconds) {
         super(name, kind == Kind.SOCKET ? "socket" : "stream");
         this.owner = owner;
         this.flush = new CoalescedFlush(owner.eventLoop(), this::flushNow);
         this.kind = kind;
         this.address = address;
+        this.endpoint = endpoint;
         this.unix = unix;
+        this.v6Socket = address instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address;
         this.serverMode = serverMode;
         this.reconnectSeconds = reconnectSeconds;
     }
@@ -114,6 +130,20 @@ final class StreamNetdev extends NetClient {
     static StreamNetdev listen(Fabric fabric, String name, Kind kind, SocketAddress address) {
         StreamNetdev n = new StreamNetdev(fabric, name, kind, address, true, 0);
         n.startListening();
+        return n;
+    }
+
+    /** {@code stream,server=on} on an inet address, with its options ({@link InetEndpoint}). */
+    static StreamNetdev listen(Fabric fabric, String name, InetEndpoint endpoint) {
+        StreamNetdev n = new StreamNetdev(fabric, name, Kind.STREAM, null, endpoint, false, true, 0);
+        n.startListening();
+        return n;
+    }
+
+    /** {@code stream,server=off} to an inet address, with its options ({@link InetEndpoint}). */
+    static StreamNetdev connect(Fabric fabric, String name, InetEndpoint endpoint, long reconnectSeconds) {
+        StreamNetdev n = new StreamNetdev(fabric, name, Kind.STREAM, null, endpoint, false, false, reconnectSeconds);
+        n.startConnect(true);
         return n;
     }
 
@@ -135,6 +165,7 @@ final class StreamNetdev extends NetClient {
      */
     static StreamNetdev inherited(Fabric fabric, String name, Kind kind, InheritedSocket socket, String info) {
         StreamNetdev n = new StreamNetdev(fabric, name, kind, null, socket.unix(), false, 0);
+        n.v6Socket = socket.family() == InheritedSocket.AF_INET6;
         n.info = info;
         Channel ch = socket.streamChannel();
         n.conn = ch;   // claimed before registration, as an accepted client is
@@ -149,6 +180,7 @@ final class StreamNetdev extends NetClient {
      */
     static StreamNetdev inheritedListener(Fabric fabric, String name, InheritedSocket socket) {
         StreamNetdev n = new StreamNetdev(fabric, name, Kind.STREAM, null, socket.unix(), true, 0);
+        n.v6Socket = socket.family() == InheritedSocket.AF_INET6;
         Channel srv;
         try {
             srv = socket.serverChannel();
@@ -204,30 +236,65 @@ final class StreamNetdev extends NetClient {
     }
 
     private void startListening() {
-        Channel srv = newChannel(unix() ? owner.transport().serverDomainSocketChannel()
-                                        : owner.transport().serverSocketChannel());
-        if (!unix()) {
-            srv.config().setOption(ChannelOption.SO_REUSEADDR, true);
+        List<? extends SocketAddress> candidates;
+        if (endpoint == null) {
+            candidates = List.of(address);
         } else {
-            UnixPaths.unlinkStale(address);
-        }
-        srv.config().setOption(ChannelOption.SO_BACKLOG, 0);   // QEMU: listen(fd, 0)
-        acceptOneAtATime(srv);
-        srv.pipeline().addLast(new Acceptor());
-        ChannelFuture bound = srv.bind(address);
-        if (!bound.isSuccess()) {
-            Throwable cause = bound.cause();
-            srv.close();
-            if (kind == Kind.SOCKET) {
-                InetSocketAddress a = (InetSocketAddress) address;
-                throw FabricException.generic("can't bind ip=" + a.getAddress().getHostAddress() + " to socket: "
-                        + OsErrors.strerror(cause));
+            try {
+                candidates = endpoint.listenCandidates();
+            } catch (FabricException e) {
+                log.warn("{}: can't listen: {}", name(), e.getMessage());
+                info = "connection error";
+                return;
             }
-            log.warn("{}: can't listen on {}: {}", name(), address, OsErrors.strerror(cause));
-            info = "connection error";
-            return;
         }
-        listener = srv;
+        Throwable cause = null;
+        for (SocketAddress a : candidates) {   // QEMU: the first address and port that binds
+            Channel srv = newChannel(unix() ? owner.transport().serverDomainSocketChannel()
+                                            : owner.transport().serverSocketChannel());
+            if (!unix()) {
+                srv.config().setOption(ChannelOption.SO_REUSEADDR, true);
+                boolean v6 = ((InetSocketAddress) a).getAddress() instanceof Inet6Address;
+                if (v6 && endpoint != null && endpoint.v6Only()) {
+                    setV6Only(srv);
+                }
+            } else {
+                UnixPaths.unlinkStale(a);
+            }
+            srv.config().setOption(ChannelOption.SO_BACKLOG, 0);   // QEMU: listen(fd, 0)
+            acceptOneAtATime(srv);
+            srv.pipeline().addLast(new Acceptor());
+            ChannelFuture bound = srv.bind(a);
+            if (bound.isSuccess()) {
+                address = a;
+                v6Socket = a instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address;
+                listener = srv;
+                return;
+            }
+            cause = bound.cause();
+            srv.close();
+        }
+        if (kind == Kind.SOCKET) {
+            InetSocketAddress a = (InetSocketAddress) address;
+            throw FabricException.generic("can't bind ip=" + a.getAddress().getHostAddress() + " to socket: "
+                    + OsErrors.strerror(cause));
+        }
+        log.warn("{}: can't listen on {}: {}", name(), candidates.get(candidates.size() - 1), OsErrors.strerror(cause));
+        info = "connection error";
+    }
+
+    /**
+     * {@code IPV6_V6ONLY} on a listener's IPv6 socket (Netty has no option for it). Only the epoll
+     * transport has a descriptor to set it on; NIO's listener stays dual-stack.
+     */
+    private void setV6Only(Channel srv) {
+        if (srv instanceof UnixChannel u) {
+            int rc = Libc.Holder.LIBC.setsockopt(u.fd().intValue(), Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY,
+                    new IntByReference(1), 4);
+            if (rc != 0) {
+                log.warn("{}: can't set IPV6_V6ONLY: {}", name(), Libc.Holder.LIBC.strerror(Libc.Holder.errno()));
+            }
+        }
     }
 
     /** One accept per read: the listener stops reading after each (see {@link Acceptor}). */
@@ -238,16 +305,45 @@ final class StreamNetdev extends NetClient {
 
     private void startConnect(boolean initial) {
         reconnectTimer = null;
+        if (endpoint == null) {
+            connectTo(List.of(address), 0, initial);
+            return;
+        }
+        List<InetSocketAddress> candidates;
+        try {
+            candidates = endpoint.connectCandidates();
+        } catch (FabricException e) {
+            log.warn("{}: can't connect: {}", name(), e.getMessage());
+            info = "connection error";
+            armReconnect();
+            return;
+        }
+        connectTo(candidates, 0, initial);
+    }
+
+    /** Connects to {@code candidates[i]}, and on failure to the next (QEMU's {@code inet_connect_saddr()}). */
+    private void connectTo(List<? extends SocketAddress> candidates, int i, boolean initial) {
+        SocketAddress target = candidates.get(i);
+        address = target;
+        v6Socket = target instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address;
         Channel ch = newChannel(unix() ? owner.transport().domainSocketChannel() : owner.transport().socketChannel());
         if (!unix()) {
             ch.config().setOption(ChannelOption.TCP_NODELAY, true);   // QEMU sets it on connect
+            if (endpoint != null && endpoint.keepAlive()) {
+                ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+            }
         }
         initConnection(ch);
-        ChannelFuture f = ch.connect(address);
+        ChannelFuture f = ch.connect(target);
+        boolean another = i + 1 < candidates.size();
         if (f.isDone() && !f.isSuccess()) {
             // The kernel refused at once (connect() itself failed, not EINPROGRESS): QEMU 7.2's
             // net_socket_connect_init() fails the netdev with the errno.
             ch.close();
+            if (another) {
+                connectTo(candidates, i + 1, initial);
+                return;
+            }
             if (kind == Kind.SOCKET && initial) {
                 throw FabricException.generic("can't connect socket: " + OsErrors.strerror(f.cause()));
             }
@@ -268,7 +364,11 @@ final class StreamNetdev extends NetClient {
                 if (conn == ch) {
                     conn = null;
                 }
-                connectFailed(done.cause());
+                if (another) {
+                    connectTo(candidates, i + 1, false);
+                } else {
+                    connectFailed(done.cause());
+                }
             }
         });
     }
@@ -340,10 +440,10 @@ final class StreamNetdev extends NetClient {
             }
         } else {
             // net/stream.c: the client's address for inet, the socket's path for unix.
-            info = uri(shown);
+            info = uri(shown, v6Socket);
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("netdev-id", name());
-            data.put("addr", qapiAddress(shown));
+            data.put("addr", qapiAddress(shown, v6Socket));
             owner.emit("NETDEV_STREAM_CONNECTED", data);
         }
         flushQueued();
@@ -469,21 +569,36 @@ final class StreamNetdev extends NetClient {
 
     // ---------------------------------------------------------------- addresses
 
-    /** QEMU's {@code socket_uri()}: {@code tcp:host:port} or {@code unix:path}. */
-    static String uri(SocketAddress a) {
+    /**
+     * QEMU's {@code socket_uri()}: {@code tcp:host:port} or {@code unix:path}. QEMU shows the
+     * peer as {@code getnameinfo(NI_NUMERICHOST)} gives it: IPv6 compressed (RFC 5952), and an
+     * IPv4 peer of an IPv6 socket (a listener on {@code ::}) as {@code ::ffff:a.b.c.d}.
+     */
+    static String uri(SocketAddress a, boolean v6Socket) {
         if (a instanceof InetSocketAddress in) {
-            return "tcp:" + in.getAddress().getHostAddress() + ":" + in.getPort();
+            return "tcp:" + numericHost(in, v6Socket) + ":" + in.getPort();
         }
         return "unix:" + UnixPaths.path(a);
     }
 
-    /** The QAPI {@code SocketAddress} of an event: port is a string, as InetSocketAddress has it. */
-    static Map<String, Object> qapiAddress(SocketAddress a) {
+    /** Java reports an IPv6 socket's IPv4-mapped peer as IPv4: QEMU's socket shows the mapping. */
+    private static String numericHost(InetSocketAddress a, boolean v6Socket) {
+        String host = NetUtil.toAddressString(a.getAddress());
+        return v6Socket && a.getAddress() instanceof Inet4Address ? "::ffff:" + host : host;
+    }
+
+    /**
+     * The QAPI {@code SocketAddress} of an event, as QEMU's {@code socket_sockaddr_to_address}
+     * fills it: port a string, and {@code ipv4} or {@code ipv6} true after the socket's family.
+     */
+    static Map<String, Object> qapiAddress(SocketAddress a, boolean v6Socket) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (a instanceof InetSocketAddress in) {
+            boolean v6 = v6Socket || in.getAddress() instanceof Inet6Address;
             m.put("type", "inet");
-            m.put("host", in.getAddress().getHostAddress());
+            m.put("host", numericHost(in, v6Socket));
             m.put("port", Integer.toString(in.getPort()));
+            m.put(v6 ? "ipv6" : "ipv4", true);
         } else {
             m.put("type", "unix");
             m.put("path", UnixPaths.path(a));

@@ -229,7 +229,8 @@ class InheritedSocketTest {
                 assertThat(events).anySatisfy(e -> {
                     assertThat(e.event()).isEqualTo("NETDEV_STREAM_CONNECTED");
                     assertThat(e.data()).containsEntry("addr",
-                            Map.of("type", "inet", "host", "127.0.0.1", "port", Integer.toString(server.getLocalPort())));
+                            Map.of("type", "inet", "host", "127.0.0.1", "port", Integer.toString(server.getLocalPort()),
+                                    "ipv4", true));
                 });
                 DataOutputStream out = new DataOutputStream(peer.getOutputStream());
                 out.write(framed(frame(9)));

@@ -358,7 +358,7 @@ class QemuInteropIT {
             assertThat(q.waitForEvent("NETDEV_STREAM_CONNECTED", 2000)).contains("\"netdev-id\": \"q1\"");
             assertThat(info("s0")).isEqualTo("tcp:127.0.0.1:" + port);
             assertThat(ourEvent("NETDEV_STREAM_CONNECTED").data().get("addr").toString())
-                    .isEqualTo("{type=inet, host=127.0.0.1, port=" + port + "}");
+                    .isEqualTo("{type=inet, host=127.0.0.1, port=" + port + ", ipv4=true}");
         }
     }
 

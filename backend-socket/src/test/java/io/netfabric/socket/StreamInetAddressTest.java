@@ -1,0 +1,221 @@
+package io.netfabric.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netfabric.core.Fabric;
+import io.netfabric.core.FabricEvent;
+import io.netfabric.core.FabricException;
+import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.options.SocketAddressOptions;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A {@code stream} netdev's inet address, against what qemu-system-x86_64 7.2 did with the same
+ * netdev_add commands and clients. How it shows its peer in {@code info network} and in
+ * {@code NETDEV_STREAM_CONNECTED}: as {@code getnameinfo(NI_NUMERICHOST)} prints it (IPv6
+ * compressed, an IPv4 client of a listener on {@code ::} as {@code ::ffff:127.0.0.1}), the
+ * event's address carrying {@code ipv4} or {@code ipv6} true after the socket's family. And the
+ * address's options ({@code numeric}, {@code to},
+ * {@code ipv4}, {@code ipv6}, {@code keep-alive}) and its port as a service: 7.2 listens
+ * and connects asynchronously, so what it cannot do leaves the netdev with the info
+ * {@code connection error} rather than failing the command.
+ */
+@Timeout(30)
+class StreamInetAddressTest {
+    private Fabric fabric;
+    private final List<FabricEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        fabric = Fabric.create();
+        fabric.addEventListener(events::add);
+    }
+
+    @AfterEach
+    void stop() {
+        fabric.close();
+    }
+
+    @Test
+    void numericRefusesAName() {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=localhost,addr.port=" + port + ",addr.numeric=on");
+        add("stream,id=c0,addr.type=inet,addr.host=localhost,addr.port=" + port + ",addr.numeric=on");
+        assertThat(info("s0")).isEqualTo("connection error");
+        assertThat(info("c0")).isEqualTo("connection error");
+    }
+
+    @Test
+    void aFamilyTheHostHasNotIsAConnectionError() {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port + ",addr.ipv6=on");
+        add("stream,id=s1,server=on,addr.type=inet,addr.host=::1,addr.port=" + port + ",addr.ipv4=on");
+        add("stream,id=s2,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port
+                + ",addr.ipv4=off,addr.ipv6=off");
+        assertThat(info("s0")).isEqualTo("connection error");
+        assertThat(info("s1")).isEqualTo("connection error");
+        assertThat(info("s2")).isEqualTo("connection error");
+    }
+
+    @Test
+    void keepAliveIsForClientsOnly() throws Exception {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port + ",addr.keep-alive=on");
+        assertThat(info("s0")).isEqualTo("connection error");
+        try (ServerSocket server = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            add("stream,id=c0,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port + ",addr.keep-alive=on");
+            try (Socket peer = server.accept()) {
+                awaitConnected("c0");
+                assertThat(info("c0")).isEqualTo("tcp:127.0.0.1:" + port);
+            }
+        }
+    }
+
+    @Test
+    void toTriesTheNextPortsWhenTheFirstIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            add("stream,id=s0,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port
+                    + ",addr.to=" + (port + 5));
+            assertThat(info("s0")).isEmpty();   // listening
+            boolean reached = false;
+            for (int p = port + 1; p <= port + 5 && !reached; p++) {
+                try (Socket client = new Socket()) {
+                    client.connect(new InetSocketAddress("127.0.0.1", p), 1000);
+                    awaitConnected("s0");
+                    reached = true;
+                } catch (IOException refused) {
+                    // not this one
+                }
+            }
+            assertThat(reached).as("the listener took a port after %d", port).isTrue();
+        }
+        add("stream,id=s1,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=40002,addr.to=40001");
+        assertThat(info("s1")).isEqualTo("connection error");
+    }
+
+    @Test
+    void ipv6AloneListensForIpv6Only() throws Exception {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=,addr.port=" + port + ",addr.ipv6=on");
+        try (Socket v4 = new Socket()) {
+            assertThatThrownBy(() -> v4.connect(new InetSocketAddress("127.0.0.1", port), 1000))
+                    .isInstanceOf(IOException.class);
+        }
+        try (Socket v6 = new Socket()) {
+            v6.connect(new InetSocketAddress(InetAddress.getByName("::1"), port), 1000);
+            awaitConnected("s0");
+            assertThat(info("s0")).isEqualTo("tcp:::1:" + v6.getLocalPort());
+        }
+    }
+
+    @Test
+    void bothFamiliesOnAnEmptyHostAreOneIpv6SocketTakingIpv4() throws Exception {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=,addr.port=" + port + ",addr.ipv4=on,addr.ipv6=on");
+        try (Socket v4 = new Socket("127.0.0.1", port)) {
+            awaitConnected("s0");
+            assertThat(info("s0")).isEqualTo("tcp:::ffff:127.0.0.1:" + v4.getLocalPort());
+        }
+    }
+
+    @Test
+    void thePortIsAGetaddrinfoService() {
+        assertThat(endpoint("127.0.0.1", "70000").connectCandidates())
+                .containsExactly(new InetSocketAddress("127.0.0.1", 70000 & 0xffff));
+        if (InetEndpoint.serviceByName("ssh") != null) {
+            assertThat(endpoint("127.0.0.1", "ssh").connectCandidates())
+                    .containsExactly(new InetSocketAddress("127.0.0.1", 22));
+        }
+        assertThatThrownBy(() -> endpoint("127.0.0.1", "no-such-service").connectCandidates())
+                .isInstanceOf(FabricException.class)
+                .hasMessage("address resolution failed for 127.0.0.1:no-such-service: "
+                        + "Servname not supported for ai_socktype");
+    }
+
+    @Test
+    void anIpv6ClientIsShownCompressedWithIpv6True() throws Exception {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=::1,addr.port=" + port);
+        try (Socket client = new Socket()) {
+            client.bind(new InetSocketAddress(InetAddress.getByName("::1"), 0));
+            client.connect(new InetSocketAddress(InetAddress.getByName("::1"), port));
+            Map<String, Object> addr = connectedAddress("s0");
+            assertThat(addr).containsExactly(Map.entry("type", "inet"), Map.entry("host", "::1"),
+                    Map.entry("port", Integer.toString(client.getLocalPort())), Map.entry("ipv6", true));
+            assertThat(info("s0")).isEqualTo("tcp:::1:" + client.getLocalPort());
+        }
+    }
+
+    @Test
+    void anIpv4ClientOfAnIpv6ListenerIsShownMapped() throws Exception {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=::,addr.port=" + port);
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            Map<String, Object> addr = connectedAddress("s0");
+            assertThat(addr).containsEntry("host", "::ffff:127.0.0.1").containsEntry("ipv6", true)
+                    .doesNotContainKey("ipv4");
+            assertThat(info("s0")).isEqualTo("tcp:::ffff:127.0.0.1:" + client.getLocalPort());
+        }
+    }
+
+    @Test
+    void anIpv4ClientConnectionShowsItsServerWithIpv4True() throws Exception {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=::,addr.port=" + port);
+        add("stream,id=s1,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port);
+        for (int i = 0; i < 100 && connected("s1") == null; i++) {
+            Thread.sleep(20);
+        }
+        assertThat(connected("s1")).containsExactly(Map.entry("type", "inet"), Map.entry("host", "127.0.0.1"),
+                Map.entry("port", Integer.toString(port)), Map.entry("ipv4", true));
+        assertThat(info("s1")).isEqualTo("tcp:127.0.0.1:" + port);
+    }
+
+    private static InetEndpoint endpoint(String host, String port) {
+        return new InetEndpoint(new SocketAddressOptions.Inet(host, port, null, null, null, null, null, null));
+    }
+
+    private void add(String netdev) {
+        fabric.addNetdev(NetdevOptionParser.parseNetdev(netdev, fabric.availableTypes()));
+    }
+
+    private String info(String id) {
+        return fabric.call(() -> fabric.findNetdev(id).info());
+    }
+
+    private void awaitConnected(String id) throws InterruptedException {
+        connectedAddress(id);
+    }
+
+    private Map<String, Object> connectedAddress(String id) throws InterruptedException {
+        for (int i = 0; i < 250; i++) {
+            Map<String, Object> a = connected(id);
+            if (a != null) {
+                return a;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no NETDEV_STREAM_CONNECTED for " + id + ": " + events);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> connected(String id) {
+        return events.stream()
+                .filter(e -> e.event().equals("NETDEV_STREAM_CONNECTED") && id.equals(e.data().get("netdev-id")))
+                .map(e -> (Map<String, Object>) e.data().get("addr"))
+                .findFirst().orElse(null);
+    }
+}
