@@ -84,6 +84,22 @@ public final class Fabric implements AutoCloseable {
         return loadFactories().keySet();
     }
 
+    /**
+     * net.c {@code show_netdevs()}'s order. {@code netmap}, {@code vhost-user} and
+     * {@code vhost-vdpa} are registered only to refuse with a reason (backend-vhost), so they are
+     * not offered.
+     */
+    private static final List<String> NETDEV_HELP_ORDER =
+            List.of("socket", "stream", "dgram", "hubport", "tap", "user", "l2tpv3", "vde", "bridge");
+
+    /** QEMU's answer to {@code -netdev help} and HMP {@code netdev_add help}: the runnable types. */
+    public static String netdevTypesListing() {
+        Set<String> available = installedTypes();
+        StringBuilder out = new StringBuilder("Available netdev backend types:\n");
+        NETDEV_HELP_ORDER.stream().filter(available::contains).forEach(t -> out.append(t).append('\n'));
+        return out.toString();
+    }
+
     private static Map<String, NetdevFactory> loadFactories() {
         Map<String, NetdevFactory> m = new TreeMap<>();
         for (NetdevFactory f : ServiceLoader.load(NetdevFactory.class, Fabric.class.getClassLoader())) {

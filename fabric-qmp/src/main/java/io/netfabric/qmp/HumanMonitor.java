@@ -6,6 +6,7 @@ import io.netfabric.core.AnnounceParameters;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.options.NetdevOptionParser;
+import io.netfabric.core.options.NetdevRules;
 import io.netfabric.core.spi.HmpCommand;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,14 +48,22 @@ final class HumanMonitor {
                 return "";
             }
         });
-        add(new Builtin("netdev_add", netdevAddParams(fabric), "add host network device", 0, 1) {
+        add(new Builtin("netdev_add", NETDEV_ADD_PARAMS, "add host network device", 0, 1) {
             @Override
             public String run(Fabric f, List<String> args) {
                 String opts = args.isEmpty() ? "" : args.get(0);
+                if (NetdevOptionParser.isHelp(NetdevOptionParser.commandLineOption(opts, "type"))) {
+                    return Fabric.netdevTypesListing();   // hmp_netdev_add: show_netdevs()
+                }
                 String id = opts.isEmpty() ? null : NetdevOptionParser.commandLineId(opts);
+                // QEMU's QemuOpts checks the id while the monitor parses the arguments, before
+                // the command runs: the message goes to stderr, the answer is the usage hint.
+                if (id != null && !NetdevRules.isWellFormedId(id)) {
+                    System.err.println("netfabric: Parameter 'id' expects an identifier");
+                    System.err.println(NetdevRules.ID_HINT);
+                    throw new HmpCommand.Usage(null);
+                }
                 if (id != null && f.call(() -> f.findNetdev(id)) != null) {
-                    // QEMU's QemuOpts refuses a taken id while the monitor parses the arguments:
-                    // the message goes to stderr and the answer is only the usage hint.
                     System.err.println("netfabric: Duplicate ID '" + id + "' for netdev");
                     throw new HmpCommand.Usage(null);
                 }
@@ -151,7 +160,9 @@ final class HumanMonitor {
                 args.add(a);
             }
             if (!t.rest().isBlank()) {
-                throw new HmpCommand.Usage(c.name() + ": extraneous characters at the end of line");
+                // QEMU names an info command by its sub-command here ("network: ...").
+                throw new HmpCommand.Usage(c.name().replaceFirst("^info ", "")
+                        + ": extraneous characters at the end of line");
             }
             return c.run(fabric, args);
         } catch (HmpCommand.Usage u) {
@@ -185,17 +196,12 @@ final class HumanMonitor {
         return b.toString();
     }
 
-    /** netdev_add's parameter text lists the types this fabric has, in QEMU's order. */
-    private static String netdevAddParams(Fabric fabric) {
-        List<String> types = new ArrayList<>();
-        for (String t : List.of("user", "tap", "l2tpv3", "socket", "stream", "dgram", "vde", "bridge", "hubport",
-                "netmap", "vhost-user", "vhost-vdpa")) {
-            if (fabric.availableTypes().contains(t)) {
-                types.add(t);
-            }
-        }
-        return "[" + String.join("|", types) + "],id=str[,prop=value][,...]";
-    }
+    /**
+     * hmp-commands.hx's text, which QEMU 7.2 does not fit to what it was built with (it names
+     * netmap, which Debian's build lacks, and leaves out l2tpv3 and vhost-vdpa, which it has).
+     */
+    private static final String NETDEV_ADD_PARAMS =
+            "[user|tap|socket|stream|dgram|vde|bridge|hubport|netmap|vhost-user],id=str[,prop=value][,...]";
 
     private abstract static class Builtin extends HmpCommand.Described {
         Builtin(String name, String params, String text, int min, int max) {

@@ -4,8 +4,6 @@ import io.netfabric.core.Fabric;
 import io.netfabric.core.options.NetdevOptionParser;
 import io.netfabric.nic.NicModel;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
 
 /**
  * QEMU's answers to {@code -netdev help} ({@code ?}, {@code type=help}): the backend types this
@@ -14,14 +12,6 @@ import java.util.Set;
  * them. Both end the process with status 0, as in QEMU.
  */
 final class HelpListings {
-    /**
-     * net.c {@code show_netdevs()}'s order. {@code netmap}, {@code vhost-user} and
-     * {@code vhost-vdpa} are registered only to refuse with a reason (backend-vhost), so they are
-     * not offered here.
-     */
-    private static final List<String> NETDEV_ORDER =
-            List.of("socket", "stream", "dgram", "hubport", "tap", "user", "l2tpv3", "vde", "bridge");
-
     private HelpListings() {
     }
 
@@ -34,7 +24,7 @@ final class HelpListings {
             switch (o.name()) {
                 case "netdev" -> {
                     if (NetdevOptionParser.isHelp(NetdevOptionParser.commandLineOption(o.value(), "type"))) {
-                        return netdevTypes();
+                        return Fabric.netdevTypesListing();
                     }
                 }
                 case "nic" -> {
@@ -52,13 +42,6 @@ final class HelpListings {
             }
         }
         return null;
-    }
-
-    private static String netdevTypes() {
-        Set<String> available = Fabric.installedTypes();
-        StringBuilder out = new StringBuilder("Available netdev backend types:\n");
-        NETDEV_ORDER.stream().filter(available::contains).forEach(t -> out.append(t).append('\n'));
-        return out.toString();
     }
 
     private static String nicModels() {

@@ -93,6 +93,15 @@ class HumanMonitorTest {
             assertThat(hmp(d, "netdev_add bogus,id=x")).isEqualTo("Error: Parameter 'type' does not accept value 'bogus'\r\n");
             assertThat(hmp(d, "netdev_add user,id=x,net=1.2.3.4/99")).isEqualTo("Error: Invalid netmask provided (must be in range 4-32)\r\n");
             assertThat(hmp(d, "netdev_add")).isEqualTo("Error: Parameter 'id' is missing\r\n");
+            // QemuOpts refuses a malformed id while the monitor parses the arguments (message on stderr).
+            assertThat(hmp(d, "netdev_add user,id=1a")).isEqualTo("Try \"help netdev_add\" for more information\r\n");
+            assertThat(hmp(d, "netdev_add user,id=u3,,x")).isEqualTo("Try \"help netdev_add\" for more information\r\n");
+            assertThat(hmp(d, "netdev_add help")).startsWith("Available netdev backend types:\r\nsocket\r\nstream\r\n")
+                    .isEqualTo(hmp(d, "netdev_add ?"));
+            assertThat(hmp(d, "info network extra"))
+                    .isEqualTo("network: extraneous characters at the end of line\r\nTry \"help info network\" for more information\r\n");
+            assertThat(hmp(d, "help netdev_add")).isEqualTo("netdev_add [user|tap|socket|stream|dgram|vde|bridge|hubport|netmap|"
+                    + "vhost-user],id=str[,prop=value][,...] -- add host network device\r\n");
             assertThat(hmp(d, "nosuchcommand")).isEqualTo("unknown command: 'nosuchcommand'\r\n");
             assertThat(hmp(d, "info nosuch")).isEqualTo("unknown command: 'info nosuch'\r\n");
             assertThat(hmp(d, "help nosuch")).isEqualTo("unknown command: 'nosuch'\r\n");
