@@ -28,6 +28,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -64,14 +65,16 @@ public final class UserStack implements Timed {
     public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp, HostTcp tcp, int maxFlows,
                      int maxTcpFlows, TcpConnection.Timers tcpTimers) {
         this.config = c;
-        Set<Ipv4Address> own4 = new HashSet<>(Set.of(c.host(), c.dns()));
+        // The addresses may coincide (libslirp lets ipv6-dns be ipv6-host, or both come out of one
+        // prefix, e.g. fec0::1 gives ::3 for each): sets that take duplicates.
+        Set<Ipv4Address> own4 = new HashSet<>(List.of(c.host(), c.dns()));
         for (GuestForwardRule g : c.guestfwd()) {
             own4.add(g.server());
         }
         if (c.smb() != null) {
             own4.add(c.smbServer());
         }
-        Set<Ipv6Address> own6 = Set.of(c.host6(), c.dns6(), Router.LINK_LOCAL);
+        Set<Ipv6Address> own6 = Set.copyOf(List.of(c.host6(), c.dns6(), Router.LINK_LOCAL));
         router = new Router(link, counters, c.net(), c.prefixLen(), c.host(), own4, c.host6(), own6, c.mtu(),
                 c.ipv4(), c.ipv6());
         InetAddress host4 = Router.inet(c.host());

@@ -103,4 +103,24 @@ class Ipv6Test {
             assertThat(r.checksumsOk()).isTrue();
         }
     }
+
+    /**
+     * libslirp takes an ipv6-dns equal to the host's address (QEMU 7.2 accepts it, checked with
+     * netdev_add), and a prefix ending in 1 gives fec0::3 to both: the stack is built and the
+     * address still answers as the host.
+     */
+    @Test
+    void theDnsAndHostAddressesMayBeOne() {
+        for (String options : new String[] {"ipv6-dns=fec0::2", "ipv6-prefix=fec0::1,ipv6-prefixlen=64"}) {
+            try (StackHarness h = new StackHarness(StackHarness.config(options))) {
+                Ipv6Address both = h.stack.config().host6();
+                assertThat(h.stack.config().dns6()).as(options).isEqualTo(both);
+                byte[] echo = {(byte) 128, 0, 0, 0, 0, 5, 0, 1, 'h', 'i'};
+                h.send(ipv6(ROUTER, GUEST6, both, IpProtocol.ICMPV6, echo, 64));
+                SeenFrame r = h.last();
+                assertThat(r.payload()[0] & 0xFF).as(options).isEqualTo(129);
+                assertThat(r.src6()).isEqualTo(both);
+            }
+        }
+    }
 }
