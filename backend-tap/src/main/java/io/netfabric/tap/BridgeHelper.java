@@ -27,6 +27,7 @@ final class BridgeHelper {
     private static final int CHILD_FD = 3;
     private static final int SOL_SOCKET = 1;
     private static final int SCM_RIGHTS = 1;
+    private static final int ENOMEM = 12;
 
     private BridgeHelper() {
     }
@@ -55,7 +56,12 @@ final class BridgeHelper {
         }
         if (pid < 0) {
             LIBC.close(sv[0]);
-            throw TapDevice.errno("Can't fork bridge helper", -pid);
+            if (-pid == Native.EAGAIN || -pid == ENOMEM) {
+                throw TapDevice.errno("Can't fork bridge helper", -pid);
+            }
+            // posix_spawn reports the child's failed exec too; QEMU's forked child then just
+            // exits 1 and the parent says the helper failed (checked with a missing helper).
+            throw FabricException.generic("bridge helper failed");
         }
         int fd;
         int savedErrno;

@@ -85,4 +85,13 @@ class TapBridgeIT {
                 FabricException.class);
         assertThat(e.getMessage()).isEqualTo("bridge helper failed");
     }
+
+    @Test
+    void aHelperThatIsNotThereIsBridgeHelperFailedAsInQemu() {
+        // QEMU 7.2 forks, the child's exec fails and it exits 1: "bridge helper failed" (checked).
+        nf = new TapFabric();
+        FabricException e = catchThrowableOfType(() -> nf.netdev("bridge,id=nb,helper=/nonexistent/helper"),
+                FabricException.class);
+        assertThat(e.getMessage()).isEqualTo("bridge helper failed");
+    }
 }
