@@ -24,6 +24,15 @@ public final class HubPortFactory implements NetdevFactory {
             if (peer == null) {
                 throw FabricException.generic("netdev '" + o.netdev() + "' not found");
             }
+            if (peer instanceof HubPort other && Hubs.of(fabric).reaches(other.hub().id(), o.hubid())) {
+                // A frame would go round the loop for ever (QEMU 7.2 recurses until it crashes):
+                // refused, as anything else would leave the fabric's loop spinning.
+                throw FabricException.generic(other.hub().id() == o.hubid()
+                        ? "hubport '" + o.netdev() + "' is on hub " + o.hubid()
+                                + " too: peering two ports of one hub would loop frames for ever"
+                        : "hubport '" + o.netdev() + "' is on hub " + other.hub().id() + ", which already reaches hub "
+                                + o.hubid() + ": peering them would loop frames for ever");
+            }
         }
         return Hubs.of(fabric).newPort(o.hubid(), netdev.id(), peer);
     }

@@ -2,12 +2,15 @@ package io.netfabric.hubport;
 
 import io.netfabric.core.Fabric;
 import io.netfabric.core.NetClient;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The hubs of one fabric, created on first use of an id (QEMU {@code net_hub_find_or_create}). */
@@ -53,5 +56,30 @@ public final class Hubs {
         }
         hub.attach(port);
         return port;
+    }
+
+    /**
+     * Whether hub {@code to} is {@code from} or is joined to it through hub ports peered with
+     * ports of other hubs: a new such pair between them would close a loop.
+     */
+    boolean reaches(int from, int to) {
+        Set<Integer> seen = new HashSet<>();
+        ArrayDeque<Integer> todo = new ArrayDeque<>(List.of(from));
+        while (!todo.isEmpty()) {
+            int id = todo.poll();
+            if (id == to) {
+                return true;
+            }
+            Hub h = hubs.get(id);
+            if (!seen.add(id) || h == null) {
+                continue;
+            }
+            for (HubPort p : h.ports()) {
+                if (p.peer() instanceof HubPort q) {
+                    todo.add(q.hub().id());
+                }
+            }
+        }
+        return false;
     }
 }

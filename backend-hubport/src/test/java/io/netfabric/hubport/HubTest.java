@@ -182,6 +182,34 @@ class HubTest {
                 .hasMessage("Duplicate ID 'pa'");
     }
 
+    /**
+     * Hub ports peered with each other join hubs (a frame crosses once); a pair that would close
+     * a loop is refused, where QEMU 7.2 recurses until it crashes (segfault, checked with
+     * {@code -netdev hubport,id=h0,hubid=0 -netdev hubport,id=h1,hubid=0,netdev=h0}).
+     */
+    @Test
+    void hubsJoinThroughPeeredPortsButNeverInALoop() {
+        fabric.addNetdev(new Netdev("x0", new HubPortOptions(0, null)));
+        assertThatThrownBy(() -> fabric.addNetdev(new Netdev("x1", new HubPortOptions(0, "x0"))))
+                .isInstanceOf(FabricException.class)
+                .hasMessage("hubport 'x0' is on hub 0 too: peering two ports of one hub would loop frames for ever");
+        fabric.addNetdev(new Netdev("y1", new HubPortOptions(1, "x0")));   // hub 0 - hub 1
+        fabric.addNetdev(new Netdev("y2", new HubPortOptions(1, null)));
+        fabric.addNetdev(new Netdev("z2", new HubPortOptions(2, "y2")));   // hub 1 - hub 2
+        fabric.addNetdev(new Netdev("z3", new HubPortOptions(2, null)));
+        assertThatThrownBy(() -> fabric.addNetdev(new Netdev("w", new HubPortOptions(0, "z3"))))
+                .hasMessage("hubport 'z3' is on hub 2, which already reaches hub 0: peering them would loop frames for ever");
+        RecordingClient e = new RecordingClient("e");
+        fabric.addClient(e);
+        fabric.addNetdev(new Netdev("pe", new HubPortOptions(2, "e")));
+        fabric.run(() -> a.send(frame(7, 64)));
+        fabric.run(() -> {
+            assertThat(e.received()).as("across hubs 0, 1 and 2, once").hasSize(1);
+            assertThat(b.received()).hasSize(1);
+            assertThat(a.received()).isEmpty();
+        });
+    }
+
     @Test
     void framesQueuedForAClientAreReleasedWhenItGoesAway() {
         fabric.run(() -> {
