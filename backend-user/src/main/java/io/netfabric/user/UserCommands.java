@@ -6,6 +6,7 @@ import io.netfabric.core.NetClient;
 import io.netfabric.core.spi.FabricCommand;
 import io.netfabric.user.forward.HostForwards;
 import io.netfabric.user.nat.TcpNat;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -139,7 +140,7 @@ public final class UserCommands {
             return null;
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("host", a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString());
+        m.put("host", a.getAddress() != null ? NetUtil.toAddressString(a.getAddress()) : a.getHostString());
         m.put("port", (long) a.getPort());
         return m;
     }

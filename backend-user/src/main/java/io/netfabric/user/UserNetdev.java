@@ -1,11 +1,13 @@
 package io.netfabric.user;
 
-import io.netfabric.core.Fabric;
 import io.netfabric.core.DropReason;
+import io.netfabric.core.Fabric;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.UserOptions;
 import io.netfabric.user.ip.Router;
+import io.netfabric.user.ip.StackCounters;
+import io.netfabric.user.ip.StackDrop;
 import io.netfabric.user.ip.Timed;
 import io.netfabric.wire.virtio.GsoSegmenter;
 import io.netfabric.wire.virtio.Offload;
@@ -14,6 +16,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -122,6 +127,27 @@ public final class UserNetdev extends NetClient {
     public String removeHostForward(String spec) {
         requireTcp();
         return stack.hostForwards().remove(spec);
+    }
+
+    /**
+     * For {@code query-netdev-stats}: what the stack dropped, by reason ({@code REASON-drops}),
+     * and what its services did.
+     */
+    @Override
+    public Map<String, Long> backendCounters() {
+        StackCounters c = stack.counters();
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (StackDrop r : StackDrop.values()) {
+            m.put(r.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-drops", c.drops(r));
+        }
+        m.put("nat-flows-opened", c.natFlowsOpened);
+        m.put("nat-evictions", c.natEvictions);
+        m.put("dns-queries-forwarded", c.dnsQueriesForwarded);
+        m.put("dns-failovers", c.dnsFailovers);
+        m.put("dns-local-answers", c.dnsLocalAnswers);
+        m.put("dhcp-leases", c.dhcpLeases);
+        m.put("tftp-transfers", c.tftpTransfers);
+        return m;
     }
 
     /** The live host forwards. Loop thread. */

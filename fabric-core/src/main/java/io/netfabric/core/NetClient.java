@@ -141,6 +141,14 @@ public abstract class NetClient {
         return counters;
     }
 
+    /**
+     * What a backend counts beyond {@link #counters()}, for {@code query-netdev-stats}: QAPI
+     * member names (dashes) to counts, or null when it counts nothing more. Loop thread.
+     */
+    public java.util.Map<String, Long> backendCounters() {
+        return null;
+    }
+
     /** The fabric this client was added to, or null before. */
     public final Fabric fabric() {
         return fabric;

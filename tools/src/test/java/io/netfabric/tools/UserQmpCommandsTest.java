@@ -34,6 +34,21 @@ class UserQmpCommandsTest {
                     .isEqualTo("{\"return\":{}}");
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 assertThat(client.isConnected()).as("the forward listens on the host").isTrue();
+                // The accepted client is a live flow towards a guest that never answers.
+                JsonNode flows = null;
+                for (int i = 0; i < 100 && (flows == null || flows.isEmpty()); i++) {
+                    flows = run(d, "{\"execute\":\"query-usernet\",\"arguments\":{\"netdev\":\"u0\"}}").get("return");
+                    Thread.sleep(20);
+                }
+                assertThat(flows).hasSize(1);
+                JsonNode f = flows.get(0);
+                assertThat(f.get("protocol").asText()).isEqualTo("tcp");
+                assertThat(f.get("kind").asText()).isEqualTo("hostfwd");
+                assertThat(f.get("guest").toString()).isEqualTo("{\"host\":\"10.0.2.15\",\"port\":22}");
+                assertThat(f.get("remote").get("host").asText()).as("a loopback client shows as the host").isEqualTo("10.0.2.2");
+                assertThat(f.get("remote").get("port").asInt()).isEqualTo(client.getLocalPort());
+                assertThat(f.get("state").asText()).isEqualTo("SYN_SENT");
+                assertThat(f.get("bytes-from-guest").asLong()).isZero();
             }
             JsonNode list = run(d, "{\"execute\":\"query-hostfwd\",\"arguments\":{\"netdev\":\"u0\"}}").get("return");
             assertThat(list).hasSize(1);

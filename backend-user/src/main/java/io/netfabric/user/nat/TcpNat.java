@@ -406,7 +406,8 @@ public final class TcpNat implements TcpHandler, Timed {
         InetSocketAddress hostLocal;
 
         String hostDescription() {
-            return hostDesc != null ? hostDesc : String.valueOf(hostTarget);
+            // host:port, [v6]:port: the address as the host sees it, not InetSocketAddress's "/a:p"
+            return hostDesc != null ? hostDesc : io.netty.util.NetUtil.toSocketAddressString(hostTarget);
         }
         int synSeq;
         long queued = NONE;
