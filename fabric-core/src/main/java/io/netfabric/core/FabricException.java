@@ -13,6 +13,7 @@ public final class FabricException extends RuntimeException {
 
     private final ErrorClass errorClass;
     private final String hint;
+    private String reportedBefore;
 
     public FabricException(ErrorClass errorClass, String message) {
         this(errorClass, message, null, null);
@@ -36,6 +37,21 @@ public final class FabricException extends RuntimeException {
 
     public ErrorClass errorClass() {
         return errorClass;
+    }
+
+    /**
+     * A line QEMU prints with {@code error_report} while the command runs, before it fails with
+     * this message (a guestfwd target that is no chardev: {@code 'X' is not a valid char driver}):
+     * located on the command line, on stderr under QMP, in the output of an HMP command.
+     */
+    public FabricException reportedBefore(String line) {
+        this.reportedBefore = line;
+        return this;
+    }
+
+    /** The line of {@link #reportedBefore(String)}, or null. */
+    public String reportedBefore() {
+        return reportedBefore;
     }
 
     /**

@@ -169,7 +169,7 @@ final class HumanMonitor {
             return (u.getMessage() == null ? "" : u.getMessage() + "\n")
                     + "Try \"help " + c.name() + "\" for more information\n";
         } catch (FabricException e) {
-            return "Error: " + e.getMessage() + "\n";
+            return (e.reportedBefore() != null ? e.reportedBefore() + "\n" : "") + "Error: " + e.getMessage() + "\n";
         } catch (RuntimeException e) {
             // Not QEMU's words, but the monitor stays up and says what went wrong.
             return "Error: " + (e.getMessage() != null ? e.getMessage() : e.toString()) + "\n";

@@ -55,6 +55,10 @@ public final class QmpDispatcher {
         try {
             reply = run(request, afterReply);
         } catch (FabricException e) {
+            if (e.reportedBefore() != null) {
+                // QEMU's error_report while a QMP command runs: stderr, without the program name.
+                System.err.println(e.reportedBefore());
+            }
             reply = QmpError.reply(e);
         } catch (RuntimeException e) {
             // A bug in a handler must not take the connection down; QEMU has no equivalent.

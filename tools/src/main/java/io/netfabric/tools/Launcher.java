@@ -486,6 +486,9 @@ final class Launcher implements AutoCloseable {
             return step.run();
         } catch (FabricException e) {
             String text = o.location() + ": " + e.getMessage();
+            if (e.reportedBefore() != null) {
+                text = o.location() + ": " + e.reportedBefore() + "\nnetfabric: " + text;
+            }
             if (e.hint() != null) {
                 text += "\n" + e.hint().stripTrailing();
             }

@@ -62,6 +62,16 @@ class HelpListingsTest {
     }
 
     @Test
+    void aGuestfwdTargetThatIsNoChardevGetsQemusTwoLines() {
+        // qemu-system-x86_64 7.2 with the same option: the chardev parser's line, then slirp's.
+        String opt = "user,id=u0,guestfwd=tcp:10.0.2.100:80-127.0.0.1:35940";
+        Run r = run("-netdev", opt);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("netfabric: -netdev " + opt + ": '127.0.0.1:35940' is not a valid char driver\n"
+                + "netfabric: -netdev " + opt + ": Could not open guest forwarding device 'guestfwd.tcp.80'\n");
+    }
+
+    @Test
     void aWarningAboutAnOptionNamesIt() {
         Run r = run("-netdev", "user,id=x,foo");
         assertThat(r.err()).isEqualTo("netfabric: -netdev user,id=x,foo: warning: short-form boolean option 'foo' deprecated\n"

@@ -93,6 +93,9 @@ class HumanMonitorTest {
             assertThat(hmp(d, "netdev_add bogus,id=x")).isEqualTo("Error: Parameter 'type' does not accept value 'bogus'\r\n");
             assertThat(hmp(d, "netdev_add user,id=x,net=1.2.3.4/99")).isEqualTo("Error: Invalid netmask provided (must be in range 4-32)\r\n");
             assertThat(hmp(d, "netdev_add")).isEqualTo("Error: Parameter 'id' is missing\r\n");
+            assertThat(hmp(d, "netdev_add user,id=g0,guestfwd=tcp:10.0.2.100:80-127.0.0.1:35940"))
+                    .isEqualTo("'127.0.0.1:35940' is not a valid char driver\r\n"
+                            + "Error: Could not open guest forwarding device 'guestfwd.tcp.80'\r\n");
             // QemuOpts refuses a malformed id while the monitor parses the arguments (message on stderr).
             assertThat(hmp(d, "netdev_add user,id=1a")).isEqualTo("Try \"help netdev_add\" for more information\r\n");
             assertThat(hmp(d, "netdev_add user,id=u3,,x")).isEqualTo("Try \"help netdev_add\" for more information\r\n");

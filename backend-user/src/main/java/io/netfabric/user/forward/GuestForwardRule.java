@@ -51,7 +51,9 @@ public record GuestForwardRule(String text, Ipv4Address server, int port, String
         String target = f.rest();
         Ipv4Address addr = s == null ? defaultServer : Ipv4Address.fromInt(s);
         if (!target.startsWith("cmd:") && !isChardevWeCanOpen(target)) {
-            throw FabricException.generic("Could not open guest forwarding device 'guestfwd.tcp." + p + "'");
+            FabricException e = FabricException.generic("Could not open guest forwarding device 'guestfwd.tcp." + p + "'");
+            // qemu_chr_parse_compat() reports a spec of no chardev backend before that.
+            throw isChardevSpec(target) ? e : e.reportedBefore("'" + target + "' is not a valid char driver");
         }
         // libslirp check_guestfwd(): inside the network, not the host or DNS address, and an
         // address:port not taken by a rule applied before (the later one on the command line).
@@ -82,6 +84,25 @@ public record GuestForwardRule(String text, Ipv4Address server, int port, String
             return colon >= 0 && CText.strtoiWhole(hp.substring(colon + 1), 10) != null;
         }
         return spec.startsWith("unix:") && spec.length() > 5;
+    }
+
+    /**
+     * Whether QEMU 7.2's chardev shorthand ({@code qemu_chr_parse_compat}) knows the spec's form;
+     * what it does not know it reports as no valid char driver.
+     */
+    private static boolean isChardevSpec(String spec) {
+        for (String exact : new String[] {"null", "vc", "msmouse", "braille", "testdev", "stdio", "pty"}) {
+            if (spec.equals(exact)) {
+                return true;
+            }
+        }
+        for (String prefix : new String[] {"vc:", "file:", "pipe:", "udp:", "tcp:", "telnet:", "tn3270:",
+            "websocket:", "unix:", "/dev/parport", "/dev/", "mon:", "COM", "con:"}) {
+            if (spec.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static FabricException syntax(String rule) {
