@@ -5,7 +5,8 @@ import jnr.ffi.Runtime;
 
 /**
  * The libc calls Netty does not expose: a descriptor's file status flags (for one it did not
- * open) and {@code IPV6_V6ONLY}.
+ * open), {@code IPV6_V6ONLY}, and bind/connect for a whole-length abstract unix address (Netty
+ * refuses a path that fills sun_path).
  * Linux numbers. Public only because JNR-FFI generates its implementation in another class
  * loader; not API.
  */
@@ -19,6 +20,10 @@ public interface Libc {
     int fcntl(int fd, int cmd, int arg);
 
     int setsockopt(int fd, int level, int optname, jnr.ffi.byref.IntByReference optval, int optlen);
+
+    int bind(int fd, jnr.ffi.Pointer addr, int addrlen);
+
+    int connect(int fd, jnr.ffi.Pointer addr, int addrlen);
 
     String strerror(int errnum);
 

@@ -172,6 +172,9 @@ public final class SocketNetdevFactory implements NetdevFactory {
     private static SocketAddress streamAddress(Fabric fabric, SocketAddressOptions a) {
         if (a instanceof SocketAddressOptions.Unix u) {
             checkUnixPath(u.path());
+            if (Boolean.TRUE.equals(u.isAbstract())) {
+                return UnixPaths.abstractAddress(fabric.transport(), u.path(), !Boolean.FALSE.equals(u.tight()));
+            }
             return UnixPaths.address(fabric.transport(), u.path());
         }
         throw FabricException.generic("addr.type=fd is not supported by this build of the stream netdev");

@@ -21,6 +21,7 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -249,6 +250,10 @@ final class StreamNetdev extends NetClient {
             }
         }
         Throwable cause = null;
+        if (UnixPaths.isLooseAbstract(address)) {
+            listenLoose();
+            return;
+        }
         for (SocketAddress a : candidates) {   // QEMU: the first address and port that binds
             Channel srv = newChannel(unix() ? owner.transport().serverDomainSocketChannel()
                                             : owner.transport().serverSocketChannel());
@@ -281,6 +286,28 @@ final class StreamNetdev extends NetClient {
         }
         log.warn("{}: can't listen on {}: {}", name(), candidates.get(candidates.size() - 1), OsErrors.strerror(cause));
         info = "connection error";
+    }
+
+    /** A listener on a {@code tight=off} abstract name: bound here, accepted on by Netty. */
+    private void listenLoose() {
+        Channel srv;
+        try {
+            int fd = UnixPaths.bindLoose(address);
+            srv = new InheritedSocket(fd, InheritedSocket.SOCK_STREAM, InheritedSocket.AF_UNIX).serverChannel();
+        } catch (IOException e) {
+            log.warn("{}: can't listen on {}: {}", name(), UnixPaths.shownPath(address), e.getMessage());
+            info = "connection error";
+            return;
+        }
+        acceptOneAtATime(srv);
+        srv.pipeline().addLast(new Acceptor());
+        ChannelFuture reg = owner.eventLoop().register(srv);
+        if (!reg.isDone() || !reg.isSuccess()) {
+            srv.unsafe().closeForcibly();
+            info = "connection error";
+            return;
+        }
+        listener = srv;
     }
 
     /**
@@ -325,6 +352,10 @@ final class StreamNetdev extends NetClient {
     private void connectTo(List<? extends SocketAddress> candidates, int i, boolean initial) {
         SocketAddress target = candidates.get(i);
         address = target;
+        if (UnixPaths.isLooseAbstract(target)) {
+            connectLoose();
+            return;
+        }
         v6Socket = target instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address;
         Channel ch = newChannel(unix() ? owner.transport().domainSocketChannel() : owner.transport().socketChannel());
         if (!unix()) {
@@ -371,6 +402,20 @@ final class StreamNetdev extends NetClient {
                 }
             }
         });
+    }
+
+    /** A client of a {@code tight=off} abstract name: a unix connect completes or fails at once. */
+    private void connectLoose() {
+        int fd;
+        try {
+            fd = UnixPaths.connectLoose(address);
+        } catch (IOException e) {
+            connectFailed(e);
+            return;
+        }
+        Channel ch = new InheritedSocket(fd, InheritedSocket.SOCK_STREAM, InheritedSocket.AF_UNIX).streamChannel();
+        conn = ch;
+        serve(ch);
     }
 
     private void connectFailed(Throwable cause) {
@@ -431,8 +476,10 @@ final class StreamNetdev extends NetClient {
     private void adopt(Channel ch) {
         conn = ch;
         storedFd = descriptor(ch);
-        SocketAddress shown = serverMode && unix() ? ch.localAddress()
-                : ch.remoteAddress();
+        // A unix socket shows the path it was given (Netty reads an abstract name back as empty);
+        // only a given descriptor's address comes from the socket.
+        SocketAddress shown = unix() && address != null ? address
+                : serverMode && unix() ? ch.localAddress() : ch.remoteAddress();
         if (kind == Kind.SOCKET) {
             if (serverMode) {
                 InetSocketAddress a = (InetSocketAddress) ch.remoteAddress();
@@ -578,7 +625,7 @@ final class StreamNetdev extends NetClient {
         if (a instanceof InetSocketAddress in) {
             return "tcp:" + numericHost(in, v6Socket) + ":" + in.getPort();
         }
-        return "unix:" + UnixPaths.path(a);
+        return "unix:" + UnixPaths.shownPath(a);
     }
 
     /** Java reports an IPv6 socket's IPv4-mapped peer as IPv4: QEMU's socket shows the mapping. */
@@ -601,7 +648,16 @@ final class StreamNetdev extends NetClient {
             m.put(v6 ? "ipv6" : "ipv4", true);
         } else {
             m.put("type", "unix");
-            m.put("path", UnixPaths.path(a));
+            if (UnixPaths.isAbstract(a)) {
+                // socket_sockaddr_to_address_unix(): the name after the NUL, tight when the
+                // address is shorter than a whole sockaddr_un.
+                String p = UnixPaths.path(a);
+                m.put("path", p.substring(1));
+                m.put("abstract", true);
+                m.put("tight", p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < UnixPaths.MAX_PATH);
+            } else {
+                m.put("path", UnixPaths.path(a));
+            }
         }
         return m;
     }

@@ -384,6 +384,27 @@ class QemuInteropIT {
         }
     }
 
+    /** Linux abstract names, tight (QEMU's default) one way and padded ({@code tight=off}) the other. */
+    @Test
+    void streamUnixAbstractBothWays() throws Exception {
+        String name = "nf-it-" + ProcessHandle.current().pid();
+        ours("stream,id=s0,server=on,addr.type=unix,addr.path=" + name + ",addr.abstract=on");
+        try (QemuProcess q = qemu("stream,id=q1,addr.type=unix,addr.path=" + name + ",addr.abstract=on")) {
+            assertDhcpOfferComesBack(q);
+            assertThat(q.infoNetwork()).contains("q1: index=0,type=stream,unix:" + name);
+        }
+        fabric.deleteNetdev("h0");
+        fabric.deleteNetdev("s0");
+        String loose = name + "-loose";
+        try (QemuProcess q = qemu("stream,id=q1,server=on,addr.type=unix,addr.path=" + loose
+                + ",addr.abstract=on,addr.tight=off")) {
+            add("stream,id=s0,reconnect=1,addr.type=unix,addr.path=" + loose + ",addr.abstract=on,addr.tight=off");
+            add("hubport,id=h0,hubid=0,netdev=s0");
+            assertDhcpOfferComesBack(q);
+            assertThat(q.waitForEvent("NETDEV_STREAM_CONNECTED", 2000)).contains("\"tight\": false");
+        }
+    }
+
     // ---------------------------------------------------------------- dgram
 
     @Test

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A {@code stream} netdev's inet address, against what qemu-system-x86_64 7.2 did with the same
+ * A {@code stream} netdev's address, against what qemu-system-x86_64 7.2 did with the same
  * netdev_add commands and clients. How it shows its peer in {@code info network} and in
  * {@code NETDEV_STREAM_CONNECTED}: as {@code getnameinfo(NI_NUMERICHOST)} prints it (IPv6
  * compressed, an IPv4 client of a listener on {@code ::} as {@code ::ffff:127.0.0.1}), the
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code connection error} rather than failing the command.
  */
 @Timeout(30)
-class StreamInetAddressTest {
+class StreamAddressTest {
     private Fabric fabric;
     private final List<FabricEvent> events = new CopyOnWriteArrayList<>();
 
@@ -182,6 +182,31 @@ class StreamInetAddressTest {
         assertThat(connected("s1")).containsExactly(Map.entry("type", "inet"), Map.entry("host", "127.0.0.1"),
                 Map.entry("port", Integer.toString(port)), Map.entry("ipv4", true));
         assertThat(info("s1")).isEqualTo("tcp:127.0.0.1:" + port);
+    }
+
+    /**
+     * {@code addr.abstract=on}: a Linux abstract socket, no file; {@code tight=off} pads the name
+     * to the whole sun_path, another name, which a tight client does not reach (QEMU 7.2:
+     * {@code connection error}); the event carries {@code abstract} and {@code tight}.
+     */
+    @Test
+    void anAbstractUnixSocketHasNoFileAndTightNamesItExactly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(fabric.transport() == io.netfabric.core.Transport.EPOLL);
+        String name = "nf-abstract-" + ProcessHandle.current().pid();
+        add("stream,id=s0,server=on,addr.type=unix,addr.path=" + name + ",addr.abstract=on");
+        add("stream,id=c0,addr.type=unix,addr.path=" + name + ",addr.abstract=on");
+        assertThat(connectedAddress("c0")).containsExactly(Map.entry("type", "unix"), Map.entry("path", name),
+                Map.entry("abstract", true), Map.entry("tight", true));
+        assertThat(info("c0")).isEqualTo("unix:" + name);
+        assertThat(java.nio.file.Files.exists(java.nio.file.Path.of(name))).as("no file").isFalse();
+
+        add("stream,id=s1,server=on,addr.type=unix,addr.path=" + name + "-loose,addr.abstract=on,addr.tight=off");
+        add("stream,id=c1,addr.type=unix,addr.path=" + name + "-loose,addr.abstract=on");
+        add("stream,id=c2,addr.type=unix,addr.path=" + name + "-loose,addr.abstract=on,addr.tight=off");
+        connectedAddress("c2");
+        assertThat(info("c1")).isEqualTo("connection error");
+        assertThat(info("c2")).isEqualTo("unix:" + name + "-loose");
+        assertThat(connected("c2")).containsEntry("tight", false);
     }
 
     private static InetEndpoint endpoint(String host, String port) {
