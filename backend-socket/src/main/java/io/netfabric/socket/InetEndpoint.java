@@ -109,8 +109,10 @@ final class InetEndpoint {
 
     private List<InetAddress> resolve(Family family, boolean passive) {
         String h = host == null ? "" : host;
-        if (h.startsWith("[") && h.endsWith("]")) {
-            h = h.substring(1, h.length() - 1);
+        if (h.indexOf('[') >= 0) {
+            // Brackets belong to the host:port string syntax; getaddrinfo() knows no "[::1]"
+            // (QEMU 7.2: connection error). Java's resolver would take it, so refuse it here.
+            throw resolutionFailed("Name or service not known");
         }
         if (h.isEmpty()) {
             // getaddrinfo(NULL, ..., AI_PASSIVE) gives the wildcard, IPv4's first.

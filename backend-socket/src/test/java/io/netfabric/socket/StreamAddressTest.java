@@ -139,6 +139,9 @@ class StreamAddressTest {
             assertThat(endpoint("127.0.0.1", "ssh").connectCandidates())
                     .containsExactly(new InetSocketAddress("127.0.0.1", 22));
         }
+        assertThatThrownBy(() -> endpoint("[::1]", "80").connectCandidates())
+                .as("brackets are the host:port syntax's, not a host's (QEMU 7.2: connection error)")
+                .hasMessage("address resolution failed for [::1]:80: Name or service not known");
         assertThatThrownBy(() -> endpoint("127.0.0.1", "no-such-service").connectCandidates())
                 .isInstanceOf(FabricException.class)
                 .hasMessage("address resolution failed for 127.0.0.1:no-such-service: "
