@@ -19,7 +19,8 @@ import java.util.List;
  * and {@code inet_connect_saddr()} (util/qemu-sockets.c) read it: {@code ipv4}/{@code ipv6} pick
  * the address family ({@code inet_ai_family_from_address()}) and, for a listener, whether an IPv6
  * socket also takes IPv4 ({@code IPV6_V6ONLY}); {@code numeric} refuses names; {@code to} lets a
- * listener try the ports up to it; {@code keep-alive} is for clients only. The port is a
+ * listener try the ports up to it; {@code keep-alive} is for clients only; {@code mptcp} opens
+ * Multipath TCP sockets. The port is a
  * {@code getaddrinfo()} service: a number (taken modulo 65536, as glibc does) or a name from
  * {@code /etc/services}. 7.2 listens and connects asynchronously, so each failure here becomes the
  * netdev's {@code connection error}, not an error of the command.
@@ -35,6 +36,7 @@ final class InetEndpoint {
     private final Boolean ipv4;
     private final Boolean ipv6;
     private final boolean keepAlive;
+    private final boolean mptcp;
 
     InetEndpoint(SocketAddressOptions.Inet in) {
         this.host = in.host();
@@ -44,10 +46,16 @@ final class InetEndpoint {
         this.ipv4 = in.ipv4();
         this.ipv6 = in.ipv6();
         this.keepAlive = Boolean.TRUE.equals(in.keepAlive());
+        this.mptcp = Boolean.TRUE.equals(in.mptcp());
     }
 
     boolean keepAlive() {
         return keepAlive;
+    }
+
+    /** {@code mptcp=on}: Multipath TCP sockets ({@link MptcpSockets}). */
+    boolean mptcp() {
+        return mptcp;
     }
 
     /**

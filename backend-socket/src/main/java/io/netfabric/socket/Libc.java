@@ -5,8 +5,8 @@ import jnr.ffi.Runtime;
 
 /**
  * The libc calls Netty does not expose: a descriptor's file status flags (for one it did not
- * open), {@code IPV6_V6ONLY}, and bind/connect for a whole-length abstract unix address (Netty
- * refuses a path that fills sun_path).
+ * open), {@code IPV6_V6ONLY}, bind/connect for a whole-length abstract unix address (Netty
+ * refuses a path that fills sun_path), and Multipath TCP sockets (Netty opens plain TCP only).
  * Linux numbers. Public only because JNR-FFI generates its implementation in another class
  * loader; not API.
  */
@@ -20,6 +20,11 @@ public interface Libc {
     int fcntl(int fd, int cmd, int arg);
 
     int setsockopt(int fd, int level, int optname, jnr.ffi.byref.IntByReference optval, int optlen);
+
+    int socket(int domain, int type, int protocol);
+
+    int getsockopt(int fd, int level, int optname, jnr.ffi.byref.IntByReference optval,
+                   jnr.ffi.byref.IntByReference optlen);
 
     int bind(int fd, jnr.ffi.Pointer addr, int addrlen);
 

@@ -191,15 +191,10 @@ final class StreamNetdev extends NetClient {
             n.info = "connection error";
             return n;
         }
-        acceptOneAtATime(srv);
-        srv.pipeline().addLast(n.new Acceptor());
-        ChannelFuture reg = fabric.eventLoop().register(srv);
-        if (!reg.isDone() || !reg.isSuccess()) {
-            srv.unsafe().closeForcibly();
+        if (!n.acceptOn(srv)) {
             n.info = "connection error";
             return n;
         }
-        n.listener = srv;
         return n;
     }
 
@@ -254,6 +249,10 @@ final class StreamNetdev extends NetClient {
             listenLoose();
             return;
         }
+        if (endpoint != null && endpoint.mptcp()) {
+            listenMptcp(candidates);
+            return;
+        }
         for (SocketAddress a : candidates) {   // QEMU: the first address and port that binds
             Channel srv = newChannel(unix() ? owner.transport().serverDomainSocketChannel()
                                             : owner.transport().serverSocketChannel());
@@ -288,6 +287,32 @@ final class StreamNetdev extends NetClient {
         info = "connection error";
     }
 
+    /** {@code mptcp=on}: the first candidate an MPTCP socket binds, accepted on by Netty. */
+    private void listenMptcp(List<? extends SocketAddress> candidates) {
+        String why = "mptcp needs the epoll transport";
+        if (owner.transport() == io.netfabric.core.Transport.EPOLL) {
+            for (SocketAddress a : candidates) {
+                try {
+                    int fd = MptcpSockets.listen((InetSocketAddress) a, endpoint.v6Only());
+                    Channel srv = new InheritedSocket(fd, InheritedSocket.SOCK_STREAM,
+                            a instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address
+                                    ? InheritedSocket.AF_INET6 : InheritedSocket.AF_INET).serverChannel();
+                    if (!acceptOn(srv)) {
+                        why = "not registered";
+                        continue;
+                    }
+                    address = a;
+                    v6Socket = ((InetSocketAddress) a).getAddress() instanceof Inet6Address;
+                    return;
+                } catch (IOException e) {
+                    why = e.getMessage();
+                }
+            }
+        }
+        log.warn("{}: can't listen: {}", name(), why);
+        info = "connection error";
+    }
+
     /** A listener on a {@code tight=off} abstract name: bound here, accepted on by Netty. */
     private void listenLoose() {
         Channel srv;
@@ -299,15 +324,25 @@ final class StreamNetdev extends NetClient {
             info = "connection error";
             return;
         }
+        if (!acceptOn(srv)) {
+            info = "connection error";
+        }
+    }
+
+    /**
+     * A listening channel made from a descriptor (given, or bound through libc) accepts for this
+     * netdev, one client at a time; false (and closed) when the loop would not take it.
+     */
+    private boolean acceptOn(Channel srv) {
         acceptOneAtATime(srv);
         srv.pipeline().addLast(new Acceptor());
         ChannelFuture reg = owner.eventLoop().register(srv);
         if (!reg.isDone() || !reg.isSuccess()) {
             srv.unsafe().closeForcibly();
-            info = "connection error";
-            return;
+            return false;
         }
         listener = srv;
+        return true;
     }
 
     /**
@@ -352,11 +387,15 @@ final class StreamNetdev extends NetClient {
     private void connectTo(List<? extends SocketAddress> candidates, int i, boolean initial) {
         SocketAddress target = candidates.get(i);
         address = target;
+        v6Socket = target instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address;
         if (UnixPaths.isLooseAbstract(target)) {
             connectLoose();
             return;
         }
-        v6Socket = target instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address;
+        if (endpoint != null && endpoint.mptcp()) {
+            connectMptcp(candidates, i, initial);
+            return;
+        }
         Channel ch = newChannel(unix() ? owner.transport().domainSocketChannel() : owner.transport().socketChannel());
         if (!unix()) {
             ch.config().setOption(ChannelOption.TCP_NODELAY, true);   // QEMU sets it on connect
@@ -402,6 +441,49 @@ final class StreamNetdev extends NetClient {
                 }
             }
         });
+    }
+
+    /**
+     * {@code mptcp=on}: connects on a thread of its own (a blocking connect, as QEMU's in its
+     * connect thread), then serves the connection on the loop, or tries the next candidate.
+     */
+    private void connectMptcp(List<? extends SocketAddress> candidates, int i, boolean initial) {
+        if (owner.transport() != io.netfabric.core.Transport.EPOLL) {
+            connectFailed(new IOException("mptcp needs the epoll transport"));
+            return;
+        }
+        InetSocketAddress target = (InetSocketAddress) candidates.get(i);
+        boolean keepAlive = endpoint.keepAlive();
+        Thread t = new Thread(() -> {
+            int fd;
+            IOException failure = null;
+            try {
+                fd = MptcpSockets.connect(target, keepAlive);
+            } catch (IOException e) {
+                fd = -1;
+                failure = e;
+            }
+            int got = fd;
+            IOException why = failure;
+            owner.eventLoop().execute(() -> {
+                if (closed) {
+                    if (got >= 0) {
+                        InheritedSocket.close(got);
+                    }
+                } else if (got >= 0) {
+                    Channel ch = new InheritedSocket(got, InheritedSocket.SOCK_STREAM,
+                            v6Socket ? InheritedSocket.AF_INET6 : InheritedSocket.AF_INET).streamChannel();
+                    conn = ch;
+                    serve(ch);
+                } else if (i + 1 < candidates.size()) {
+                    connectTo(candidates, i + 1, false);
+                } else {
+                    connectFailed(why);
+                }
+            });
+        }, "netfabric-mptcp-connect");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** A client of a {@code tight=off} abstract name: a unix connect completes or fails at once. */
@@ -465,6 +547,12 @@ final class StreamNetdev extends NetClient {
         }
         String shown = fd >= 0 ? Integer.toString(fd) : o.fd();
         return new Netdev(given.id(), new SocketOptions(shown, o.listen(), o.connect(), o.mcast(), o.localaddr(), o.udp()));
+    }
+
+    /** The current connection's descriptor, or -1 (none, or NIO); loop thread. For tests. */
+    int connectionDescriptor() {
+        Channel ch = conn;
+        return ch == null ? -1 : descriptor(ch);
     }
 
     /** The channel's descriptor, or -1 where the transport has none to show (NIO). */

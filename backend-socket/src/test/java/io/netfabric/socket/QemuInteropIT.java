@@ -384,6 +384,22 @@ class QemuInteropIT {
         }
     }
 
+    /** {@code mptcp=on} at both ends: QEMU serves, we connect over Multipath TCP. */
+    @Test
+    void streamInetOverMptcp() throws Exception {
+        Path enabled = Path.of("/proc/sys/net/mptcp/enabled");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(enabled)
+                && java.nio.file.Files.readString(enabled).trim().equals("1"), "MPTCP is off in this kernel");
+        int port = FreePorts.tcp();
+        try (QemuProcess q = qemu("stream,id=q1,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port
+                + ",addr.mptcp=on")) {
+            ours("stream,id=s0,reconnect=1,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port + ",addr.mptcp=on");
+            assertDhcpOfferComesBack(q);
+            int fd = fabric.call(() -> ((StreamNetdev) fabric.findNetdev("s0")).connectionDescriptor());
+            assertThat(MptcpSockets.protocol(fd)).isEqualTo(MptcpSockets.IPPROTO_MPTCP);
+        }
+    }
+
     /** Linux abstract names, tight (QEMU's default) one way and padded ({@code tight=off}) the other. */
     @Test
     void streamUnixAbstractBothWays() throws Exception {

@@ -212,6 +212,33 @@ class StreamAddressTest {
         assertThat(connected("c2")).containsEntry("tight", false);
     }
 
+    /**
+     * {@code mptcp=on} on both ends: Multipath TCP sockets (SO_PROTOCOL 262) that carry the
+     * connection; skipped where the kernel has MPTCP off.
+     */
+    @Test
+    void mptcpOpensMultipathSocketsBothWays() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(fabric.transport() == io.netfabric.core.Transport.EPOLL);
+        java.nio.file.Path enabled = java.nio.file.Path.of("/proc/sys/net/mptcp/enabled");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(enabled)
+                && java.nio.file.Files.readString(enabled).trim().equals("1"), "MPTCP is off in this kernel");
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port + ",addr.mptcp=on");
+        add("stream,id=c0,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port + ",addr.mptcp=on");
+        assertThat(connectedAddress("c0")).containsEntry("port", Integer.toString(port)).containsEntry("ipv4", true);
+        connectedAddress("s0");
+        for (String id : new String[] {"s0", "c0"}) {
+            int fd = fabric.call(() -> connectionFd(id));
+            assertThat(MptcpSockets.protocol(fd)).as("%s's connection", id).isEqualTo(MptcpSockets.IPPROTO_MPTCP);
+        }
+        assertThat(info("c0")).isEqualTo("tcp:127.0.0.1:" + port);
+    }
+
+    /** The descriptor of the stream netdev {@code id}'s connection; loop thread. */
+    private int connectionFd(String id) {
+        return ((StreamNetdev) fabric.findNetdev(id)).connectionDescriptor();
+    }
+
     private static InetEndpoint endpoint(String host, String port) {
         return new InetEndpoint(new SocketAddressOptions.Inet(host, port, null, null, null, null, null, null));
     }
