@@ -53,6 +53,15 @@ final class InetEndpoint {
         return keepAlive;
     }
 
+    /**
+     * Whether the host is a name the resolver must look up (it may take seconds, so not on the
+     * event loop); literals, the empty host, a bracketed host and {@code numeric=on} need none.
+     */
+    boolean needsLookup() {
+        return host != null && !host.isEmpty() && host.indexOf('[') < 0 && !numeric
+                && !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host);
+    }
+
     /** {@code mptcp=on}: Multipath TCP sockets ({@link MptcpSockets}). */
     boolean mptcp() {
         return mptcp;
@@ -66,6 +75,7 @@ final class InetEndpoint {
         return !((ipv4 == null && ipv6 == null) || (Boolean.TRUE.equals(ipv4) && Boolean.TRUE.equals(ipv6)));
     }
 
+    /** {@code inet_ai_family_from_address()}: the family the host is resolved in. */
     Family family() {
         boolean v4On = Boolean.TRUE.equals(ipv4);
         boolean v6On = Boolean.TRUE.equals(ipv6);

@@ -232,18 +232,58 @@ final class StreamNetdev extends NetClient {
     }
 
     private void startListening() {
-        List<? extends SocketAddress> candidates;
         if (endpoint == null) {
-            candidates = List.of(address);
+            listenOn(List.of(address));
+        } else if (endpoint.needsLookup()) {
+            lookUp(endpoint::listenCandidates, this::listenOn, "listen");
         } else {
             try {
-                candidates = endpoint.listenCandidates();
+                listenOn(endpoint.listenCandidates());
             } catch (FabricException e) {
                 log.warn("{}: can't listen: {}", name(), e.getMessage());
                 info = "connection error";
-                return;
             }
         }
+    }
+
+    /**
+     * Resolves a host name off the loop (the resolver may take seconds; QEMU resolves in its
+     * listen or connect thread), then goes on with the addresses on the loop; a failure is the
+     * netdev's {@code connection error} (and, for a client with {@code reconnect}, a retry).
+     */
+    private void lookUp(java.util.function.Supplier<List<InetSocketAddress>> lookup,
+                        java.util.function.Consumer<List<InetSocketAddress>> then, String what) {
+        Thread t = new Thread(() -> {
+            List<InetSocketAddress> found = null;
+            FabricException failure = null;
+            try {
+                found = lookup.get();
+            } catch (FabricException e) {
+                failure = e;
+            }
+            List<InetSocketAddress> addresses = found;
+            FabricException why = failure;
+            owner.eventLoop().execute(() -> {
+                if (closed) {
+                    return;
+                }
+                if (why == null) {
+                    then.accept(addresses);
+                    return;
+                }
+                log.warn("{}: can't {}: {}", name(), what, why.getMessage());
+                info = "connection error";
+                if (!serverMode) {
+                    armReconnect();
+                }
+            });
+        }, "netfabric-resolve-" + name());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Listens on the first of {@code candidates} that binds. */
+    private void listenOn(List<? extends SocketAddress> candidates) {
         Throwable cause = null;
         if (UnixPaths.isLooseAbstract(address)) {
             listenLoose();
@@ -369,6 +409,10 @@ final class StreamNetdev extends NetClient {
         reconnectTimer = null;
         if (endpoint == null) {
             connectTo(List.of(address), 0, initial);
+            return;
+        }
+        if (endpoint.needsLookup()) {
+            lookUp(endpoint::connectCandidates, c -> connectTo(c, 0, initial), "connect");
             return;
         }
         List<InetSocketAddress> candidates;

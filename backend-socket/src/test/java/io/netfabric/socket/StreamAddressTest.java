@@ -83,6 +83,25 @@ class StreamAddressTest {
         }
     }
 
+    /** A host name is looked up off the event loop, then listened on or connected to as a literal. */
+    @Test
+    void aNameIsLookedUpThenUsed() throws Exception {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=localhost,addr.port=" + port + ",addr.ipv4=on");
+        add("stream,id=c0,addr.type=inet,addr.host=localhost,addr.port=" + port + ",addr.ipv4=on");
+        assertThat(connectedAddress("c0")).containsEntry("host", "127.0.0.1").containsEntry("port", Integer.toString(port));
+        assertThat(info("c0")).isEqualTo("tcp:127.0.0.1:" + port);
+        // A lookup that fails, from /etc/hosts alone (no query leaves the machine): localhost has
+        // no IPv6 address there on the machines this runs on, else the test has nothing to show.
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.util.Arrays.stream(InetAddress.getAllByName("localhost"))
+                .noneMatch(a -> a instanceof java.net.Inet6Address), "localhost has an IPv6 address here");
+        add("stream,id=c1,addr.type=inet,addr.host=localhost,addr.port=" + port + ",addr.ipv6=on");
+        for (int i = 0; i < 250 && !info("c1").equals("connection error"); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(info("c1")).isEqualTo("connection error");
+    }
+
     @Test
     void toTriesTheNextPortsWhenTheFirstIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
