@@ -156,6 +156,9 @@ public final class UserStack implements Timed {
      */
     private static TcpNat.Redirect guestForward(GuestForwardRule g, HostTcp tcp) {
         String t = g.target();
+        // tcp:HOST:PORT is resolved once, here, as QEMU resolves its chardev when the netdev is
+        // made: never per connection on the loop. A host that does not resolve refuses them all.
+        InetSocketAddress tcpTarget = t.startsWith("tcp:") ? tcpTarget(t.substring(4)) : null;
         return new TcpNat.Redirect() {
             @Override
             public HostTcp.Stream open(HostTcp.Events events) {
@@ -166,22 +169,7 @@ public final class UserStack implements Timed {
                     int comma = t.indexOf(',');
                     return tcp.connectUnix(t.substring(5, comma < 0 ? t.length() : comma), events);
                 }
-                String hp = t.substring(4);
-                int comma = hp.indexOf(',');
-                if (comma >= 0) {
-                    hp = hp.substring(0, comma);
-                }
-                int colon = hp.lastIndexOf(':');
-                String h = hp.substring(0, colon);
-                if (h.startsWith("[") && h.endsWith("]")) {
-                    h = h.substring(1, h.length() - 1);
-                }
-                try {
-                    InetAddress a = h.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(h);
-                    return tcp.connect(new InetSocketAddress(a, Integer.parseInt(hp.substring(colon + 1))), events);
-                } catch (java.net.UnknownHostException | NumberFormatException e) {
-                    return null;
-                }
+                return tcpTarget == null ? null : tcp.connect(tcpTarget, events);
             }
 
             @Override
@@ -189,6 +177,26 @@ public final class UserStack implements Timed {
                 return "guestfwd " + t;
             }
         };
+    }
+
+    /** {@code HOST:PORT[,options]} of a tcp chardev: an empty host is loopback; null if it does not resolve. */
+    private static InetSocketAddress tcpTarget(String spec) {
+        String hp = spec;
+        int comma = hp.indexOf(',');
+        if (comma >= 0) {
+            hp = hp.substring(0, comma);
+        }
+        int colon = hp.lastIndexOf(':');
+        String h = hp.substring(0, colon);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        try {
+            InetAddress a = h.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(h);
+            return new InetSocketAddress(a, Integer.parseInt(hp.substring(colon + 1)));
+        } catch (java.net.UnknownHostException | NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The live hostfwd rules, or null when the stack has no host TCP. */
