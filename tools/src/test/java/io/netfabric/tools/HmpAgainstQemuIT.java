@@ -30,13 +30,14 @@ class HmpAgainstQemuIT {
     private static final String[] NETDEVS = {"-netdev", "user,id=u0", "-netdev", "user,id=u1",
         "-netdev", "hubport,id=h0,hubid=0", "-netdev", "hubport,id=h1,hubid=1,netdev=u1"};
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    private static String request(String line) {
+    /** A {@code human-monitor-command} request for one HMP line. */
+    static String request(String line) {
         ObjectNode req = JSON.createObjectNode().put("execute", "human-monitor-command");
         req.putObject("arguments").put("command-line", line);
         return req.toString();
