@@ -160,12 +160,12 @@ class QmpAgainstQemuIT {
                 PAUSE,
                 hmp("info network"),
                 // options: numeric, a family the host lacks, both off, keep-alive on a listener,
-                // a bracketed host, ipv6 alone is IPv6 only, to below port
+                // ipv6 alone is IPv6 only, to below port. No case gives QEMU a name to resolve:
+                // its getaddrinfo() would ask the machine's resolver (a bracketed host included).
                 add("{\"type\":\"stream\",\"id\":\"s3\",\"server\":true,\"addr\":{\"type\":\"inet\",\"host\":\"localhost\",\"port\":\"" + taken + "\",\"numeric\":true}}"),
                 add("{\"type\":\"stream\",\"id\":\"s4\",\"server\":true,\"addr\":{\"type\":\"inet\",\"host\":\"127.0.0.1\",\"port\":\"" + taken + "\",\"ipv6\":true}}"),
                 add("{\"type\":\"stream\",\"id\":\"s5\",\"server\":true,\"addr\":{\"type\":\"inet\",\"host\":\"127.0.0.1\",\"port\":\"" + taken + "\",\"ipv4\":false,\"ipv6\":false}}"),
                 add("{\"type\":\"stream\",\"id\":\"s6\",\"server\":true,\"addr\":{\"type\":\"inet\",\"host\":\"127.0.0.1\",\"port\":\"" + taken + "\",\"keep-alive\":true}}"),
-                add("{\"type\":\"stream\",\"id\":\"s7\",\"server\":true,\"addr\":{\"type\":\"inet\",\"host\":\"[::1]\",\"port\":\"" + taken + "\"}}"),
                 add("{\"type\":\"stream\",\"id\":\"s8\",\"server\":true,\"addr\":{\"type\":\"inet\",\"host\":\"\",\"port\":\"" + v6only + "\",\"ipv6\":true}}"),
                 add("{\"type\":\"stream\",\"id\":\"c8\",\"addr\":{\"type\":\"inet\",\"host\":\"127.0.0.1\",\"port\":\"" + v6only + "\"}}"),
                 add("{\"type\":\"stream\",\"id\":\"s9\",\"server\":true,\"addr\":{\"type\":\"inet\",\"host\":\"127.0.0.1\",\"port\":\"" + (taken + 1) + "\",\"to\":" + taken + "}}"),
