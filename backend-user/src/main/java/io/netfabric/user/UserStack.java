@@ -2,7 +2,6 @@ package io.netfabric.user;
 
 import io.netfabric.core.FabricException;
 import io.netfabric.user.forward.GuestForwardRule;
-import io.netfabric.user.forward.HostForward;
 import io.netfabric.user.forward.HostForwards;
 import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackCounters;
