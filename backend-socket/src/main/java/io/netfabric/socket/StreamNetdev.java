@@ -97,6 +97,8 @@ final class StreamNetdev extends NetClient {
     private String info = "";
     private final CoalescedFlush flush;
     private boolean closed;
+    /** A connect or lookup failure was logged at WARN since the last connection. */
+    private boolean failureLogged;
     private ScheduledFuture<?> reconnectTimer;
 
     private StreamNetdev(Fabric owner, String name, Kind kind, SocketAddress address, boolean serverMode,
@@ -271,7 +273,7 @@ final class StreamNetdev extends NetClient {
                     then.accept(addresses);
                     return;
                 }
-                log.warn("{}: can't {}: {}", name(), what, why.getMessage());
+                logFailure("can't " + what + ": " + why.getMessage());
                 info = "connection error";
                 if (!serverMode) {
                     armReconnect();
@@ -545,13 +547,32 @@ final class StreamNetdev extends NetClient {
     }
 
     private void connectFailed(Throwable cause) {
-        log.warn("{}: can't connect to {}: {}", name(), address, OsErrors.strerror(cause));
+        logFailure("can't connect to " + shown(address) + ": " + OsErrors.strerror(cause));
         if (kind == Kind.SOCKET) {
             die();   // QEMU: the socket is closed on its first read and never reopened
         } else {
             info = "connection error";
             armReconnect();
         }
+    }
+
+    /**
+     * A failed connect or lookup: said once at WARN, then (a client retrying every
+     * {@code reconnect} seconds for as long as its server is away) at DEBUG until a connection
+     * comes up again.
+     */
+    private void logFailure(String what) {
+        if (failureLogged) {
+            log.debug("{}: {} (again)", name(), what);
+        } else {
+            failureLogged = true;
+            log.warn("{}: {}{}", name(), what, reconnectSeconds > 0 ? " (retrying every " + reconnectSeconds + " s)" : "");
+        }
+    }
+
+    /** An address as people write it: host:port ([v6]:port), or a unix path. */
+    private static String shown(SocketAddress a) {
+        return a instanceof InetSocketAddress in ? NetUtil.toSocketAddressString(in) : UnixPaths.shownPath(a);
     }
 
     private void die() {
@@ -607,6 +628,7 @@ final class StreamNetdev extends NetClient {
     /** A connection is up: it is now where frames go and come from. */
     private void adopt(Channel ch) {
         conn = ch;
+        failureLogged = false;
         storedFd = descriptor(ch);
         // A unix socket shows the path it was given (Netty reads an abstract name back as empty);
         // only a given descriptor's address comes from the socket.
