@@ -6,6 +6,7 @@ import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
+import io.netfabric.core.Transport;
 import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.SocketOptions;
 import io.netty.buffer.ByteBuf;
@@ -214,7 +215,11 @@ final class StreamNetdev extends NetClient {
     }
 
     private Channel newChannel(Class<? extends Channel> type) {
-        Channel ch = new ReflectiveChannelFactory<>(type).newChannel();
+        return registered(new ReflectiveChannelFactory<>(type).newChannel());
+    }
+
+    /** {@code ch} registered with the fabric's loop; a failure is a refused setup. */
+    private Channel registered(Channel ch) {
         ChannelFuture reg = owner.eventLoop().register(ch);
         if (!reg.isDone() || !reg.isSuccess()) {   // on the loop thread registration is immediate
             ch.unsafe().closeForcibly();
@@ -296,8 +301,8 @@ final class StreamNetdev extends NetClient {
             return;
         }
         for (SocketAddress a : candidates) {   // QEMU: the first address and port that binds
-            Channel srv = newChannel(unix() ? owner.transport().serverDomainSocketChannel()
-                                            : owner.transport().serverSocketChannel());
+            Channel srv = unix() ? newChannel(owner.transport().serverDomainSocketChannel())
+                    : registered(owner.transport().newServerSocketChannel(Transport.familyOf((InetSocketAddress) a)));
             if (!unix()) {
                 srv.config().setOption(ChannelOption.SO_REUSEADDR, true);
                 boolean v6 = ((InetSocketAddress) a).getAddress() instanceof Inet6Address;
@@ -332,7 +337,7 @@ final class StreamNetdev extends NetClient {
     /** {@code mptcp=on}: the first candidate an MPTCP socket binds, accepted on by Netty. */
     private void listenMptcp(List<? extends SocketAddress> candidates) {
         String why = "mptcp needs the epoll transport";
-        if (owner.transport() == io.netfabric.core.Transport.EPOLL) {
+        if (owner.transport() == Transport.EPOLL) {
             for (SocketAddress a : candidates) {
                 try {
                     int fd = MptcpSockets.listen((InetSocketAddress) a, endpoint.v6Only());
@@ -442,7 +447,8 @@ final class StreamNetdev extends NetClient {
             connectMptcp(candidates, i, initial);
             return;
         }
-        Channel ch = newChannel(unix() ? owner.transport().domainSocketChannel() : owner.transport().socketChannel());
+        Channel ch = unix() ? newChannel(owner.transport().domainSocketChannel())
+                : registered(owner.transport().newSocketChannel(Transport.familyOf((InetSocketAddress) target)));
         if (!unix()) {
             ch.config().setOption(ChannelOption.TCP_NODELAY, true);   // QEMU sets it on connect
             if (endpoint != null && endpoint.keepAlive()) {
@@ -494,7 +500,7 @@ final class StreamNetdev extends NetClient {
      * connect thread), then serves the connection on the loop, or tries the next candidate.
      */
     private void connectMptcp(List<? extends SocketAddress> candidates, int i, boolean initial) {
-        if (owner.transport() != io.netfabric.core.Transport.EPOLL) {
+        if (owner.transport() != Transport.EPOLL) {
             connectFailed(new IOException("mptcp needs the epoll transport"));
             return;
         }

@@ -83,6 +83,17 @@ class StreamAddressTest {
         }
     }
 
+    /** An IPv4 address gets an IPv4 socket, as QEMU's: listed in /proc/net/tcp, where ss finds 127.0.0.1:P. */
+    @Test
+    void anIpv4ListenerIsAnIpv4Socket() throws Exception {
+        int port = FreePorts.tcp();
+        add("stream,id=s0,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + port);
+        String local = String.format(":%04X ", port);
+        assertThat(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/net/tcp")))
+                .anySatisfy(l -> assertThat(l).contains("0100007F" + local).contains(" 0A "));
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/net/tcp6"))).doesNotContain(local);
+    }
+
     /** A host name is looked up off the event loop, then listened on or connected to as a literal. */
     @Test
     void aNameIsLookedUpThenUsed() throws Exception {

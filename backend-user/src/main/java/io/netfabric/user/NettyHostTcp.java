@@ -134,12 +134,7 @@ final class NettyHostTcp implements HostTcp {
     @Override
     public Listener listen(InetSocketAddress local, Acceptor acceptor) throws IOException {
         EventLoop loop = fabric.eventLoop();
-        ServerChannel server;
-        try {
-            server = fabric.transport().serverSocketChannel().getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IOException(e);
-        }
+        ServerChannel server = fabric.transport().newServerSocketChannel(io.netfabric.core.Transport.familyOf(local));
         server.config().setOption(ChannelOption.SO_REUSEADDR, true);
         server.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             @Override
@@ -199,12 +194,7 @@ final class NettyHostTcp implements HostTcp {
     @Override
     public HostUdp.Socket bindUdp(InetSocketAddress local, HostUdp.Receiver receiver) throws IOException {
         EventLoop loop = fabric.eventLoop();
-        Channel ch;
-        try {
-            ch = fabric.transport().datagramChannel().getConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IOException(e);
-        }
+        Channel ch = fabric.transport().newDatagramChannel(io.netfabric.core.Transport.familyOf(local));
         // Whole datagrams from host clients, not Netty's default 2048 octets (see NettyHostUdp).
         ch.config().setRecvByteBufAllocator(new io.netty.channel.FixedRecvByteBufAllocator(NettyHostUdp.MAX_DATAGRAM));
         boolean[] closed = {false};

@@ -41,6 +41,27 @@ public enum Transport {
                 : new NioSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
     }
 
+    /**
+     * A new TCP listener of one address family: an IPv4 address gets an IPv4 socket, as QEMU's
+     * and libslirp's listeners are ({@code ss} shows {@code 127.0.0.1:P}, not Netty's dual-stack
+     * {@code [::ffff:127.0.0.1]:P}).
+     */
+    public ServerChannel newServerSocketChannel(SocketProtocolFamily family) {
+        return this == EPOLL ? new EpollServerSocketChannel(family)
+                : new NioServerSocketChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
+    }
+
+    /** A new UDP channel of one address family (see {@link #newServerSocketChannel}). */
+    public Channel newDatagramChannel(SocketProtocolFamily family) {
+        return this == EPOLL ? new EpollDatagramChannel(family)
+                : new NioDatagramChannel(java.nio.channels.spi.SelectorProvider.provider(), family);
+    }
+
+    /** The family of {@code a}'s address: INET6 for an IPv6 address, else INET. */
+    public static SocketProtocolFamily familyOf(java.net.InetSocketAddress a) {
+        return a.getAddress() instanceof java.net.Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+    }
+
     /** A new unix stream client channel (guestfwd to a unix socket, one per guest connection). */
     public Channel newDomainSocketChannel() {
         return this == EPOLL ? new EpollDomainSocketChannel() : new NioDomainSocketChannel();
