@@ -32,6 +32,13 @@ public interface Libc {
 
     String strerror(int errnum);
 
+    /** {@code setsockopt} of an int option; the errno's text as the exception's message. */
+    static void setIntOption(int fd, int level, int name, int value) throws java.io.IOException {
+        if (Holder.LIBC.setsockopt(fd, level, name, new jnr.ffi.byref.IntByReference(value), 4) != 0) {
+            throw new java.io.IOException("setsockopt: " + Holder.LIBC.strerror(Holder.errno()));
+        }
+    }
+
     /** Loaded on first use, so a fabric without fd= netdevs never touches native code through JNR. */
     final class Holder {
         static final Libc LIBC = LibraryLoader.create(Libc.class).load("c");

@@ -38,9 +38,9 @@ final class MptcpSockets {
     static int listen(InetSocketAddress a, boolean v6Only) throws IOException {
         int fd = socket(a, SOCK_NONBLOCK);
         try {
-            setInt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+            Libc.setIntOption(fd, SOL_SOCKET, SO_REUSEADDR, 1);
             if (a.getAddress() instanceof Inet6Address && v6Only) {
-                setInt(fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 1);
+                Libc.setIntOption(fd, Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 1);
             }
             check(Libc.Holder.LIBC.bind(fd, sockaddr(a), sockaddrLength(a)), "bind");
             new io.netty.channel.unix.Socket(fd).listen(0);
@@ -60,9 +60,9 @@ final class MptcpSockets {
         int fd = socket(a, 0);
         try {
             check(Libc.Holder.LIBC.connect(fd, sockaddr(a), sockaddrLength(a)), "connect");
-            setInt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+            Libc.setIntOption(fd, IPPROTO_TCP, TCP_NODELAY, 1);
             if (keepAlive) {
-                setInt(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+                Libc.setIntOption(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
             }
             int flags = Libc.Holder.LIBC.fcntl(fd, Libc.F_GETFL, 0);
             check(flags < 0 ? -1 : Libc.Holder.LIBC.fcntl(fd, Libc.F_SETFL, flags | Libc.O_NONBLOCK), "fcntl");
@@ -87,10 +87,6 @@ final class MptcpSockets {
             throw new IOException("socket(IPPROTO_MPTCP): " + Libc.Holder.LIBC.strerror(Libc.Holder.errno()));
         }
         return fd;
-    }
-
-    private static void setInt(int fd, int level, int name, int value) throws IOException {
-        check(Libc.Holder.LIBC.setsockopt(fd, level, name, new IntByReference(value), 4), "setsockopt");
     }
 
     private static void check(int rc, String what) throws IOException {

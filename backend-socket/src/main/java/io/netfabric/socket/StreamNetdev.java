@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import jnr.ffi.byref.IntByReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,8 +82,8 @@ final class StreamNetdev extends NetClient {
     /** A {@code stream} inet address, resolved at each listen or connect attempt; else null. */
     private final InetEndpoint endpoint;
     private final boolean unix;
-    /** An IPv6 socket (QEMU's follows the address family): its IPv4 peers show as {@code ::ffff:a.b.c.d}. */
-    private boolean v6Socket;
+    /** A given descriptor's family is IPv6 (an address of our own says its family itself). */
+    private boolean inheritedV6;
     private final boolean serverMode;
     private final long reconnectSeconds;
     private final SentCallback resume = (sender, result) -> resumeReading();
@@ -121,7 +120,6 @@ final class StreamNetdev extends NetClient {
         this.address = address;
         this.endpoint = endpoint;
         this.unix = unix;
-        this.v6Socket = address instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address;
         this.serverMode = serverMode;
         this.reconnectSeconds = reconnectSeconds;
     }
@@ -169,7 +167,7 @@ final class StreamNetdev extends NetClient {
      */
     static StreamNetdev inherited(Fabric fabric, String name, Kind kind, InheritedSocket socket, String info) {
         StreamNetdev n = new StreamNetdev(fabric, name, kind, null, socket.unix(), false, 0);
-        n.v6Socket = socket.family() == InheritedSocket.AF_INET6;
+        n.inheritedV6 = socket.family() == InheritedSocket.AF_INET6;
         n.info = info;
         Channel ch = socket.streamChannel();
         n.conn = ch;   // claimed before registration, as an accepted client is
@@ -184,7 +182,7 @@ final class StreamNetdev extends NetClient {
      */
     static StreamNetdev inheritedListener(Fabric fabric, String name, InheritedSocket socket) {
         StreamNetdev n = new StreamNetdev(fabric, name, Kind.STREAM, null, socket.unix(), true, 0);
-        n.v6Socket = socket.family() == InheritedSocket.AF_INET6;
+        n.inheritedV6 = socket.family() == InheritedSocket.AF_INET6;
         Channel srv;
         try {
             srv = socket.serverChannel();
@@ -241,52 +239,57 @@ final class StreamNetdev extends NetClient {
     private void startListening() {
         if (endpoint == null) {
             listenOn(List.of(address));
-        } else if (endpoint.needsLookup()) {
-            lookUp(endpoint::listenCandidates, this::listenOn, "listen");
         } else {
-            try {
-                listenOn(endpoint.listenCandidates());
-            } catch (FabricException e) {
-                log.warn("{}: can't listen: {}", name(), e.getMessage());
-                info = "connection error";
-            }
+            resolveThen(endpoint::listenCandidates, this::listenOn, "listen");
         }
     }
 
     /**
-     * Resolves a host name off the loop (the resolver may take seconds; QEMU resolves in its
-     * listen or connect thread), then goes on with the addresses on the loop; a failure is the
-     * netdev's {@code connection error} (and, for a client with {@code reconnect}, a retry).
+     * The endpoint's addresses, then {@code then} with them on the loop. A literal is resolved
+     * here; a host name on a thread of its own (the resolver may take seconds; QEMU resolves in
+     * its listen or connect thread). A failure is the netdev's {@code connection error} (and,
+     * for a client with {@code reconnect}, a retry).
      */
-    private void lookUp(java.util.function.Supplier<List<InetSocketAddress>> lookup,
-                        java.util.function.Consumer<List<InetSocketAddress>> then, String what) {
+    private void resolveThen(java.util.function.Supplier<List<InetSocketAddress>> lookup,
+                             java.util.function.Consumer<List<InetSocketAddress>> then, String what) {
+        if (!endpoint.needsLookup()) {
+            resolved(lookup, then, what);
+            return;
+        }
         Thread t = new Thread(() -> {
-            List<InetSocketAddress> found = null;
-            FabricException failure = null;
+            List<InetSocketAddress> found;
             try {
                 found = lookup.get();
             } catch (FabricException e) {
-                failure = e;
+                owner.eventLoop().execute(() -> resolved(() -> {
+                    throw e;
+                }, then, what));
+                return;
             }
-            List<InetSocketAddress> addresses = found;
-            FabricException why = failure;
-            owner.eventLoop().execute(() -> {
-                if (closed) {
-                    return;
-                }
-                if (why == null) {
-                    then.accept(addresses);
-                    return;
-                }
-                logFailure("can't " + what + ": " + why.getMessage());
-                info = "connection error";
-                if (!serverMode) {
-                    armReconnect();
-                }
-            });
+            owner.eventLoop().execute(() -> resolved(() -> found, then, what));
         }, "netfabric-resolve-" + name());
         t.setDaemon(true);
         t.start();
+    }
+
+    /** On the loop: goes on with the addresses {@code lookup} answers, or marks its failure. */
+    private void resolved(java.util.function.Supplier<List<InetSocketAddress>> lookup,
+                          java.util.function.Consumer<List<InetSocketAddress>> then, String what) {
+        if (closed) {
+            return;
+        }
+        List<InetSocketAddress> addresses;
+        try {
+            addresses = lookup.get();
+        } catch (FabricException e) {
+            logFailure("can't " + what + ": " + e.getMessage());
+            info = "connection error";
+            if (!serverMode) {
+                armReconnect();
+            }
+            return;
+        }
+        then.accept(addresses);
     }
 
     /** Listens on the first of {@code candidates} that binds. */
@@ -305,8 +308,7 @@ final class StreamNetdev extends NetClient {
                     : registered(owner.transport().newServerSocketChannel(Transport.familyOf((InetSocketAddress) a)));
             if (!unix()) {
                 srv.config().setOption(ChannelOption.SO_REUSEADDR, true);
-                boolean v6 = ((InetSocketAddress) a).getAddress() instanceof Inet6Address;
-                if (v6 && endpoint != null && endpoint.v6Only()) {
+                if (isV6(a) && endpoint != null && endpoint.v6Only()) {
                     setV6Only(srv);
                 }
             } else {
@@ -318,7 +320,6 @@ final class StreamNetdev extends NetClient {
             ChannelFuture bound = srv.bind(a);
             if (bound.isSuccess()) {
                 address = a;
-                v6Socket = a instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address;
                 listener = srv;
                 return;
             }
@@ -342,14 +343,12 @@ final class StreamNetdev extends NetClient {
                 try {
                     int fd = MptcpSockets.listen((InetSocketAddress) a, endpoint.v6Only());
                     Channel srv = new InheritedSocket(fd, InheritedSocket.SOCK_STREAM,
-                            a instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address
-                                    ? InheritedSocket.AF_INET6 : InheritedSocket.AF_INET).serverChannel();
+                            isV6(a) ? InheritedSocket.AF_INET6 : InheritedSocket.AF_INET).serverChannel();
                     if (!acceptOn(srv)) {
                         why = "not registered";
                         continue;
                     }
                     address = a;
-                    v6Socket = ((InetSocketAddress) a).getAddress() instanceof Inet6Address;
                     return;
                 } catch (IOException e) {
                     why = e.getMessage();
@@ -398,10 +397,10 @@ final class StreamNetdev extends NetClient {
      */
     private void setV6Only(Channel srv) {
         if (srv instanceof UnixChannel u) {
-            int rc = Libc.Holder.LIBC.setsockopt(u.fd().intValue(), Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY,
-                    new IntByReference(1), 4);
-            if (rc != 0) {
-                log.warn("{}: can't set IPV6_V6ONLY: {}", name(), Libc.Holder.LIBC.strerror(Libc.Holder.errno()));
+            try {
+                Libc.setIntOption(u.fd().intValue(), Libc.IPPROTO_IPV6, Libc.IPV6_V6ONLY, 1);
+            } catch (IOException e) {
+                log.warn("{}: can't set IPV6_V6ONLY: {}", name(), e.getMessage());
             }
         }
     }
@@ -418,27 +417,13 @@ final class StreamNetdev extends NetClient {
             connectTo(List.of(address), 0, initial);
             return;
         }
-        if (endpoint.needsLookup()) {
-            lookUp(endpoint::connectCandidates, c -> connectTo(c, 0, initial), "connect");
-            return;
-        }
-        List<InetSocketAddress> candidates;
-        try {
-            candidates = endpoint.connectCandidates();
-        } catch (FabricException e) {
-            log.warn("{}: can't connect: {}", name(), e.getMessage());
-            info = "connection error";
-            armReconnect();
-            return;
-        }
-        connectTo(candidates, 0, initial);
+        resolveThen(endpoint::connectCandidates, c -> connectTo(c, 0, initial), "connect");
     }
 
     /** Connects to {@code candidates[i]}, and on failure to the next (QEMU's {@code inet_connect_saddr()}). */
     private void connectTo(List<? extends SocketAddress> candidates, int i, boolean initial) {
         SocketAddress target = candidates.get(i);
         address = target;
-        v6Socket = target instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address;
         if (UnixPaths.isLooseAbstract(target)) {
             connectLoose();
             return;
@@ -524,7 +509,7 @@ final class StreamNetdev extends NetClient {
                     }
                 } else if (got >= 0) {
                     Channel ch = new InheritedSocket(got, InheritedSocket.SOCK_STREAM,
-                            v6Socket ? InheritedSocket.AF_INET6 : InheritedSocket.AF_INET).streamChannel();
+                            isV6(target) ? InheritedSocket.AF_INET6 : InheritedSocket.AF_INET).streamChannel();
                     conn = ch;
                     serve(ch);
                 } else if (i + 1 < candidates.size()) {
@@ -574,6 +559,18 @@ final class StreamNetdev extends NetClient {
             failureLogged = true;
             log.warn("{}: {}{}", name(), what, reconnectSeconds > 0 ? " (retrying every " + reconnectSeconds + " s)" : "");
         }
+    }
+
+    /**
+     * Whether the connection's socket is IPv6 (QEMU's follows the address's family), so that its
+     * IPv4 peers show as {@code ::ffff:a.b.c.d}.
+     */
+    private boolean v6Socket() {
+        return address == null ? inheritedV6 : isV6(address);
+    }
+
+    private static boolean isV6(SocketAddress a) {
+        return a instanceof InetSocketAddress in && in.getAddress() instanceof Inet6Address;
     }
 
     /** An address as people write it: host:port ([v6]:port), or a unix path. */
@@ -647,10 +644,10 @@ final class StreamNetdev extends NetClient {
             }
         } else {
             // net/stream.c: the client's address for inet, the socket's path for unix.
-            info = uri(shown, v6Socket);
+            info = uri(shown, v6Socket());
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("netdev-id", name());
-            data.put("addr", qapiAddress(shown, v6Socket));
+            data.put("addr", qapiAddress(shown, v6Socket()));
             owner.emit("NETDEV_STREAM_CONNECTED", data);
         }
         flushQueued();
@@ -814,7 +811,7 @@ final class StreamNetdev extends NetClient {
                 String p = UnixPaths.path(a);
                 m.put("path", p.substring(1));
                 m.put("abstract", true);
-                m.put("tight", p.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < UnixPaths.MAX_PATH);
+                m.put("tight", !UnixPaths.isLooseAbstract(a));
             } else {
                 m.put("path", UnixPaths.path(a));
             }
