@@ -157,7 +157,7 @@ public final class UserStack implements Timed {
         String t = g.target();
         // tcp:HOST:PORT is resolved once, here, as QEMU resolves its chardev when the netdev is
         // made: never per connection on the loop. A host that does not resolve refuses them all.
-        InetSocketAddress tcpTarget = t.startsWith("tcp:") ? tcpTarget(t.substring(4)) : null;
+        InetSocketAddress tcpTarget = t.startsWith("tcp:") ? tcpTarget(t) : null;
         return new TcpNat.Redirect() {
             @Override
             public HostTcp.Stream open(HostTcp.Events events) {
@@ -178,22 +178,16 @@ public final class UserStack implements Timed {
         };
     }
 
-    /** {@code HOST:PORT[,options]} of a tcp chardev: an empty host is loopback; null if it does not resolve. */
+    /** Where a {@code tcp:HOST:PORT} target goes: an empty host is loopback; null if it does not resolve. */
     private static InetSocketAddress tcpTarget(String spec) {
-        String hp = spec;
-        int comma = hp.indexOf(',');
-        if (comma >= 0) {
-            hp = hp.substring(0, comma);
-        }
-        int colon = hp.lastIndexOf(':');
-        String h = hp.substring(0, colon);
-        if (h.startsWith("[") && h.endsWith("]")) {
-            h = h.substring(1, h.length() - 1);
+        GuestForwardRule.TcpTarget t = GuestForwardRule.tcpTarget(spec);
+        if (t == null) {
+            return null;
         }
         try {
-            InetAddress a = h.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(h);
-            return new InetSocketAddress(a, Integer.parseInt(hp.substring(colon + 1)));
-        } catch (java.net.UnknownHostException | NumberFormatException e) {
+            InetAddress a = t.host().isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(t.host());
+            return new InetSocketAddress(a, t.port());
+        } catch (java.net.UnknownHostException e) {
             return null;
         }
     }

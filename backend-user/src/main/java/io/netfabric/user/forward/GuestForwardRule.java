@@ -75,15 +75,35 @@ public record GuestForwardRule(String text, Ipv4Address server, int port, String
      */
     private static boolean isChardevWeCanOpen(String spec) {
         if (spec.startsWith("tcp:")) {
-            String hp = spec.substring(4);
-            int comma = hp.indexOf(',');
-            if (comma >= 0) {
-                hp = hp.substring(0, comma);
-            }
-            int colon = hp.lastIndexOf(':');
-            return colon >= 0 && CText.strtoiWhole(hp.substring(colon + 1), 10) != null;
+            return tcpTarget(spec) != null;
         }
         return spec.startsWith("unix:") && spec.length() > 5;
+    }
+
+    /** The host (brackets taken off; empty: loopback) and port of a {@code tcp:HOST:PORT[,opts]} target. */
+    public record TcpTarget(String host, int port) {
+    }
+
+    /** {@code spec}'s {@link TcpTarget}, or null when it is no {@code tcp:HOST:PORT} with a decimal port of 0-65535. */
+    public static TcpTarget tcpTarget(String spec) {
+        if (!spec.startsWith("tcp:")) {
+            return null;
+        }
+        String hp = spec.substring(4);
+        int comma = hp.indexOf(',');
+        if (comma >= 0) {
+            hp = hp.substring(0, comma);
+        }
+        int colon = hp.lastIndexOf(':');
+        Integer port = colon < 0 ? null : CText.strtoiWhole(hp.substring(colon + 1), 10);
+        if (port == null || port < 0 || port > 65535) {
+            return null;
+        }
+        String h = hp.substring(0, colon);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return new TcpTarget(h, port);
     }
 
     /**
