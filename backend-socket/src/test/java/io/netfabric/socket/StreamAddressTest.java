@@ -99,7 +99,9 @@ class StreamAddressTest {
     void aNameIsLookedUpThenUsed() throws Exception {
         int port = FreePorts.tcp();
         add("stream,id=s0,server=on,addr.type=inet,addr.host=localhost,addr.port=" + port + ",addr.ipv4=on");
-        add("stream,id=c0,addr.type=inet,addr.host=localhost,addr.port=" + port + ",addr.ipv4=on");
+        // Both names are looked up on threads of their own, so the client may try before the
+        // server listens: it retries.
+        add("stream,id=c0,reconnect=1,addr.type=inet,addr.host=localhost,addr.port=" + port + ",addr.ipv4=on");
         assertThat(connectedAddress("c0")).containsEntry("host", "127.0.0.1").containsEntry("port", Integer.toString(port));
         assertThat(info("c0")).isEqualTo("tcp:127.0.0.1:" + port);
         // A lookup that fails, from /etc/hosts alone (no query leaves the machine): localhost has
