@@ -9,7 +9,6 @@ import io.netfabric.core.ClientCounters;
 import io.netfabric.core.DropReason;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
-import io.netfabric.core.MonitorFds;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.RxFilterInfo;
 import io.netfabric.core.capture.FilterDump;
@@ -79,6 +78,9 @@ public final class FabricCommands {
         d.register("object-add", this::objectAdd);
         d.register("object-del", this::objectDel);
         d.register("human-monitor-command", new HumanMonitor(fabric, onQuit)::execute);
+        // After human-monitor-command, as in QEMU's misc.json (query-commands lists them in reverse).
+        d.register("getfd", this::getfd);
+        d.register("closefd", this::closefd);
         // Commands the backends on the class path bring (hostfwd_add, query-usernet, ...).
         for (FabricCommand c : ServiceLoader.load(FabricCommand.class, FabricCommands.class.getClassLoader())) {
             d.register(c.name(), args -> {
@@ -109,8 +111,28 @@ public final class FabricCommands {
 
     private JsonNode netdevAdd(QmpArguments args) {
         Netdev netdev = NetdevQmpDecoder.decode(QmpArguments.toJava(args.all()), fabric.availableTypes());
-        // Our sessions take no descriptors (no getfd yet): a named fd= is QEMU's "not found".
-        fabric.addNetdev(netdev, MonitorFds.NONE);
+        // fd=NAME takes a descriptor getfd named on this monitor (QEMU's monitor_fd_param).
+        fabric.addNetdev(netdev, args.descriptors().table());
+        return null;
+    }
+
+    /**
+     * QEMU's {@code getfd} (monitor/misc.c): names the descriptor that came with this connection's
+     * last message that carried any ({@code SCM_RIGHTS} on a unix socket), for a later
+     * {@code fd=NAME} ({@code netdev_add} of tap, socket, stream, dgram).
+     */
+    private JsonNode getfd(QmpArguments args) {
+        String name = args.requiredString("fdname");
+        args.end();
+        args.descriptors().claimAs(name);
+        return null;
+    }
+
+    /** QEMU's {@code closefd}: closes a descriptor {@code getfd} named. */
+    private JsonNode closefd(QmpArguments args) {
+        String name = args.requiredString("fdname");
+        args.end();
+        args.descriptors().table().close(name);
         return null;
     }
 

@@ -67,7 +67,7 @@ public final class HumanMonitorServer implements AutoCloseable {
                             }
                         });
             }
-        }, false);
+        }, false, false);
         return s;
     }
 

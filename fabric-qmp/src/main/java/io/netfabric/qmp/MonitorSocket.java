@@ -45,10 +45,15 @@ final class MonitorSocket {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
-    /** Binds {@code endpoint}; each accepted client gets {@code childHandler}. Stops the loop on failure. */
-    void listen(QmpEndpoint endpoint, ChannelHandler childHandler, boolean allowHalfClosure) {
+    /**
+     * Binds {@code endpoint}; each accepted client gets {@code childHandler}. Stops the loop on
+     * failure. With {@code readsUnixItself}, Netty does not read unix clients: the handler reads
+     * them with a {@link DescriptorReader}, which also takes the descriptors they send.
+     */
+    void listen(QmpEndpoint endpoint, ChannelHandler childHandler, boolean allowHalfClosure, boolean readsUnixItself) {
         ServerBootstrap b = new ServerBootstrap().group(group).childHandler(childHandler)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure);
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure)
+                .childOption(ChannelOption.AUTO_READ, !(readsUnixItself && endpoint instanceof QmpEndpoint.Unix));
         try {
             if (endpoint instanceof QmpEndpoint.Unix u) {
                 if (!epoll) {

@@ -24,15 +24,22 @@ public final class QmpArguments {
     private final ObjectNode object;
     private final Set<String> visited = new HashSet<>();
     private final List<Runnable> afterReply;
+    private final ConnectionFds fds;
 
-    QmpArguments(ObjectNode object, List<Runnable> afterReply) {
+    QmpArguments(ObjectNode object, List<Runnable> afterReply, ConnectionFds fds) {
         this.object = object;
         this.afterReply = afterReply;
+        this.fds = fds;
     }
 
     /** Arguments for a handler called directly (tests, embedders). */
     public static QmpArguments of(ObjectNode object) {
-        return new QmpArguments(object, new ArrayList<>());
+        return new QmpArguments(object, new ArrayList<>(), ConnectionFds.detached());
+    }
+
+    /** The descriptors of the connection the command came through (QEMU's {@code monitor_cur()}). */
+    ConnectionFds descriptors() {
+        return fds;
     }
 
     /** The raw object; marks every member visited (for boxed commands such as netdev_add). */

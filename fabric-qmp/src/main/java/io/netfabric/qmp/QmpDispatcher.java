@@ -40,20 +40,20 @@ public final class QmpDispatcher {
     /** Dispatches one request; actions a command deferred until after its reply run before this returns. */
     public ObjectNode dispatch(JsonNode request) {
         List<Runnable> after = new ArrayList<>();
-        ObjectNode reply = dispatch(request, after);
+        ObjectNode reply = dispatch(request, after, ConnectionFds.detached());
         after.forEach(Runnable::run);
         return reply;
     }
 
     /**
      * Dispatches one request; the caller runs {@code afterReply} once the reply is on its way
-     * (the server: after the write).
+     * (the server: after the write). {@code fds} are the descriptors of the connection it came through.
      */
-    public ObjectNode dispatch(JsonNode request, List<Runnable> afterReply) {
+    public ObjectNode dispatch(JsonNode request, List<Runnable> afterReply, ConnectionFds fds) {
         JsonNode id = request.isObject() ? request.get("id") : null;
         ObjectNode reply;
         try {
-            reply = run(request, afterReply);
+            reply = run(request, afterReply, fds);
         } catch (FabricException e) {
             if (e.reportedBefore() != null) {
                 // QEMU's error_report while a QMP command runs: stderr, without the program name.
@@ -70,7 +70,7 @@ public final class QmpDispatcher {
         return reply;
     }
 
-    private ObjectNode run(JsonNode request, List<Runnable> afterReply) {
+    private ObjectNode run(JsonNode request, List<Runnable> afterReply, ConnectionFds fds) {
         if (!request.isObject()) {
             throw FabricException.generic("QMP input must be a JSON object");
         }
@@ -85,7 +85,7 @@ public final class QmpDispatcher {
         }
         JsonNode args = request.get("arguments");
         ObjectNode argObject = args == null ? JsonNodeFactory.instance.objectNode() : (ObjectNode) args;
-        JsonNode ret = cmd.execute(new QmpArguments(argObject, afterReply));
+        JsonNode ret = cmd.execute(new QmpArguments(argObject, afterReply, fds));
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         reply.set("return", ret == null ? JsonNodeFactory.instance.objectNode() : ret);
         return reply;

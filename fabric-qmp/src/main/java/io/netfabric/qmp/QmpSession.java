@@ -18,9 +18,16 @@ public final class QmpSession {
     /** monitor/qmp.c {@code qmp_cap_negotiation_commands}: only qmp_capabilities. */
     private final QmpDispatcher negotiation = new QmpDispatcher();
     private volatile boolean negotiated;
+    private final ConnectionFds fds;
 
+    /** A session whose connection carries no descriptors. */
     public QmpSession(QmpDispatcher commands) {
+        this(commands, ConnectionFds.detached());
+    }
+
+    QmpSession(QmpDispatcher commands, ConnectionFds fds) {
         this.commands = commands;
+        this.fds = fds;
         negotiation.register("qmp_capabilities", this::negotiate);
     }
 
@@ -42,9 +49,9 @@ public final class QmpSession {
     /** Answers one parsed request; {@code afterReply} gets actions to run once it is sent. */
     public ObjectNode handle(JsonNode request, List<Runnable> afterReply) {
         if (negotiated) {
-            return commands.dispatch(request, afterReply);
+            return commands.dispatch(request, afterReply, fds);
         }
-        ObjectNode rsp = negotiation.dispatch(request, afterReply);
+        ObjectNode rsp = negotiation.dispatch(request, afterReply, fds);
         JsonNode error = rsp.get("error");
         // monitor/qmp.c monitor_qmp_dispatch: a more useful message before negotiation.
         if (error != null && ErrorClass.CommandNotFound.name().equals(error.path("class").asText())) {

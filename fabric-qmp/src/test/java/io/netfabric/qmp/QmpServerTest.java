@@ -85,9 +85,10 @@ class QmpServerTest {
             assertThat(c.next()).startsWith("{\"return\": {\"qemu\"");
             c.send("42 {\"execute\":\"query-commands\"}\n");
             assertThat(c.next()).contains("QMP input must be a JSON object");
-            // Newest registration first, as QEMU lists them: misc.json's human-monitor-command
-            // comes after qom.json's object-add/object-del in QEMU's schema.
-            assertThat(c.next()).startsWith("{\"return\": [{\"name\": \"human-monitor-command\"}, {\"name\": \"object-del\"}, {\"name\": \"object-add\"}");
+            // Newest registration first, as QEMU lists them: misc.json's human-monitor-command,
+            // getfd and closefd come after qom.json's object-add/object-del in QEMU's schema.
+            assertThat(c.next()).startsWith("{\"return\": [{\"name\": \"closefd\"}, {\"name\": \"getfd\"}, "
+                    + "{\"name\": \"human-monitor-command\"}, {\"name\": \"object-del\"}, {\"name\": \"object-add\"}");
         }
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class SchemaCommandsTest {
     private static final Set<String> OUTSIDE_NET_SCHEMA = Set.of("qmp_capabilities", "query-version",
-            "query-commands", "quit", "human-monitor-command", "object-add", "object-del");
+            "query-commands", "quit", "human-monitor-command", "object-add", "object-del", "getfd", "closefd");
 
     @Test
     @SuppressWarnings("unchecked")
