@@ -4,6 +4,7 @@
 descriptor numbers in 'info network' masked); events as 'EVENT name data'.
 
   qmp_fd_client.py compare SOCKET        getfd/closefd and fd=NAME cases, for QEMU and netfabric
+  qmp_fd_client.py hmp SOCKET            the same through a human monitor socket (-monitor unix:)
   qmp_fd_client.py tap SOCKET IFNAME     opens tap IFNAME, hands it over, hot-plugs it on hub 0
   qmp_fd_client.py stream SOCKET         hands over one end of a socket pair as a stream netdev
                                          on hub 0, then sends a frame through it and prints the
@@ -14,6 +15,39 @@ import fcntl, json, re, socket, struct, sys
 sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 sock.connect(sys.argv[2])
 reader = sock.makefile('rb')
+
+if sys.argv[1] == 'hmp':
+    # The human monitor: lines up to the next '(qemu) ' prompt are one command's answer.
+    def answer():
+        out = b''
+        while not out.endswith(b'(qemu) '):
+            b = sock.recv(4096)
+            if not b:
+                break
+            out += b
+        text = re.sub(r'fd=\d+', 'fd=N', out.decode().replace('\r\n', '|'))
+        # QEMU's readline echoes the line as it arrives, ending in ESC [ K; netfabric does not echo.
+        return text.split('\x1b[K')[-1].lstrip('|')
+
+    def hmp(line, fds=()):
+        data = (line + '\n').encode()
+        if fds:
+            sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack('%di' % len(fds), *fds))])
+        else:
+            sock.sendall(data)
+        print(line, '->', answer(), flush=True)
+
+    answer()   # banner
+    a, b = socket.socketpair()
+    hmp('getfd h1')
+    hmp('getfd h1', [a.fileno()])
+    hmp('netdev_add socket,id=n1,fd=h1')
+    hmp('netdev_add socket,id=n2,fd=h1')
+    hmp('getfd h2', [b.fileno()])
+    hmp('closefd h2')
+    hmp('closefd h2')
+    hmp('info network')
+    sys.exit(0)
 
 
 def reply():

@@ -30,6 +30,8 @@ final class HumanMonitor {
 
     /** @param onQuit what HMP's {@code quit} does (QEMU's: end the process), after its (empty) answer */
     private volatile boolean quitRequested;
+    /** The descriptors of the connection whose line runs ({@link #run(String, ConnectionFds)}). */
+    private ConnectionFds fds = ConnectionFds.detached();
 
     /** True once {@code quit} ran: the process is ending and the monitor prompts no more. */
     boolean quitRequested() {
@@ -67,10 +69,15 @@ final class HumanMonitor {
                     System.err.println("netfabric: Duplicate ID '" + id + "' for netdev");
                     throw new HmpCommand.Usage(null);
                 }
-                f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> { }));
+                // fd=NAME names a descriptor getfd gave this monitor (QEMU's monitor_fd_param).
+                f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> { }), fds.table());
                 return "";
             }
         });
+        addNameCommand("getfd", "receive a file descriptor via SCM rights and assign it a name",
+                name -> fds.claimAs(name));
+        addNameCommand("closefd", "close a file descriptor previously passed via SCM rights",
+                name -> fds.table().close(name));
         add(new Builtin("netdev_del", "id", "remove host network device", 1, 1) {
             @Override
             public String run(Fabric f, List<String> args) {
@@ -106,6 +113,17 @@ final class HumanMonitor {
         }
     }
 
+    /** hmp-commands.hx's getfd and closefd: one name argument, params "CMD name", no output. */
+    private void addNameCommand(String name, String text, java.util.function.Consumer<String> action) {
+        add(new Builtin(name, name + " name", text, 1, 1) {
+            @Override
+            public String run(Fabric f, List<String> args) {
+                action.accept(args.get(0));
+                return "";
+            }
+        });
+    }
+
     private void add(HmpCommand c) {
         commands.put(c.name(), c);
     }
@@ -120,8 +138,25 @@ final class HumanMonitor {
         return TextNode.valueOf(run(line).replace("\n", "\r\n"));
     }
 
-    /** One command line, its output with {@code \n} line ends. */
+    /**
+     * One command line of {@code human-monitor-command}, its output with {@code \n} line ends.
+     * QEMU runs each in a monitor of its own, which never holds a descriptor.
+     */
     String run(String line) {
+        return run(line, ConnectionFds.detached());
+    }
+
+    /** One command line from a connection holding {@code connectionFds}; output with {@code \n} line ends. */
+    String run(String line, ConnectionFds connectionFds) {
+        fds = connectionFds;
+        try {
+            return runLine(line);
+        } finally {
+            fds = ConnectionFds.detached();
+        }
+    }
+
+    private String runLine(String line) {
         Tokens t = new Tokens(line);
         String name = t.word();
         if (name.isEmpty()) {

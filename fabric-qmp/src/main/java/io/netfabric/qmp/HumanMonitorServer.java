@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import java.io.BufferedReader;
@@ -26,6 +27,8 @@ public final class HumanMonitorServer implements AutoCloseable {
     static final String PROMPT = "(qemu) ";
 
     private final MonitorSocket socket = new MonitorSocket("monitor", "netfabric-hmp");
+    /** The monitor's named descriptors ({@code getfd}), shared by its connections. */
+    private final MonitorFdTable fdTable = new MonitorFdTable();
 
     private HumanMonitorServer() {
     }
@@ -34,8 +37,8 @@ public final class HumanMonitorServer implements AutoCloseable {
         return QmpVersion.PACKAGE + " monitor - type 'help' for more information\r\n" + PROMPT;
     }
 
-    private static String answer(HumanMonitor hmp, String line) {
-        String out = hmp.run(line).replace("\n", "\r\n");
+    private static String answer(HumanMonitor hmp, String line, ConnectionFds fds) {
+        String out = hmp.run(line, fds).replace("\n", "\r\n");
         // QEMU ends before its monitor prompts again after quit.
         return hmp.quitRequested() ? out : out + PROMPT;
     }
@@ -44,21 +47,29 @@ public final class HumanMonitorServer implements AutoCloseable {
     public static HumanMonitorServer start(QmpEndpoint endpoint, Fabric fabric, Runnable onQuit) {
         HumanMonitor hmp = new HumanMonitor(fabric, onQuit);
         HumanMonitorServer s = new HumanMonitorServer();
+        // Unix clients are read with recvmsg, so that they can pass descriptors (getfd).
         s.socket.listen(endpoint, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                ConnectionFds fds = new ConnectionFds(s.fdTable);
+                if (ch instanceof DomainSocketChannel) {
+                    ch.pipeline().addLast(DescriptorReader.NO_READS);
+                }
                 ch.pipeline().addLast(new LineBasedFrameDecoder(64 * 1024, true, false),
                         new StringDecoder(StandardCharsets.UTF_8),
                         new SimpleChannelInboundHandler<String>() {
                             @Override
                             public void channelActive(ChannelHandlerContext ctx) {
                                 s.socket.firstClient.arrived();
+                                if (ctx.channel() instanceof DomainSocketChannel) {
+                                    DescriptorReader.attach(ctx.channel(), fds);
+                                }
                                 write(ctx, banner());
                             }
 
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, String line) {
-                                write(ctx, answer(hmp, line.endsWith("\r") ? line.substring(0, line.length() - 1) : line));
+                                write(ctx, answer(hmp, line.endsWith("\r") ? line.substring(0, line.length() - 1) : line, fds));
                             }
 
                             @Override
@@ -67,7 +78,7 @@ public final class HumanMonitorServer implements AutoCloseable {
                             }
                         });
             }
-        }, false, false);
+        }, false, true);
         return s;
     }
 
@@ -77,12 +88,13 @@ public final class HumanMonitorServer implements AutoCloseable {
      */
     public static Thread startStdio(Fabric fabric, Runnable onQuit, InputStream in, PrintStream out) {
         HumanMonitor hmp = new HumanMonitor(fabric, onQuit);
+        ConnectionFds fds = ConnectionFds.detached();   // stdin carries no descriptors
         Thread t = new Thread(() -> {
             out.print(banner());
             out.flush();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    out.print(answer(hmp, line));
+                    out.print(answer(hmp, line, fds));
                     out.flush();
                 }
             } catch (IOException e) {
@@ -111,5 +123,6 @@ public final class HumanMonitorServer implements AutoCloseable {
     public void close() {
         socket.stopListening();
         socket.stopLoop();
+        fdTable.closeAll();
     }
 }

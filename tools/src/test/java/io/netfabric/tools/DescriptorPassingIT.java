@@ -81,26 +81,43 @@ class DescriptorPassingIT {
         return n;
     }
 
-    @Test
-    void getfdClosefdAndFdNamesAnswerAsQemu() throws Exception {
+    /**
+     * The client's {@code mode} against QEMU 7.2 and against netfabric, each serving one unix
+     * monitor socket given by {@code monitorOption} ({@code -qmp} or {@code -monitor}): {QEMU's
+     * lines, ours}.
+     */
+    private List<List<String>> againstQemu(String mode, String monitorOption) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86 is not installed");
         assumeTrue(Files.isExecutable(PYTHON), "python3 is not installed");
         Path q = qmp("q.sock");
         Process qemu = started(new ProcessBuilder("qemu-system-x86_64", "-M", "none", "-nodefaults", "-display", "none",
-                "-qmp", qmpOption(q)), dir.resolve("qemu.log"));
+                monitorOption, qmpOption(q)), dir.resolve("qemu.log"));
         awaitSocket(q, qemu, dir.resolve("qemu.log"));
-        List<String> expected = client("compare", q.toString());
+        List<String> expected = client(mode, q.toString());
         qemu.destroy();
 
         Path n = qmp("n.sock");
-        Process nf = start(dir.resolve("nf.log"), List.of("-qmp", qmpOption(n)));
+        Process nf = start(dir.resolve("nf.log"), List.of(monitorOption, qmpOption(n)));
         awaitSocket(n, nf, dir.resolve("nf.log"));
-        List<String> actual = client("compare", n.toString());
+        List<String> actual = client(mode, n.toString());
         nf.destroy();
+        return List.of(expected, actual);
+    }
 
-        assertThat(expected).hasSizeGreaterThan(20);
-        assertThat(actual).containsExactlyElementsOf(expected);
-        assertThat(actual).anySatisfy(l -> assertThat(l).contains("\"fd\": \"s6\", \"id\": \"n6\"").endsWith("{\"return\": {}}"));
+    @Test
+    void getfdClosefdAndFdNamesAnswerAsQemu() throws Exception {
+        List<List<String>> both = againstQemu("compare", "-qmp");
+        assertThat(both.get(0)).hasSizeGreaterThan(20);
+        assertThat(both.get(1)).containsExactlyElementsOf(both.get(0))
+                .anySatisfy(l -> assertThat(l).contains("\"fd\": \"s6\", \"id\": \"n6\"").endsWith("{\"return\": {}}"));
+    }
+
+    @Test
+    void theHumanMonitorTakesDescriptorsAsQemus() throws Exception {
+        List<List<String>> both = againstQemu("hmp", "-monitor");
+        assertThat(both.get(0)).hasSize(8);
+        assertThat(both.get(1)).containsExactlyElementsOf(both.get(0))
+                .contains("info network -> n1: index=0,type=socket,socket: fd=N|(qemu) ");
     }
 
     @Test

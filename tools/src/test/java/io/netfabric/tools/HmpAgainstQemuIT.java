@@ -116,6 +116,16 @@ class HmpAgainstQemuIT {
                 "announce_self",
                 "announce_self a,b x",
                 "announce_self a b c",
+                // A human-monitor-command line runs in a monitor that holds no descriptor.
+                "netdev_add socket,id=s9,fd=abc",
+                "getfd abc",
+                "getfd 1abc",
+                "getfd",
+                "getfd a b",
+                "closefd abc",
+                "closefd",
+                "help getfd",
+                "help closefd",
                 "");
         compare(List.of("-M", "none"), NETDEVS, lines);
     }
