@@ -98,7 +98,9 @@ record InheritedSocket(int fd, int type, int family) {
     /** A socket to accept on; {@code listen(fd, 0)} first, as QEMU's {@code socket_listen()} for an fd. */
     Channel serverChannel() throws IOException {
         new Socket(fd).listen(0);
-        return unix() ? new EpollServerDomainSocketChannel(fd) : new EpollServerSocketChannel(fd);
+        // Netty's EpollServerDomainSocketChannel(int) takes the socket as not yet active, so it
+        // never accepted (the TCP one asks the socket); it listens now, as we just made it.
+        return unix() ? new EpollServerDomainSocketChannel(fd, true) : new EpollServerSocketChannel(fd);
     }
 
     /** A datagram socket, connected or not. */

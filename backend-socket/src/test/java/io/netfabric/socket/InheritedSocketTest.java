@@ -270,6 +270,27 @@ class InheritedSocketTest {
         }
     }
 
+    /** Netty's unix server channel made from a descriptor took it as inactive and never accepted. */
+    @Test
+    void streamServerAddrFdAcceptsOnAGivenUnixListeningSocket() throws Exception {
+        Path dir = Files.createTempDirectory("nf-inherited");
+        Path path = dir.resolve("l.sock");
+        LinuxSocket listening = LinuxSocket.newSocketDomain();
+        try {
+            listening.bind(new io.netty.channel.unix.DomainSocketAddress(path.toFile()));
+            join("stream,id=s0,server=on,addr.type=fd,addr.str=" + listening.intValue());
+            try (java.nio.channels.SocketChannel peer = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(path))) {
+                peer.write(ByteBuffer.wrap(framed(frame(13))));
+                assertThat(endpoint.waitForCount(1, 5000)).isEqualTo(1);
+                assertThat(info("s0")).isEqualTo("unix:" + path);   // QEMU 7.2 shows the listener's path
+            }
+        } finally {
+            Files.deleteIfExists(path);
+            Files.delete(dir);
+        }
+    }
+
     @Test
     void aMonitorNameResolvesToItsDescriptor() throws Exception {
         int[] sv = pair(Descriptors.SOCK_DGRAM);
