@@ -242,6 +242,9 @@ class StreamAddressTest {
         assertThat(info("c1")).isEqualTo("connection error");
         assertThat(info("c2")).isEqualTo("unix:" + name + "-loose");
         assertThat(connected("c2")).containsEntry("tight", false);
+        // The listener accepted (a unix client connects on the backlog alone; it used not to).
+        assertThat(connectedAddress("s1")).containsEntry("tight", false);
+        assertThat(info("s1")).isEqualTo("unix:" + name + "-loose");
     }
 
     /**
