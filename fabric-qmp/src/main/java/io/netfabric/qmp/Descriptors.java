@@ -45,6 +45,16 @@ final class Descriptors {
     private Descriptors() {
     }
 
+    /**
+     * Binds libc now, on a thread of its own: JNR-FFI generates the binding on first use, about
+     * half a second on a cold JVM, which the first client of a unix monitor would otherwise wait.
+     */
+    static void bindInBackground() {
+        Thread t = new Thread(() -> Holder.LIBC.getClass(), "netfabric-libc-binding");
+        t.setDaemon(true);
+        t.start();
+    }
+
     static int dup(int fd) {
         int d = Holder.LIBC.dup(fd);
         if (d < 0) {

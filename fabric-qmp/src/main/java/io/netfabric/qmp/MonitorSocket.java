@@ -60,6 +60,9 @@ final class MonitorSocket {
                     throw new IllegalStateException("a unix " + what + " socket needs Netty's native epoll transport: "
                             + Epoll.unavailabilityCause());
                 }
+                if (readsUnixItself) {
+                    Descriptors.bindInBackground();
+                }
                 file = u.path().toAbsolutePath();
                 replaceStale(file);
                 server = b.channel(EpollServerDomainSocketChannel.class)
