@@ -6,6 +6,7 @@ descriptor numbers in 'info network' masked); events as 'EVENT name data'.
   qmp_fd_client.py compare SOCKET        getfd/closefd and fd=NAME cases, for QEMU and netfabric
   qmp_fd_client.py hmp SOCKET            the same through a human monitor socket (-monitor unix:)
   qmp_fd_client.py tap SOCKET IFNAME     opens tap IFNAME, hands it over, hot-plugs it on hub 0
+  qmp_fd_client.py mqtap SOCKET PREFIX   hands over two queues of a multiqueue tap as fds=
   qmp_fd_client.py stream SOCKET         hands over one end of a socket pair as a stream netdev
                                          on hub 0, then sends a frame through it and prints the
                                          frame that comes back
@@ -62,13 +63,14 @@ def reply():
         return msg
 
 
-def cmd(execute, fds=(), **arguments):
+def cmd(execute, passed=(), **arguments):
+    """Sends one command, with the descriptors 'passed' attached; prints and returns the reply."""
     request = {'execute': execute}
     if arguments:
         request['arguments'] = arguments
     data = json.dumps(request).encode()
-    if fds:
-        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack('%di' % len(fds), *fds))])
+    if passed:
+        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack('%di' % len(passed), *passed))])
     else:
         sock.sendall(data)
     r = reply()
@@ -114,6 +116,21 @@ elif mode == 'tap':
     tun.close()   # netfabric holds the tap now
     cmd('netdev_add', type='tap', id='t0', fd='tap0')
     cmd('netdev_add', type='hubport', id='ht0', hubid=0, netdev='t0')
+elif mode == 'mqtap':
+    # Two queues of one multiqueue tap, handed over as fds=q0:q1: a client per queue, each
+    # showing its own descriptor in 'info network'.
+    TUNSETIFF, IFF_TAP, IFF_NO_PI, IFF_VNET_HDR, IFF_MULTI_QUEUE = 0x400454ca, 0x2, 0x1000, 0x4000, 0x100
+    ifname = sys.argv[3] + ('q' if sys.argv[2].endswith('q.sock') else 'n')
+    queues = []
+    for i in range(2):
+        q = open('/dev/net/tun', 'r+b', buffering=0)
+        fcntl.ioctl(q, TUNSETIFF, struct.pack('16sH', ifname.encode(), IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_MULTI_QUEUE))
+        queues.append(q)
+        cmd('getfd', [q.fileno()], fdname='q%d' % i)
+    cmd('netdev_add', type='tap', id='t0', fds='q0:q1')
+    info = cmd('human-monitor-command', **{'command-line': 'info network'})['return']
+    fds = re.findall(r'fd=(\d+)', info)
+    print('queues', len(fds), 'distinct descriptors' if len(set(fds)) == len(fds) else 'one descriptor shown', flush=True)
 elif mode == 'stream':
     mine, theirs = socket.socketpair()
     cmd('getfd', [theirs.fileno()], fdname='pair')

@@ -42,7 +42,8 @@ final class TapClient extends NetClient implements TapQueueReader.Sink {
     private static final Logger log = LoggerFactory.getLogger(TapClient.class);
 
     private final TapDevice device;
-    private final String info;
+    /** Each queue's info text (net_init_tap_one's, per queue). */
+    private final String[] infos;
     private final Runnable onCleanup;
     private final int hdrLen;
     private final TapQueueReader reader;
@@ -59,12 +60,12 @@ final class TapClient extends NetClient implements TapQueueReader.Sink {
     final long pollUs;
 
     /** @param offload the tap hands us offloaded frames (TUNSETOFFLOAD took), so it takes them too */
-    TapClient(String name, String model, TapDevice device, String info, long pollUs, Runnable onCleanup,
+    TapClient(String name, String model, TapDevice device, String[] infos, long pollUs, Runnable onCleanup,
             java.util.concurrent.Executor loop, boolean offload) {
         super(name, model);
         this.offload = offload && device.vnetHdr;
         this.device = device;
-        this.info = info;
+        this.infos = infos;
         this.pollUs = pollUs;
         this.onCleanup = onCleanup;
         this.hdrLen = device.vnetHdr ? VirtioNetHeader.LEN : 0;
@@ -137,7 +138,12 @@ final class TapClient extends NetClient implements TapQueueReader.Sink {
 
     @Override
     public String info() {
-        return info;
+        return infos[0];
+    }
+
+    @Override
+    public String queueInfo(int queue) {
+        return infos[queue];
     }
 
     @Override

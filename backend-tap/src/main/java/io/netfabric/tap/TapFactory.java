@@ -11,6 +11,7 @@ import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.TapOptions;
 import io.netfabric.core.spi.NetdevFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -61,7 +62,7 @@ public final class TapFactory implements NetdevFactory {
                 dev.close();
                 throw e;
             }
-            return finish(fabric, name, "bridge", dev, info, null, null, 0, () -> { });
+            return finish(fabric, name, "bridge", dev, new String[] {info}, null, null, 0, () -> { });
         }
         int fd = BridgeHelper.run(b.helper() != null ? b.helper() : BridgeHelper.DEFAULT_HELPER, br);
         return fromFd(fabric, name, "bridge", fd, info, null);
@@ -105,7 +106,11 @@ public final class TapFactory implements NetdevFactory {
                 ifname = q.ifname();
             }
             TapDevice dev = new TapDevice(ifname, fds, vnet);
-            return finish(fabric, name, "tap", dev, "fd=" + fds[0], t, null, pollUs, () -> { });
+            String[] infos = new String[fds.length];
+            for (int i = 0; i < fds.length; i++) {
+                infos[i] = "fd=" + fds[i];   // each queue's client shows its own descriptor
+            }
+            return finish(fabric, name, "tap", dev, infos, t, null, pollUs, () -> { });
         }
         if (t.helper() != null) {
             if (t.ifname() != null || t.script() != null || t.downscript() != null || t.vnetHdr() != null
@@ -150,12 +155,15 @@ public final class TapFactory implements NetdevFactory {
             fds.forEach(LIBC::close);
             throw e;
         }
-        String info = "ifname=" + ifname + ",script=" + NetworkScript.shown(t.script(), NetworkScript.DEFAULT_UP)
+        // net_init_tap: the queues after the first are set up with script and downscript "no".
+        String[] infos = new String[fds.size()];
+        Arrays.fill(infos, "ifname=" + ifname + ",script=no,downscript=no");
+        infos[0] = "ifname=" + ifname + ",script=" + NetworkScript.shown(t.script(), NetworkScript.DEFAULT_UP)
                 + ",downscript=" + NetworkScript.shown(t.downscript(), NetworkScript.DEFAULT_DOWN);
         TapDevice dev = new TapDevice(ifname, fds.stream().mapToInt(Integer::intValue).toArray(), vnet);
         String ifn = ifname;
         Runnable downscript = down == null ? () -> { } : () -> NetworkScript.run(down, ifn);
-        return finish(fabric, name, "tap", dev, info, t, vhost ? Boolean.TRUE : null, pollUs, downscript);
+        return finish(fabric, name, "tap", dev, infos, t, vhost ? Boolean.TRUE : null, pollUs, downscript);
     }
 
     private static NetClient fromFd(Fabric fabric, String name, String model, int fd, String info, TapOptions t) {
@@ -170,12 +178,12 @@ public final class TapFactory implements NetdevFactory {
         boolean vhost = t != null && (t.vhost() != null ? t.vhost()
                 : t.vhostfd() != null || t.vhostfds() != null || Boolean.TRUE.equals(t.vhostforce()));
         long pollUs = t == null || t.pollUs() == null ? 0 : t.pollUs();
-        return finish(fabric, name, model, new TapDevice(q.ifname(), new int[] {fd}, q.vnetHdr()), info, t,
+        return finish(fabric, name, model, new TapDevice(q.ifname(), new int[] {fd}, q.vnetHdr()), new String[] {info}, t,
                 vhost ? Boolean.TRUE : null, pollUs, () -> { });
     }
 
     /** {@code net_init_tap_one} from the fds on: sndbuf, vhost, offloads, the client. */
-    private static NetClient finish(Fabric fabric, String name, String model, TapDevice dev, String info,
+    private static NetClient finish(Fabric fabric, String name, String model, TapDevice dev, String[] infos,
             TapOptions t, Boolean vhost, long pollUs, Runnable downscript) {
         boolean offload;
         try {
@@ -195,7 +203,7 @@ public final class TapFactory implements NetdevFactory {
             runQuietly(downscript);
             throw e;
         }
-        TapClient c = new TapClient(name, model, dev, info, pollUs, downscript, fabric.eventLoop(), offload);
+        TapClient c = new TapClient(name, model, dev, infos, pollUs, downscript, fabric.eventLoop(), offload);
         c.start();
         log.debug("{}: {} on {} ({} queue(s), vnet_hdr={}, offload={})", name, model, dev.ifname, dev.fds.length,
                 dev.vnetHdr, offload);

@@ -89,7 +89,7 @@ public abstract class NetClient {
         StringBuilder out = new StringBuilder();
         for (int q = 0; q < queueCount(); q++) {
             out.append(name).append(": index=0,type=").append(model.equals("hub") ? "hubport" : model)
-                    .append(',').append(info()).append('\n');
+                    .append(',').append(queueInfo(q)).append('\n');
         }
         return out.toString();
     }
@@ -256,6 +256,14 @@ public abstract class NetClient {
      * ask its guest to announce itself (virtio-net with GUEST_ANNOUNCE) does so here.
      */
     protected void announce() {
+    }
+
+    /**
+     * The {@link #info()} of queue {@code queue}: QEMU has a client per queue of a multiqueue tap,
+     * each with its own text (its own descriptor, or {@code script=no} after the first).
+     */
+    public String queueInfo(int queue) {
+        return info();
     }
 
     /** QEMU's {@code info_str}: what this client is connected to, for humans. */

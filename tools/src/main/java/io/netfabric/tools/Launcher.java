@@ -460,7 +460,9 @@ final class Launcher implements AutoCloseable {
             }
             for (NetClient c : fabric.clients()) {
                 if (c.isNetdev() && c.peer() == null) {
-                    warn("netdev " + c.name() + " has no peer");
+                    for (int q = 0; q < c.queueCount(); q++) {
+                        warn("netdev " + c.name() + " has no peer");   // net_check_clients: once per queue's client
+                    }
                 }
             }
         });

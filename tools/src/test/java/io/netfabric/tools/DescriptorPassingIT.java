@@ -86,22 +86,28 @@ class DescriptorPassingIT {
      * monitor socket given by {@code monitorOption} ({@code -qmp} or {@code -monitor}): {QEMU's
      * lines, ours}.
      */
-    private List<List<String>> againstQemu(String mode, String monitorOption) throws Exception {
+    private List<List<String>> againstQemu(String mode, String monitorOption, String... more) throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "qemu-system-x86 is not installed");
         assumeTrue(Files.isExecutable(PYTHON), "python3 is not installed");
         Path q = qmp("q.sock");
         Process qemu = started(new ProcessBuilder("qemu-system-x86_64", "-M", "none", "-nodefaults", "-display", "none",
                 monitorOption, qmpOption(q)), dir.resolve("qemu.log"));
         awaitSocket(q, qemu, dir.resolve("qemu.log"));
-        List<String> expected = client(mode, q.toString());
+        List<String> expected = client(args(mode, q, more));
         qemu.destroy();
 
         Path n = qmp("n.sock");
         Process nf = start(dir.resolve("nf.log"), List.of(monitorOption, qmpOption(n)));
         awaitSocket(n, nf, dir.resolve("nf.log"));
-        List<String> actual = client(mode, n.toString());
+        List<String> actual = client(args(mode, n, more));
         nf.destroy();
         return List.of(expected, actual);
+    }
+
+    private static String[] args(String mode, Path socket, String... more) {
+        List<String> a = new ArrayList<>(List.of(mode, socket.toString()));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
     }
 
     @Test
@@ -118,6 +124,18 @@ class DescriptorPassingIT {
         assertThat(both.get(0)).hasSize(8);
         assertThat(both.get(1)).containsExactlyElementsOf(both.get(0))
                 .contains("info network -> n1: index=0,type=socket,socket: fd=N|(qemu) ");
+    }
+
+    /** QEMU has a client per queue, each showing its own descriptor: fds=q0:q1 shows both. */
+    @Test
+    void theQueuesOfAHandedOverMultiqueueTapShowTheirOwnDescriptors() throws Exception {
+        String prefix = netns.ifname("m");   // the client adds q (QEMU's run) or n (ours)
+        netns.deleteLinkAfter(prefix + "q");
+        netns.deleteLinkAfter(prefix + "n");
+        List<List<String>> both = againstQemu("mqtap", "-qmp", prefix);
+        assertThat(both.get(0)).contains("queues 2 distinct descriptors");
+        assertThat(both.get(1).stream().map(l -> l.replaceAll("fd=\\d+", "fd=N")).toList())
+                .containsExactlyElementsOf(both.get(0).stream().map(l -> l.replaceAll("fd=\\d+", "fd=N")).toList());
     }
 
     @Test
