@@ -226,17 +226,23 @@ class UserNetnsIT {
             lease(ns);
             ExecResult r = ns.exec("sh", "-c", "echo hello | socat -T 2 - UDP:10.0.2.2:" + echo.getLocalPort());
             assertThat(r.requireSuccess().stdout().trim()).isEqualTo("hello");
-            String py = "import socket\n"
+            // 2,000 new flows, about 1,000 a second. Unpaced (tens of thousands a second), the tap's
+            // queue (1,000 frames) overflowed in the guest's kernel while a fresh JVM's stack opened
+            // host sockets, and how many arrived said more about the machine than about the NAT:
+            // 823 in one CI run. A fresh process takes 2,000 a second without a drop (scratch).
+            String py = "import socket, time\n"
                     + "for i in range(2000):\n"
                     + "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                     + "    s.sendto(b'x', ('10.0.2.2', " + echo.getLocalPort() + "))\n"
-                    + "    s.close()\n";
+                    + "    s.close()\n"
+                    + "    if i % 10 == 9:\n"
+                    + "        time.sleep(0.01)\n";
             ns.exec("/usr/bin/python3", "-c", py).requireSuccess();
             Thread.sleep(500);
             UserStack s = stack();
             int flows = fabric.call(() -> s.udpNat().flowCount());
             assertThat(flows).isBetween(1, io.netfabric.user.nat.UdpNat.DEFAULT_MAX_FLOWS);
-            assertThat(fabric.call(() -> s.counters().natFlowsOpened)).isGreaterThanOrEqualTo(1000L);
+            assertThat(fabric.call(() -> s.counters().natFlowsOpened)).isGreaterThanOrEqualTo(1900L);
         }
     }
 
