@@ -88,8 +88,8 @@ public final class TapFactory implements NetdevFactory {
                 throw FabricException.generic("ifname=, script=, downscript=, vnet_hdr=, helper=, queues=, "
                         + "and vhostfd= are invalid with fds=");
             }
-            String[] names = t.fds().split(":", -1);
-            if (t.vhostfds() != null && t.vhostfds().split(":", -1).length != names.length) {
+            String[] names = fdNames(t.fds());
+            if (t.vhostfds() != null && fdNames(t.vhostfds()).length != names.length) {
                 throw FabricException.generic("The number of fds passed does not match the number of vhostfds passed");
             }
             int[] fds = new int[names.length];
@@ -164,6 +164,22 @@ public final class TapFactory implements NetdevFactory {
         String ifn = ifname;
         Runnable downscript = down == null ? () -> { } : () -> NetworkScript.run(down, ifn);
         return finish(fabric, name, "tap", dev, infos, t, vhost ? Boolean.TRUE : null, pollUs, downscript);
+    }
+
+    /**
+     * net/tap.c {@code get_fds}: the names between colons, where a colon at the very end starts no
+     * further name ({@code "a:"} is one name, {@code "a::"} two, the second empty). An empty list
+     * makes QEMU 7.2 assert (net_client_init1); we keep one empty name, refused as unknown.
+     */
+    static String[] fdNames(String list) {
+        List<String> names = new ArrayList<>();
+        int at = 0;
+        do {
+            int colon = list.indexOf(':', at);
+            names.add(colon < 0 ? list.substring(at) : list.substring(at, colon));
+            at = colon < 0 ? list.length() + 1 : colon + 1;
+        } while (at < list.length());
+        return names.toArray(new String[0]);
     }
 
     private static NetClient fromFd(Fabric fabric, String name, String model, int fd, String info, TapOptions t) {

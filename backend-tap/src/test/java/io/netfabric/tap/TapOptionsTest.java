@@ -88,6 +88,18 @@ class TapOptionsTest {
         return map;
     }
 
+    /** net/tap.c get_fds: a colon at the very end starts no further name, one in the middle does. */
+    @Test
+    void fdsNamesSplitAsQemusGetFds() {
+        assertThat(TapFactory.fdNames("a")).containsExactly("a");
+        assertThat(TapFactory.fdNames("a:")).containsExactly("a");
+        assertThat(TapFactory.fdNames("a:b")).containsExactly("a", "b");
+        assertThat(TapFactory.fdNames("a::b")).containsExactly("a", "", "b");
+        assertThat(TapFactory.fdNames("a::")).containsExactly("a", "");
+        assertThat(TapFactory.fdNames(":")).containsExactly("");
+        assertThat(TapFactory.fdNames("")).containsExactly("");   // QEMU 7.2 asserts; we refuse the name
+    }
+
     @TestFactory
     Stream<DynamicTest> qemuRecordedBackendMessages() throws IOException {
         List<Case> cases = backendCases();
