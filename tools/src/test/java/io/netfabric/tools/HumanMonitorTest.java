@@ -176,6 +176,17 @@ class HumanMonitorTest {
                     "t0: index=0,type=tap,ifname=" + ifname + ",script=/bin/true,downscript=/bin/true\r\n"
                     + "t0: index=0,type=tap,ifname=" + ifname + ",script=no,downscript=no\r\n");
         }
+        // A hub port peers the first queue only: QEMU 7.2 warns for the second (and prints it apart).
+        err.reset();
+        try (Launcher l = Launcher.start(CommandLine.parse(new String[] {"-nodefaults",
+                "-netdev", "tap,id=t0,ifname=" + ifname + ",script=no,downscript=no,queues=2",
+                "-netdev", "hubport,id=h0,hubid=0,netdev=t0"}),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err, true))) {
+            assertThat(err.toString()).isEqualTo("netfabric: warning: hub 0 with no nics\n"
+                    + "netfabric: warning: netdev t0 has no peer\n");
+            String queue = "t0: index=0,type=tap,ifname=" + ifname + ",script=no,downscript=no\r\n";
+            assertThat(hmp(l.dispatcher(), "info network")).isEqualTo("hub 0\r\n \\ h0: " + queue + queue);
+        }
     }
 
     @Test
