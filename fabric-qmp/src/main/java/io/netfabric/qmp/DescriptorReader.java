@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * reach the connection's {@link ConnectionFds} before the command they came with runs.
  *
  * <p>The Netty channel keeps writing, closing and noticing the peer's end; it never reads (the
- * server turns auto-read off and {@link #NO_READS} swallows read requests). This reader watches
+ * {@link MonitorSocket} turns auto-read off and {@link #NO_READS} swallows read requests). This reader watches
  * a duplicate of the socket in the same event loop's epoll set (epoll keys on descriptor and
  * file, so the duplicate is a second entry) and hands what it reads to the pipeline as Netty
  * would. When the peer closes, Netty's own read-hang-up handling reads the end of stream; by

@@ -6,7 +6,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import java.io.BufferedReader;
@@ -27,8 +26,6 @@ public final class HumanMonitorServer implements AutoCloseable {
     static final String PROMPT = "(qemu) ";
 
     private final MonitorSocket socket = new MonitorSocket("monitor", "netfabric-hmp");
-    /** The monitor's named descriptors ({@code getfd}), shared by its connections. */
-    private final MonitorFdTable fdTable = new MonitorFdTable();
 
     private HumanMonitorServer() {
     }
@@ -47,29 +44,22 @@ public final class HumanMonitorServer implements AutoCloseable {
     public static HumanMonitorServer start(QmpEndpoint endpoint, Fabric fabric, Runnable onQuit) {
         HumanMonitor hmp = new HumanMonitor(fabric, onQuit);
         HumanMonitorServer s = new HumanMonitorServer();
-        // Unix clients are read with recvmsg, so that they can pass descriptors (getfd).
         s.socket.listen(endpoint, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                ConnectionFds fds = new ConnectionFds(s.fdTable);
-                if (ch instanceof DomainSocketChannel) {
-                    ch.pipeline().addLast(DescriptorReader.NO_READS);
-                }
                 ch.pipeline().addLast(new LineBasedFrameDecoder(64 * 1024, true, false),
                         new StringDecoder(StandardCharsets.UTF_8),
                         new SimpleChannelInboundHandler<String>() {
                             @Override
                             public void channelActive(ChannelHandlerContext ctx) {
                                 s.socket.firstClient.arrived();
-                                if (ctx.channel() instanceof DomainSocketChannel) {
-                                    DescriptorReader.attach(ctx.channel(), fds);
-                                }
                                 write(ctx, banner());
                             }
 
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, String line) {
-                                write(ctx, answer(hmp, line.endsWith("\r") ? line.substring(0, line.length() - 1) : line, fds));
+                                write(ctx, answer(hmp, line.endsWith("\r") ? line.substring(0, line.length() - 1) : line,
+                                        MonitorSocket.fds(ctx.channel())));
                             }
 
                             @Override
@@ -78,7 +68,7 @@ public final class HumanMonitorServer implements AutoCloseable {
                             }
                         });
             }
-        }, false, true);
+        }, false);
         return s;
     }
 
@@ -123,6 +113,5 @@ public final class HumanMonitorServer implements AutoCloseable {
     public void close() {
         socket.stopListening();
         socket.stopLoop();
-        fdTable.closeAll();
     }
 }

@@ -3,6 +3,9 @@ package io.netfabric.qmp;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,6 +16,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +39,9 @@ final class MonitorSocket {
     private final String what;
     private final EventLoopGroup group;
     private final boolean epoll = Epoll.isAvailable();
+    private static final AttributeKey<ConnectionFds> FDS = AttributeKey.valueOf("monitor-fds");
+    /** The monitor's named descriptors ({@code getfd}), shared by its connections as QEMU's are. */
+    private final MonitorFdTable fdTable = new MonitorFdTable();
     private Channel server;
     private Path file;
 
@@ -45,24 +52,45 @@ final class MonitorSocket {
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
     }
 
+    /** The connection's descriptors ({@code getfd}); every client of a monitor socket has them. */
+    static ConnectionFds fds(Channel client) {
+        return client.attr(FDS).get();
+    }
+
     /**
-     * Binds {@code endpoint}; each accepted client gets {@code childHandler}. Stops the loop on
-     * failure. With {@code readsUnixItself}, Netty does not read unix clients: the handler reads
-     * them with a {@link DescriptorReader}, which also takes the descriptors they send.
+     * Binds {@code endpoint}; each accepted client gets {@code childHandler}, and its
+     * {@link #fds(Channel) descriptors}. Stops the loop on failure. Netty does not read unix
+     * clients: a {@link DescriptorReader} does, which also takes the descriptors they send.
      */
-    void listen(QmpEndpoint endpoint, ChannelHandler childHandler, boolean allowHalfClosure, boolean readsUnixItself) {
-        ServerBootstrap b = new ServerBootstrap().group(group).childHandler(childHandler)
+    void listen(QmpEndpoint endpoint, ChannelHandler childHandler, boolean allowHalfClosure) {
+        boolean unix = endpoint instanceof QmpEndpoint.Unix;
+        ServerBootstrap b = new ServerBootstrap().group(group)
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ConnectionFds fds = new ConnectionFds(fdTable);
+                        ch.attr(FDS).set(fds);
+                        if (unix) {
+                            ch.pipeline().addLast(DescriptorReader.NO_READS, new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelActive(ChannelHandlerContext ctx) {
+                                    ctx.fireChannelActive();   // the monitor's session first
+                                    DescriptorReader.attach(ctx.channel(), fds);
+                                }
+                            });
+                        }
+                        ch.pipeline().addLast(childHandler);
+                    }
+                })
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, allowHalfClosure)
-                .childOption(ChannelOption.AUTO_READ, !(readsUnixItself && endpoint instanceof QmpEndpoint.Unix));
+                .childOption(ChannelOption.AUTO_READ, !unix);
         try {
             if (endpoint instanceof QmpEndpoint.Unix u) {
                 if (!epoll) {
                     throw new IllegalStateException("a unix " + what + " socket needs Netty's native epoll transport: "
                             + Epoll.unavailabilityCause());
                 }
-                if (readsUnixItself) {
-                    Descriptors.bindInBackground();
-                }
+                Descriptors.bindInBackground();
                 file = u.path().toAbsolutePath();
                 replaceStale(file);
                 server = b.channel(EpollServerDomainSocketChannel.class)
@@ -113,6 +141,7 @@ final class MonitorSocket {
     /** Ends the loop (and every connection on it) and removes the socket file. */
     void stopLoop() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        fdTable.closeAll();
         if (file != null) {
             try {
                 Files.deleteIfExists(file);

@@ -14,7 +14,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.channel.unix.DomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -43,8 +42,6 @@ public final class QmpServer implements AutoCloseable {
     private final Fabric fabric;
     private final QmpDispatcher dispatcher;
     private final ChannelGroup clients = new DefaultChannelGroup("qmp-clients", GlobalEventExecutor.INSTANCE);
-    /** The monitor's named descriptors ({@code getfd}), shared by its connections as QEMU's are. */
-    private final MonitorFdTable fdTable = new MonitorFdTable();
     private final Consumer<FabricEvent> eventListener = this::broadcast;
     private final MonitorSocket socket = new MonitorSocket("QMP", "netfabric-qmp");
     /** Completed by {@link #open}: clients are greeted from then on, as QEMU's monitor greets once startup is done. */
@@ -54,17 +51,13 @@ public final class QmpServer implements AutoCloseable {
         this.fabric = fabric;
         this.dispatcher = dispatcher;
         // Half-closure allowed: a client that sends its commands and closes its side still gets
-        // every reply (Connection closes it after them). Unix clients are read with recvmsg, so
-        // that they can pass descriptors (getfd).
+        // every reply (Connection closes it after them).
         socket.listen(endpoint, new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (ch instanceof DomainSocketChannel) {
-                    ch.pipeline().addLast(DescriptorReader.NO_READS);
-                }
                 ch.pipeline().addLast(new QmpFrameDecoder(), new Connection());
             }
-        }, true, true);
+        }, true);
         fabric.addEventListener(eventListener);
     }
 
@@ -128,7 +121,6 @@ public final class QmpServer implements AutoCloseable {
         socket.stopListening();
         clients.close().syncUninterruptibly();
         socket.stopLoop();
-        fdTable.closeAll();
     }
 
     /**
@@ -144,11 +136,7 @@ public final class QmpServer implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel ch = ctx.channel();
-            ConnectionFds fds = new ConnectionFds(fdTable);
-            ch.attr(SESSION).set(new QmpSession(dispatcher, fds));
-            if (ch instanceof DomainSocketChannel) {
-                DescriptorReader.attach(ch, fds);
-            }
+            ch.attr(SESSION).set(new QmpSession(dispatcher, MonitorSocket.fds(ch)));
             clients.add(ch);
             socket.firstClient.arrived();
             if (opened.isDone()) {
