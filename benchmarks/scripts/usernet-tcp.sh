@@ -3,12 +3,16 @@
 # each behind its own tap in its own namespace, every client talking to servers on the host's
 # 127.0.0.1 through the stack's host address (10.0.2.2; pasta: its mapped gateway 10.0.2.2):
 #   iperf3 TCP guest->host and host->guest at MTU 1500 and 65520 (Gbit/s, median of rounds),
-#   2,000 short sequential connections, the first the process sees (connections/s),
-#   then, after the same warm-up for every stack (10,000 connections, 5,000 round trips):
-#   a one-byte ping-pong over one connection (10,000 round trips, median/p99 µs) and
-#   2,000 short sequential connections, three times (connections/s, the median),
 #   CPU seconds of the stack process per GB moved by iperf3,
-#   and (netfabric only) 10,000 idle NAT connections: heap after GC and thread count.
+#   after a warm-up (10,000 connections, 5,000 round trips): a one-byte ping-pong over one
+#   connection (10,000 round trips, median/p99 µs),
+#   and (netfabric only) 10,000 idle NAT connections: heap after GC and thread count;
+# then the connection rate, 2,000 short sequential connections (connections/s), measured with
+# the stacks taking turns so that a slow minute of this shared machine falls on all of them:
+#   the first 2,000 a fresh process sees (its bulk paths warm from iperf3, its connection paths
+#   not), three fresh processes per stack, the median;
+#   and, with the three stacks up side by side and each warmed by 10,000 connections, five
+#   rounds in turn, each measurement starting once every stack process is idle, the median.
 # Needs root, ip, iperf3, python3, slirp4netns, pasta, jcmd. Traffic: loopback and the script's
 # namespaces only. Prints a Markdown table.
 # Usage: benchmarks/scripts/usernet-tcp.sh [seconds-per-iperf3-run] [rounds]
@@ -60,7 +64,7 @@ done
 
 # start_<stack> MTU -> sets ns, pid
 start_netfabric() {
-  ns=nft-$tag-nf$1; newns "$ns"; local tap=nft${tag}$1
+  ns=nft-$tag-nf$1${nsx:-}; newns "$ns"; local tap=nft${tag}$1
   tap=${tap:0:15}
   (cd "$root" && NETFABRIC_JAVA_OPTS="-Xmx512m ${NETFABRIC_JAVA_OPTS:-}" exec bin/netfabric -nodefaults \
      -netdev "user,id=u0,mtu=$1" -netdev hubport,id=h0,hubid=0,netdev=u0 \
@@ -73,13 +77,13 @@ start_netfabric() {
   ip netns exec "$ns" ping -c1 -W2 10.0.2.2 >/dev/null 2>&1 || true
 }
 start_slirp4netns() {
-  ns=nft-$tag-s4$1; newns "$ns"
+  ns=nft-$tag-s4$1${nsx:-}; newns "$ns"
   slirp4netns --configure --mtu="$1" --netns-type=path "/run/netns/$ns" tap0 > "$work/slirp4netns-$1.log" 2>&1 &
   pid=$!; pids+=("$pid")
   waitlinkns "$ns" tap0; sleep 0.5
 }
 start_pasta() {
-  ns=nft-$tag-pa$1; newns "$ns"
+  ns=nft-$tag-pa$1${nsx:-}; newns "$ns"
   pasta -f -q --runas 0 --config-net -I tap0 -a 10.0.2.15 -n 24 -g 10.0.2.2 -m "$1" -t none -u none -T none -U none \
      --netns "/run/netns/$ns" > "$work/pasta-$1.log" 2>&1 &
   pid=$!; pids+=("$pid")
@@ -110,17 +114,12 @@ for stack in netfabric slirp4netns pasta; do
     c1=$(cpu_s "$pid")
     R[$stack,$mtu,cpu]=$(awk -v a="$c0" -v b="$c1" -v n="$bytes" 'BEGIN {printf "%.2f", (n > 0 ? (b - a) / (n / 1e9) : 0)}')
     if [ "$mtu" = 1500 ]; then
-      # The first connections this process sets up (its bulk paths are warm from iperf3, its
-      # connection paths are not: a JVM compiles them during this run)...
-      R[$stack,crr_cold]=$(ip netns exec "$ns" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$sport" 2000)
-      # ...then the same warm-up for every stack, and the steady state. A JVM is still compiling
-      # the connection path after 3,000 connections (its rate climbs until about 8,000): the
-      # warm-up is long enough for the steady state to be steady.
+      # The same warm-up for every stack. A JVM is still compiling the connection path after
+      # 3,000 connections (its rate climbs until about 8,000): long enough to be steady after.
       ip netns exec "$ns" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$sport" 10000 >/dev/null
       ip netns exec "$ns" $py "$here/lib/tcpbench.py" rr 10.0.2.2 "$sport" 5000 >/dev/null
       read -r m p < <(ip netns exec "$ns" $py "$here/lib/tcpbench.py" rr 10.0.2.2 "$sport" 10000)
       R[$stack,rr]="$m / $p"
-      R[$stack,crr]=$(for _ in 1 2 3; do ip netns exec "$ns" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$sport" 2000; done | median)
       if [ "$stack" = netfabric ]; then
         mkfifo "$work/idle.in"
         (ip netns exec "$ns" $py "$here/lib/tcpbench.py" idle 10.0.2.2 "$sport" 10000 < "$work/idle.in" \
@@ -141,6 +140,51 @@ for stack in netfabric slirp4netns pasta; do
   done
 done
 
+# Connection rate. Stacks take turns (the order rotates each round), so that noise from other
+# work on this shared machine falls on all of them rather than on whichever ran in a bad minute.
+crr() { ip netns exec "$1" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$2" 2000; }
+rotate() { local r=$1; shift; local a=("$@"); local n=${#a[@]}; for i in $(seq 0 $((n - 1))); do echo "${a[$(((i + r) % n))]}"; done; }
+stacks=(netfabric slirp4netns pasta)
+declare -A cold warm
+# The first 2,000 connections of a fresh process, after iperf3 has warmed its bulk paths: three
+# fresh processes per stack, each alone on the machine.
+# Echo servers of their own for this phase and the next (see the first ones).
+for k in 4 5 6 7 8 9; do
+  $py "$here/lib/tcpbench.py" echo 127.0.0.1 "$((eport + k))" > "$work/echo$k.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do grep -q ready "$work/echo$k.log" 2>/dev/null && break; sleep 0.1; done
+done
+for r in 1 2 3; do
+  for stack in $(rotate "$r" "${stacks[@]}"); do
+    k=4; [ "$stack" = slirp4netns ] && k=5; [ "$stack" = pasta ] && k=6
+    nsx=c$r; "start_$stack" 1500
+    iperf "$ns" "" >/dev/null || true; iperf "$ns" -R >/dev/null || true
+    cold[$stack]+="$(crr "$ns" "$((eport + k))") "
+    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; ip netns del "$ns"
+  done
+done
+# The steady state: the three stacks up side by side, each warmed by 10,000 connections, then
+# five rounds in turn. Each measurement starts once the stack processes are idle, so that a JVM
+# still compiling in the background takes nothing from a peer's turn.
+declare -A sns spid sportof
+k=6; nsx=w
+for stack in "${stacks[@]}"; do
+  k=$((k + 1)); "start_$stack" 1500; sns[$stack]=$ns; spid[$stack]=$pid; sportof[$stack]=$((eport + k))
+  ip netns exec "$ns" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$((eport + k))" 10000 >/dev/null
+done
+ticks() { local t=0 p; for p in "${spid[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+quiet() { # until the stack processes use under 2 % of a CPU over half a second (at most 20 s)
+  local a b; for _ in $(seq 40); do a=$(ticks); sleep 0.5; b=$(ticks); [ $((b - a)) -le 1 ] && return 0; done; }
+for r in 1 2 3 4 5; do
+  for stack in $(rotate "$r" "${stacks[@]}"); do
+    quiet; warm[$stack]+="$(crr "${sns[$stack]}" "${sportof[$stack]}") "
+  done
+done
+for stack in "${stacks[@]}"; do
+  R[$stack,crr_cold]=$(printf '%s\n' ${cold[$stack]} | median); R[$stack,crr_cold_all]=${cold[$stack]% }
+  R[$stack,crr]=$(printf '%s\n' ${warm[$stack]} | median); R[$stack,crr_all]=${warm[$stack]% }
+done
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 echo "| measure | netfabric | slirp4netns (libslirp 4.7) | pasta | netfabric / slirp4netns | netfabric / pasta |"
 echo "| --- | --- | --- | --- | --- | --- |"
@@ -155,8 +199,10 @@ for mtu in 1500 65520; do
 done
 echo "| one-byte ping-pong, 10,000 round trips after the warm-up (µs median / p99) | ${R[netfabric,rr]} | ${R[slirp4netns,rr]} | ${R[pasta,rr]} | | |"
 a=${R[netfabric,crr_cold]}; b=${R[slirp4netns,crr_cold]}; c=${R[pasta,crr_cold]}
-echo "| 2,000 sequential connections, the first of the process (connections/s) | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
+echo "| 2,000 sequential connections, the first of a fresh process (connections/s, median of 3 processes) | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
 a=${R[netfabric,crr]}; b=${R[slirp4netns,crr]}; c=${R[pasta,crr]}
-echo "| 2,000 sequential connections after 10,000 more (connections/s, median of 3) | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
+echo "| 2,000 sequential connections after 10,000 more (connections/s, median of 5 rounds in turn) | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
 echo
 echo "netfabric, 10,000 idle NAT connections: ${R[idle]:-?}; heap used after GC: ${R[heap]:-?}; JVM threads: ${R[threads]:-?}"
+echo "connections/s, each measurement: first of a process netfabric ${R[netfabric,crr_cold_all]}, slirp4netns ${R[slirp4netns,crr_cold_all]}, pasta ${R[pasta,crr_cold_all]};"
+echo "after the warm-up netfabric ${R[netfabric,crr_all]}, slirp4netns ${R[slirp4netns,crr_all]}, pasta ${R[pasta,crr_all]}"
