@@ -129,6 +129,35 @@ final class GuestFrames {
         return b;
     }
 
+    /**
+     * {@code upper} (an upper-layer message whose checksum {@link #ipv6} fills) from s to d, cut as
+     * Linux cuts a packet longer than its MTU: a Fragment header after the fixed one, pieces of
+     * {@code piece} octets (a multiple of 8) under identification {@code id}; in sending order.
+     */
+    static java.util.List<ByteBuf> ipv6Fragments(MacAddress dstMac, Ipv6Address s, Ipv6Address d, IpProtocol next,
+                                                 byte[] upper, int piece, int id) {
+        ByteBuf whole = ipv6(dstMac, s, d, next, upper, 64);
+        byte[] payload = new byte[upper.length];
+        whole.getBytes(54, payload);
+        whole.release();
+        java.util.List<ByteBuf> out = new java.util.ArrayList<>();
+        for (int off = 0; off < payload.length; off += piece) {
+            int n = Math.min(piece, payload.length - off);
+            byte[] frag = new byte[8 + n];
+            frag[0] = (byte) next.value();
+            int field = (off / 8) << 3 | (off + n < payload.length ? 1 : 0);
+            frag[2] = (byte) (field >> 8);
+            frag[3] = (byte) field;
+            frag[4] = (byte) (id >>> 24);
+            frag[5] = (byte) (id >>> 16);
+            frag[6] = (byte) (id >>> 8);
+            frag[7] = (byte) id;
+            System.arraycopy(payload, off, frag, 8, n);
+            out.add(ipv6(dstMac, s, d, IpProtocol.IPV6_FRAG, frag, 64));
+        }
+        return out;
+    }
+
     static byte[] udp6Segment(int sport, int dport, byte[] payload) {
         byte[] out = new byte[8 + payload.length];
         out[0] = (byte) (sport >> 8);

@@ -8,8 +8,16 @@ import io.netfabric.user.ip.StackDrop;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv4Address;
 import io.netfabric.wire.ethernet.EtherType;
+import io.netfabric.wire.icmpv6.Icmpv6Packet;
+import io.netfabric.wire.ipv6.Ipv6FragmentHeader;
+import io.netfabric.wire.ipv6.Ipv6Packet;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
@@ -308,6 +316,126 @@ class RouterTest {
             h.send(ipv6(ROUTER, GUEST6, HOST6, IpProtocol.ICMPV6, small, 0));
             assertThat(h.last().payloadU8(0)).isEqualTo(3);
             assertThat(h.last().checksumsOk()).isTrue();
+        }
+    }
+
+    /**
+     * RFC 8200 §4.5, which libslirp does not implement (its ip6_input drops fragments): Linux's
+     * {@code ping -6 -s 3000} arrives in three fragments (here the last first), is answered, and
+     * the answer leaves in fragments of at most the MTU that reassemble to the echo reply.
+     */
+    @Test
+    void anIpv6PingLargerThanTheMtuIsReassembledAndAnsweredInFragments() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            byte[] echo = new byte[3008];
+            echo[0] = (byte) 128;
+            echo[5] = 7;   // identifier 7
+            for (int i = 8; i < echo.length; i++) {
+                echo[i] = (byte) i;
+            }
+            List<ByteBuf> frags = ipv6Fragments(ROUTER, GUEST6, HOST6, IpProtocol.ICMPV6, echo, 1448, 0x1234);
+            Collections.reverse(frags);
+            frags.forEach(h::send);
+            assertThat(h.toGuest).hasSize(3).allMatch(f -> f.bytes().length <= 14 + 1500);
+            java.io.ByteArrayOutputStream reply = new java.io.ByteArrayOutputStream();
+            Set<Integer> ids = new HashSet<>();
+            for (SeenFrame f : h.toGuest) {
+                ByteBuf b = Unpooled.wrappedBuffer(f.bytes());
+                Ipv6Packet ip = new Ipv6Packet();
+                assertThat(ip.wrapChecked(b, 14, b.readableBytes() - 14)).isTrue();
+                assertThat(ip.nextHeader()).isEqualTo(IpProtocol.IPV6_FRAG);
+                Ipv6FragmentHeader fh = new Ipv6FragmentHeader();
+                assertThat(fh.wrapChecked(b, ip.payloadOffset(), ip.payloadLength())).isTrue();
+                assertThat(fh.nextHeader()).isEqualTo(IpProtocol.ICMPV6);
+                assertThat(fh.fragmentOffset() * 8).isEqualTo(reply.size());
+                assertThat(fh.moreFragments()).isEqualTo(f != h.last());
+                ids.add(fh.identification());
+                reply.write(f.bytes(), fh.dataOffset(), fh.dataLength());
+            }
+            assertThat(ids).hasSize(1);
+            byte[] r = reply.toByteArray();
+            assertThat(r[0] & 0xFF).as("echo reply").isEqualTo(129);
+            assertThat(Arrays.copyOfRange(r, 4, r.length)).isEqualTo(Arrays.copyOfRange(echo, 4, echo.length));
+            ByteBuf whole = Unpooled.wrappedBuffer(r);
+            assertThat(new Icmpv6Packet().wrap(whole, 0, r.length).verifyChecksum(HOST6, GUEST6)).isTrue();
+        }
+    }
+
+    /** RFC 5722: overlapping IPv6 fragments drop the whole packet. */
+    @Test
+    void overlappingIpv6FragmentsDropThePacket() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            List<ByteBuf> frags = echo6Fragments(32, 9);
+            List<ByteBuf> overlap = echo6Fragments(16, 9);
+            h.send(frags.get(0));
+            h.send(overlap.get(1));   // octets 16-31, inside the first piece
+            frags.get(1).release();
+            overlap.get(0).release();
+            overlap.get(2).release();
+            overlap.get(3).release();
+            assertThat(h.toGuest).isEmpty();
+            assertThat(h.stack.counters().drops(StackDrop.BAD_FRAGMENT)).isEqualTo(1);
+        }
+    }
+
+    /** A 64-octet echo request to fec0::2 in fragments of {@code piece} octets. */
+    private static List<ByteBuf> echo6Fragments(int piece, int id) {
+        byte[] echo = new byte[64];
+        echo[0] = (byte) 128;
+        return ipv6Fragments(ROUTER, GUEST6, HOST6, IpProtocol.ICMPV6, echo, piece, id);
+    }
+
+    /** An atomic fragment (offset 0, no more) is taken alone, and a packet in progress under its identification goes on (RFC 6946 §4). */
+    @Test
+    void anAtomicIpv6FragmentIsTakenAlone() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            List<ByteBuf> frags = echo6Fragments(32, 5);
+            h.send(frags.get(0));
+            h.send(echo6Fragments(64, 5).get(0));
+            assertThat(h.toGuest).as("the atomic fragment's answer").hasSize(1);
+            h.send(frags.get(1));
+            assertThat(h.toGuest).as("then the fragmented packet's").hasSize(2).allMatch(f -> f.payloadU8(0) == 129);
+        }
+    }
+
+    /**
+     * A first fragment without the whole upper-layer header is dropped (RFC 7112 §5), and so is a
+     * packet with a piece that is no multiple of 8 octets before its last (RFC 8200 §4.5).
+     */
+    @Test
+    void aShortFirstIpv6FragmentOrAMisalignedPieceIsDropped() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            byte[] udp = udp6Segment(5000, 7000, new byte[40]);
+            List<ByteBuf> frags = ipv6Fragments(ROUTER, GUEST6, HOST6, IpProtocol.UDP, udp, 8, 1);
+            ByteBuf first = frags.get(0);
+            first.setShort(14 + 4, 8 + 4);   // 4 octets of the UDP header only
+            h.send(first.writerIndex(14 + 40 + 8 + 4));
+            frags.subList(1, frags.size()).forEach(ByteBuf::release);
+            assertThat(h.stack.counters().drops(StackDrop.BAD_FRAGMENT)).isEqualTo(1);
+
+            List<ByteBuf> odd = ipv6Fragments(ROUTER, GUEST6, HOST6, IpProtocol.UDP, udp, 8, 2);
+            h.send(odd.get(0));
+            ByteBuf second = odd.get(1);
+            second.setShort(14 + 4, 8 + 5);   // 5 octets with M set
+            h.send(second.writerIndex(14 + 40 + 8 + 5));
+            odd.subList(2, odd.size()).forEach(h::send);
+            assertThat(h.stack.counters().drops(StackDrop.BAD_FRAGMENT)).isEqualTo(2);
+            assertThat(h.host.sent).isEmpty();
+        }
+    }
+
+    /** An incomplete IPv6 packet waits 60 s (RFC 8200 §4.5), an IPv4 one 30 s (libslirp's IPFRAGTTL). */
+    @Test
+    void incompleteIpv6FragmentsExpireAfterSixtySeconds() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            List<ByteBuf> frags = echo6Fragments(32, 3);
+            h.send(frags.get(0));
+            h.advance(31_000_000_000L);
+            assertThat(h.stack.counters().drops(StackDrop.REASSEMBLY_LIMIT)).isZero();
+            h.advance(30_000_000_000L);
+            assertThat(h.stack.counters().drops(StackDrop.REASSEMBLY_LIMIT)).isEqualTo(1);
+            h.send(frags.get(1));
+            assertThat(h.toGuest.stream().filter(f -> f.payloadU8(0) == 129)).isEmpty();
         }
     }
 

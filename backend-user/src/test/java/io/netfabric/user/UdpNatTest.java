@@ -81,4 +81,24 @@ class UdpNatTest {
             assertThat(h.toGuest).allMatch(f -> f.bytes().length <= 1514);
         }
     }
+
+    /**
+     * IPv6 both ways past the MTU (libslirp drops IPv6 fragments and does not fragment): a guest's
+     * 3000-octet datagram in fragments reaches the host whole, and a 4000-octet reply leaves in
+     * fragments of at most the MTU.
+     */
+    @Test
+    void ipv6DatagramsLongerThanTheMtuCrossBothWays() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            byte[] data = new byte[3000];
+            java.util.Arrays.fill(data, (byte) 'q');
+            ipv6Fragments(ROUTER, GUEST6, HOST6, IpProtocol.UDP, udp6Segment(5555, 7000, data), 1448, 42).forEach(h::send);
+            StackHarness.FakeHostUdp.Sent s = h.host.sent.get(0);
+            assertThat(s.to()).isEqualTo(new InetSocketAddress("::1", 7000));
+            assertThat(s.payload()).isEqualTo(data);
+            s.socket().reply(new byte[4000], new InetSocketAddress("::1", 7000), h.now);
+            assertThat(h.toGuest).hasSize(3).allMatch(f -> f.bytes().length <= 1514)
+                    .allMatch(f -> (f.bytes()[20] & 0xFF) == IpProtocol.IPV6_FRAG.value());
+        }
+    }
 }

@@ -13,6 +13,7 @@ import io.netfabric.wire.dhcp.DhcpPacket;
 import io.netfabric.wire.dhcp.Dhcpv6Packet;
 import io.netfabric.wire.icmp.IcmpPacket;
 import io.netfabric.wire.icmpv6.Icmpv6Packet;
+import io.netfabric.wire.ipv6.Ipv6FragmentHeader;
 import io.netfabric.wire.ipv6.Ipv6Packet;
 import io.netfabric.wire.tcp.TcpPacket;
 import io.netfabric.wire.tftp.TftpRepr;
@@ -33,6 +34,7 @@ public final class FrameWalk {
     private final UdpPacket udp = new UdpPacket();
     private final IcmpPacket icmp = new IcmpPacket();
     private final Ipv6Packet ip6 = new Ipv6Packet();
+    private final Ipv6FragmentHeader frag6 = new Ipv6FragmentHeader();
     private final Icmpv6Packet icmp6 = new Icmpv6Packet();
     private final DhcpPacket dhcp = new DhcpPacket();
     private final Dhcpv6Packet dhcp6 = new Dhcpv6Packet();
@@ -57,6 +59,13 @@ public final class FrameWalk {
         ip6.flowLabel();
         if (ip6.nextHeader().equals(IpProtocol.ICMPV6)) {
             return icmpv6(buf, ip6.payloadOffset(), ip6.payloadLength(), ip6.src(), ip6.dst());
+        }
+        if (ip6.nextHeader().equals(IpProtocol.IPV6_FRAG)) {
+            if (!frag6.wrapChecked(buf, ip6.payloadOffset(), ip6.payloadLength())) {
+                return frag6.malformed();
+            }
+            assertThat(frag6.toString()).isNotEmpty();
+            assertThat(frag6.dataLength()).isNotNegative();
         }
         return null;
     }

@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and RDNSS options (libslirp 4.7 has none); IP identifiers and padding; the BOOTP size
  * (libslirp pads to 548 octets) and flags (RFC 2131 echoes the broadcast bit, libslirp clears
  * it); the source of a port unreachable (libslirp: 127.0.0.1, the host's view; ours: the address
- * the guest wrote to); a RST's window.
+ * the guest wrote to); a RST's window; IPv6 fragments (libslirp 4.7 drops them and never
+ * fragments what it sends; ours reassembles and fragments, RFC 8200 §4.5).
  *
  * <p>Only the virtual network and the host's loopback (10.0.2.2) are addressed; QEMU is killed
  * by its pid.

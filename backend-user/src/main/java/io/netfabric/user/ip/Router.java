@@ -11,6 +11,7 @@ import io.netfabric.wire.ethernet.EthernetPacket;
 import io.netfabric.wire.icmp.IcmpPacket;
 import io.netfabric.wire.icmpv6.Icmpv6Packet;
 import io.netfabric.wire.ipv4.Ipv4Packet;
+import io.netfabric.wire.ipv6.Ipv6FragmentHeader;
 import io.netfabric.wire.ipv6.Ipv6Packet;
 import io.netfabric.wire.tcp.TcpPacket;
 import io.netfabric.wire.udp.UdpPacket;
@@ -129,7 +130,7 @@ public final class Router implements Timed {
     private static final long ARP_ASK_INTERVAL_NANOS = 1_000_000_000L;
     private final Map<Ipv6Address, MacAddress> ndpTable = new HashMap<>();
     private final List<Timed> timed = new ArrayList<>();
-    private final Ipv4Reassembler reassembler;
+    private final FragmentReassembler reassembler;
     private final AwaitingNeighbour awaiting;
     private UdpHandler udpFallback;
     private Icmpv6Handler routerSolicitations;
@@ -141,6 +142,7 @@ public final class Router implements Timed {
     private final ArpPacket arp = new ArpPacket();
     private final Ipv4Packet ip = new Ipv4Packet();
     private final Ipv6Packet ip6 = new Ipv6Packet();
+    private final Ipv6FragmentHeader frag6View = new Ipv6FragmentHeader();
     private final UdpPacket udpView = new UdpPacket();
     private final IcmpPacket icmp = new IcmpPacket();
     private final Icmpv6Packet icmp6 = new Icmpv6Packet();
@@ -166,7 +168,7 @@ public final class Router implements Timed {
         byte[] m = {0x52, 0x55, 0, 0, 0, 0};
         System.arraycopy(host.toBytes(), 0, m, 2, 4);
         this.mac = MacAddress.fromBytes(m);
-        this.reassembler = new Ipv4Reassembler(counters);
+        this.reassembler = new FragmentReassembler(counters);
         this.awaiting = new AwaitingNeighbour(counters);
     }
 
@@ -494,7 +496,7 @@ public final class Router implements Timed {
         // A datagram longer than the MTU is taken as it is, as libslirp's ip_input takes it (a guest
         // whose interface MTU is larger still reaches the host); answers to it leave in fragments.
         if (ip.isFragment()) {
-            ByteBuf whole = reassembler.add(ip, link.alloc(), now);
+            ByteBuf whole = reassembler.addIpv4(ip, link.alloc(), now);
             if (whole == null) {
                 return;
             }
@@ -631,6 +633,30 @@ public final class Router implements Timed {
             counters.drop(StackDrop.MALFORMED);
             return;
         }
+        if (ip6.nextHeader().equals(IpProtocol.IPV6_FRAG)) {
+            // RFC 8200 §4.5: the packet is handled once whole. libslirp's ip6_input drops fragments.
+            Ipv6FragmentHeader f = frag6View;
+            if (!f.wrapChecked(frame, ip6.payloadOffset(), ip6.payloadLength())) {
+                counters.drop(StackDrop.MALFORMED);
+                return;
+            }
+            ByteBuf whole = reassembler.addIpv6(ip6, f, link.alloc(), now);
+            if (whole == null) {
+                return;
+            }
+            try {
+                ip6.wrapChecked(whole, 0, whole.readableBytes());
+                ipv6Deliver(whole, srcMac, src, dst, now);
+            } finally {
+                whole.release();
+            }
+            return;
+        }
+        ipv6Deliver(frame, srcMac, src, dst, now);
+    }
+
+    /** Hands the upper layer of the packet {@link #ip6} wraps (in {@code frame}) to its handler. */
+    private void ipv6Deliver(ByteBuf frame, MacAddress srcMac, Ipv6Address src, Ipv6Address dst, long now) {
         IpProtocol next = ip6.nextHeader();
         if (next.equals(IpProtocol.ICMPV6)) {
             icmpv6Input(frame, ip6.payloadOffset(), ip6.payloadLength(), srcMac, src, dst, now);
@@ -774,7 +800,7 @@ public final class Router implements Timed {
                 Icmpv6Packet r = new Icmpv6Packet().wrap(out, at, length);
                 r.setType(Icmpv6Packet.TYPE_ECHO_REPLY);
                 r.fillChecksum(dst, src);
-                toGuest(out);
+                sendIpv6(out);
             }
             default -> counters.drop(StackDrop.UNSUPPORTED_PROTOCOL);
         }
@@ -975,7 +1001,7 @@ public final class Router implements Timed {
 
     /**
      * Sends a UDP datagram to the guest at {@code to} from {@code from}, to the guest's learned
-     * MAC. IPv4 datagrams longer than the MTU are fragmented ({@link #sendIpv4}); IPv6 ones dropped.
+     * MAC. Datagrams longer than the MTU leave in fragments ({@link #sendIpv4}, {@link #sendIpv6}).
      * The payload is borrowed.
      */
     public void sendUdp(InetSocketAddress from, InetSocketAddress to, ByteBuf payload, int offset, int length) {
@@ -992,17 +1018,13 @@ public final class Router implements Timed {
                         int length) {
         int udpLen = UdpPacket.HEADER_LEN + length;
         if (from.getAddress() instanceof Inet6Address) {
-            if (Ipv6Packet.HEADER_LEN + udpLen > mtu) {
-                counters.drop(StackDrop.TOO_BIG);
-                return;
-            }
             Ipv6Address s = Ipv6Address.fromBytes(from.getAddress().getAddress());
             Ipv6Address d = Ipv6Address.fromBytes(to.getAddress().getAddress());
             ByteBuf out = newIpv6Frame(dstMac, s, d, IpProtocol.UDP, udpLen, 64);
             int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
             writeUdp(out, at, from.getPort(), to.getPort(), payload, offset, length);
             new UdpPacket().wrap(out, at, udpLen).fillChecksumIpv6(s, d);
-            toGuest(out);
+            sendIpv6(out);
             return;
         }
         Ipv4Address s = Ipv4Address.fromBytes(from.getAddress().getAddress());
@@ -1039,6 +1061,41 @@ public final class Router implements Timed {
                 h.setTotalLength(Ipv4Packet.HEADER_LEN + n);
                 h.setFlagsAndFragmentOffset(false, done + n < payload, done / 8);
                 h.fillChecksum();
+                toGuest(out);
+            }
+        } finally {
+            frame.release();
+        }
+    }
+
+    /**
+     * Sends an IPv6 frame of ours (the fixed header, then the upper layer) to the guest, cut into
+     * fragments of at most the MTU when it is longer (RFC 8200 §4.5: a Fragment header after the
+     * fixed one, 8-aligned pieces, M on all but the last, one random identification per packet
+     * as RFC 7739 asks). libslirp's ip6_output does not fragment. Takes the frame's reference.
+     */
+    private void sendIpv6(ByteBuf frame) {
+        int ipAt = EthernetPacket.HEADER_LEN;
+        int payload = frame.getUnsignedShort(ipAt + 4);
+        if (Ipv6Packet.HEADER_LEN + payload <= mtu) {
+            toGuest(frame);
+            return;
+        }
+        try {
+            IpProtocol next = IpProtocol.valueOf(frame.getUnsignedByte(ipAt + 6));
+            int id = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+            int dataAt = ipAt + Ipv6Packet.HEADER_LEN;
+            int maxPiece = (mtu - Ipv6Packet.HEADER_LEN - Ipv6FragmentHeader.HEADER_LEN) & ~7;
+            Ipv6FragmentHeader f = new Ipv6FragmentHeader();
+            for (int done = 0; done < payload; done += maxPiece) {
+                int n = Math.min(maxPiece, payload - done);
+                ByteBuf out = link.alloc().buffer(dataAt + Ipv6FragmentHeader.HEADER_LEN + n);
+                out.writeBytes(frame, 0, dataAt);
+                out.setShort(ipAt + 4, Ipv6FragmentHeader.HEADER_LEN + n);
+                out.setByte(ipAt + 6, IpProtocol.IPV6_FRAG.value());
+                out.writeZero(Ipv6FragmentHeader.HEADER_LEN);
+                f.wrap(out, dataAt, Ipv6FragmentHeader.HEADER_LEN).setHeader(next, done / 8, done + n < payload, id);
+                out.writeBytes(frame, dataAt + done, n);
                 toGuest(out);
             }
         } finally {
@@ -1135,7 +1192,7 @@ public final class Router implements Timed {
             out.setShort(at + 6, seq);
             out.setBytes(at + 8, data, offset, length);
             new Icmpv6Packet().wrap(out, at, len).fillChecksum(s, d);
-            toGuest(out);
+            sendIpv6(out);
             return;
         }
         ByteBuf out = newIpv4Frame(dstMac, Ipv4Address.fromBytes(from.getAddress()), Ipv4Address.fromBytes(to.getAddress()),
