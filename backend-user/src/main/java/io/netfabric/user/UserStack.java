@@ -104,8 +104,10 @@ public final class UserStack implements Timed {
         }
 
         if (c.ipv6()) {
-            router.setRouterSolicitationHandler(new RouterAdvertiser(router, c.prefix6(), c.prefix6Len(), c.dns6(),
-                    c.mtu(), c.dnssearch(), c.restrict()));
+            RouterAdvertiser ra = new RouterAdvertiser(router, c.prefix6(), c.prefix6Len(), c.dns6(), c.mtu(),
+                    c.dnssearch(), c.restrict());
+            router.setRouterSolicitationHandler(ra);
+            router.addTimed(ra);
             router.bindUdp(null, Dhcpv6Server.SERVER_PORT, new Dhcpv6Server(router, c.dns6(), c.dnssearch(), c.restrict()));
         }
 

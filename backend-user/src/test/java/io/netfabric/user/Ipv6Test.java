@@ -39,6 +39,32 @@ class Ipv6Test {
         }
     }
 
+    /**
+     * After the guest's first solicitation, advertisements keep coming unasked every 200 to 600 s
+     * (libslirp's ra_timer), so the 1800 s router lifetime never runs out under a guest that
+     * solicits once at boot; before any solicitation nothing is sent.
+     */
+    @Test
+    void unsolicitedAdvertisementsFollowTheFirstSolicitationEveryTwoToTenMinutes() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.advance(3_600_000_000_000L);
+            assertThat(h.toGuest).as("no guest has asked yet").isEmpty();
+            byte[] rs = {(byte) 133, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0x52, 0x54, 0, 0x12, 0x34, 0x56};
+            h.send(ipv6(ROUTER_MCAST, GUEST_LL, Ipv6Address.parse("ff02::2"), IpProtocol.ICMPV6, rs, 255));
+            assertThat(h.toGuest).hasSize(1);
+            h.advance(199_000_000_000L);
+            assertThat(h.toGuest).as("none sooner than 200 s").hasSize(1);
+            for (int n = 2; n <= 10; n++) {
+                h.advance(401_000_000_000L);
+                assertThat(h.toGuest).as("one more in every 600 s").hasSizeGreaterThanOrEqualTo(n);
+                h.advance(199_000_000_000L);
+            }
+            assertThat(h.toGuest).hasSizeLessThanOrEqualTo(1 + 6000 / 200);
+            assertThat(h.toGuest).allMatch(f -> (f.payload()[0] & 0xFF) == 134 && f.checksumsOk()
+                    && f.dst6().equals(Ipv6Address.parse("ff02::1")));
+        }
+    }
+
     @Test
     void neighborSolicitationsForTheHostAreAnsweredButNotForTheGuestsOwnAddress() {
         try (StackHarness h = new StackHarness(StackHarness.config(""))) {

@@ -77,6 +77,10 @@ record SeenFrame(byte[] bytes, MacAddress dstMac, MacAddress srcMac, EtherType t
         return (Ipv6Address) src;
     }
 
+    Ipv6Address dst6() {
+        return (Ipv6Address) dst;
+    }
+
     int payloadU8(int i) {
         return payload[i] & 0xFF;
     }

@@ -1,6 +1,7 @@
 package io.netfabric.user.service;
 
 import io.netfabric.user.ip.Router;
+import io.netfabric.user.ip.Timed;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv6Address;
 import io.netfabric.wire.MacAddress;
@@ -9,19 +10,26 @@ import io.netfabric.wire.icmpv6.Icmpv6Packet;
 import io.netfabric.wire.ipv6.Ipv6Packet;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Router advertisements (RFC 4861 §6.2.3) in answer to a router solicitation, from fe80::2 to
- * all nodes, as libslirp's ndp_send_ra does: the prefix for SLAAC (on-link and autonomous, RFC
- * 4862), the MTU option, RDNSS and DNSSL (RFC 8106), and the O flag so that the guest asks
- * stateless DHCPv6 for the rest (RFC 8415 §6.1).
+ * Router advertisements (RFC 4861 §6.2.3) from fe80::2 to all nodes, as libslirp's ndp_send_ra
+ * sends them: the prefix for SLAAC (on-link and autonomous, RFC 4862), the MTU option, RDNSS and
+ * DNSSL (RFC 8106), and the O flag so that the guest asks stateless DHCPv6 for the rest (RFC 8415
+ * §6.1). One answers each router solicitation; after the first solicitation, unsolicited ones
+ * follow at random intervals of 200 to 600 s (RFC 4861 §6.2.4 with §6.2.1's default
+ * MaxRtrAdvInterval, libslirp's ra_timer), so that the guest's default route (1800 s), DNS
+ * server (1800 s) and address lifetimes are renewed for as long as it runs.
  */
-public final class RouterAdvertiser implements Router.Icmpv6Handler {
+public final class RouterAdvertiser implements Router.Icmpv6Handler, Timed {
     /** libslirp NDP_AdvDefaultLifetime / valid and preferred lifetimes (ndp_table.c, ip6_icmp.h). */
     static final int ROUTER_LIFETIME = 1800;
     static final int VALID_LIFETIME = 86400;
     static final int PREFERRED_LIFETIME = 14400;
     static final int DNS_LIFETIME = 1800;
+    /** libslirp NDP_MinRtrAdvInterval and NDP_MaxRtrAdvInterval (ip6_icmp.h): 200 and 600 s. */
+    static final long MIN_INTERVAL_NANOS = 200_000_000_000L;
+    static final long MAX_INTERVAL_NANOS = 600_000_000_000L;
 
     private final Router router;
     private final Ipv6Address prefix;
@@ -30,6 +38,7 @@ public final class RouterAdvertiser implements Router.Icmpv6Handler {
     private final int mtu;
     private final byte[] dnssl;
     private final boolean restrict;
+    private long nextUnsolicited = NONE;
 
     public RouterAdvertiser(Router router, Ipv6Address prefix, int prefixLen, Ipv6Address dns6, int mtu,
                             List<String> dnssearch, boolean restrict) {
@@ -44,11 +53,31 @@ public final class RouterAdvertiser implements Router.Icmpv6Handler {
 
     @Override
     public void icmpv6(MacAddress srcMac, Ipv6Address src, Ipv6Address dst, Icmpv6Packet msg, long now) {
-        advertise(srcMac);
+        advertise();
+        if (nextUnsolicited == NONE) {
+            nextUnsolicited = now + interval();
+        }
+    }
+
+    @Override
+    public long nextDeadline() {
+        return nextUnsolicited;
+    }
+
+    @Override
+    public void poll(long now) {
+        if (now >= nextUnsolicited) {
+            advertise();
+            nextUnsolicited = now + interval();
+        }
+    }
+
+    private static long interval() {
+        return ThreadLocalRandom.current().nextLong(MIN_INTERVAL_NANOS, MAX_INTERVAL_NANOS + 1);
     }
 
     /** Sends one RA to all nodes. */
-    public void advertise(MacAddress guestMac) {
+    private void advertise() {
         int dnsslLen = dnssl == null ? 0 : (8 + dnssl.length + 7) / 8 * 8;
         int len = Icmpv6Packet.RA_LEN + 8 /* source LL */ + 8 /* MTU */ + 32 /* prefix */
                 + (restrict ? 0 : 24 /* RDNSS with one address */) + (restrict ? 0 : dnsslLen);
