@@ -44,6 +44,8 @@ public final class UserStack implements Timed {
     private final DnsForwarder dns;
     private final DnsTcpServer dnsTcp;
     private final TftpServer tftp;
+    /** Null when IPv6 is off. */
+    private final RouterAdvertiser ra;
     private final UdpNat udpNat;
     private final IcmpEchoNat echoNat;
     private final TcpNat tcpNat;
@@ -104,11 +106,13 @@ public final class UserStack implements Timed {
         }
 
         if (c.ipv6()) {
-            RouterAdvertiser ra = new RouterAdvertiser(router, c.prefix6(), c.prefix6Len(), c.dns6(), c.mtu(),
+            ra = new RouterAdvertiser(router, c.prefix6(), c.prefix6Len(), c.dns6(), c.mtu(),
                     c.dnssearch(), c.restrict());
             router.setRouterSolicitationHandler(ra);
             router.addTimed(ra);
             router.bindUdp(null, Dhcpv6Server.SERVER_PORT, new Dhcpv6Server(router, c.dns6(), c.dnssearch(), c.restrict()));
+        } else {
+            ra = null;
         }
 
         Set<InetAddress> virtual = new HashSet<>();
@@ -248,6 +252,9 @@ public final class UserStack implements Timed {
 
     /** One frame from the guest; takes its reference. */
     public void input(ByteBuf frame, long now) {
+        if (ra != null) {
+            ra.heard(now);
+        }
         router.input(frame, now);
     }
 

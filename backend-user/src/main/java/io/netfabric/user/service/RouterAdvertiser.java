@@ -16,8 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Router advertisements (RFC 4861 §6.2.3) from fe80::2 to all nodes, as libslirp's ndp_send_ra
  * sends them: the prefix for SLAAC (on-link and autonomous, RFC 4862), the MTU option, RDNSS and
  * DNSSL (RFC 8106), and the O flag so that the guest asks stateless DHCPv6 for the rest (RFC 8415
- * §6.1). One answers each router solicitation; after the first solicitation, unsolicited ones
- * follow at random intervals of 200 to 600 s (RFC 4861 §6.2.4 with §6.2.1's default
+ * §6.1). One answers each router solicitation; from the guest's first frame on, unsolicited
+ * ones follow at random intervals of 200 to 600 s (RFC 4861 §6.2.4 with §6.2.1's default
  * MaxRtrAdvInterval, libslirp's ra_timer), so that the guest's default route (1800 s), DNS
  * server (1800 s) and address lifetimes are renewed for as long as it runs.
  */
@@ -54,6 +54,15 @@ public final class RouterAdvertiser implements Router.Icmpv6Handler, Timed {
     @Override
     public void icmpv6(MacAddress srcMac, Ipv6Address src, Ipv6Address dst, Icmpv6Packet msg, long now) {
         advertise();
+        heard(now);
+    }
+
+    /**
+     * The guest sent a frame: from the first one on, unsolicited advertisements are due. Not from
+     * start-up (libslirp's timer starts with it), because no clock is known then; and not only
+     * after a solicitation, which a guest sends at boot and not to a helper restarted under it.
+     */
+    public void heard(long now) {
         if (nextUnsolicited == NONE) {
             nextUnsolicited = now + interval();
         }
