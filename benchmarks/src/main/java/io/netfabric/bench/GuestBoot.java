@@ -2,7 +2,7 @@ package io.netfabric.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import io.netfabric.core.Fabric;
-import io.netfabric.core.LeakDetectionDefault;
+import io.netfabric.core.HelperNettyDefaults;
 import io.netfabric.core.options.NetdevOptionParser;
 import io.netfabric.testkit.guest.GuestVm;
 import io.netfabric.testkit.guest.TinyGuest;
@@ -37,7 +37,7 @@ public final class GuestBoot {
     }
 
     public static void main(String[] args) throws Exception {
-        LeakDetectionDefault.offUnlessSet();   // as the helper process runs its fabric
+        HelperNettyDefaults.apply();   // as the helper process runs its fabric
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         TinyGuest guest = TinyGuest.build();
         byte[] blob = new byte[BLOB];

@@ -1,7 +1,7 @@
 package io.netfabric.bench;
 
 import io.netfabric.core.Fabric;
-import io.netfabric.core.LeakDetectionDefault;
+import io.netfabric.core.HelperNettyDefaults;
 import io.netfabric.core.options.NetdevOptionParser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,7 +27,7 @@ public final class L2tpv3Relay {
     }
 
     public static void main(String[] args) throws Exception {
-        LeakDetectionDefault.offUnlessSet();   // as the helper process runs its fabric
+        HelperNettyDefaults.apply();   // as the helper process runs its fabric
         switch (args[0]) {
             case "relay" -> relay(args);
             case "load" -> load(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),

@@ -1,7 +1,7 @@
 package io.netfabric.bench;
 
 import io.netfabric.core.Fabric;
-import io.netfabric.core.LeakDetectionDefault;
+import io.netfabric.core.HelperNettyDefaults;
 import io.netfabric.core.options.NetdevOptionParser;
 import java.util.concurrent.CountDownLatch;
 
@@ -16,7 +16,7 @@ public final class NetdevRelay {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        LeakDetectionDefault.offUnlessSet();   // as the helper process runs its fabric
+        HelperNettyDefaults.apply();   // as the helper process runs its fabric
         Fabric fabric = Fabric.create();
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

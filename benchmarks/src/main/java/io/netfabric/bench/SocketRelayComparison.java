@@ -1,7 +1,7 @@
 package io.netfabric.bench;
 
 import io.netfabric.core.Fabric;
-import io.netfabric.core.LeakDetectionDefault;
+import io.netfabric.core.HelperNettyDefaults;
 import io.netfabric.core.options.NetdevOptionParser;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -64,7 +64,7 @@ public final class SocketRelayComparison {
     }
 
     public static void main(String[] args) throws Exception {
-        LeakDetectionDefault.offUnlessSet();   // as the helper process runs its fabric
+        HelperNettyDefaults.apply();   // as the helper process runs its fabric
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2.0;
         String only = args.length > 1 ? args[1].toUpperCase(Locale.ROOT) : "";   // e.g. TCP or UNIX:65535
         Path dir = Files.createTempDirectory("netfabric-relay");

@@ -1,7 +1,7 @@
 package io.netfabric.bench;
 
 import io.netfabric.core.Fabric;
-import io.netfabric.core.LeakDetectionDefault;
+import io.netfabric.core.HelperNettyDefaults;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
 import io.netfabric.core.options.NetdevOptionParser;
@@ -23,7 +23,7 @@ public final class VdeLoad {
     }
 
     public static void main(String[] args) throws Exception {
-        LeakDetectionDefault.offUnlessSet();   // as the helper process runs its fabric
+        HelperNettyDefaults.apply();   // as the helper process runs its fabric
         String sw1 = args[0];
         String sw2 = args[1];
         int octets = Integer.parseInt(args[2]);

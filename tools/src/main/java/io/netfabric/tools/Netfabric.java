@@ -1,6 +1,6 @@
 package io.netfabric.tools;
 
-import io.netfabric.core.LeakDetectionDefault;
+import io.netfabric.core.HelperNettyDefaults;
 import java.io.PrintStream;
 
 /**
@@ -15,7 +15,7 @@ public final class Netfabric {
     }
 
     public static void main(String[] args) {
-        LeakDetectionDefault.offUnlessSet();   // before any Netty class runs
+        HelperNettyDefaults.apply();   // before any Netty class runs
         System.exit(run(args, System.out, System.err));
     }
 
