@@ -11,8 +11,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongSupplier;
 
 /**
- * A guestfwd {@code cmd:} connection: one {@code /bin/sh -c COMMAND} process per guest
- * connection (libslirp fork_exec), the guest's data on its stdin, its stdout back to the guest.
+ * A guestfwd {@code cmd:} connection on the NIO transport (epoll uses {@link SpawnedCommand}): one
+ * {@code /bin/sh -c COMMAND} process per guest connection, the guest's data on its stdin, its
+ * stdout back to the guest.
  * A process has blocking pipes, so two small threads per connection move the bytes and post
  * every event to the loop; guest forwards are few, the NAT path never uses this.
  */

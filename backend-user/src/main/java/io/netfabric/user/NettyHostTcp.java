@@ -78,8 +78,33 @@ final class NettyHostTcp implements HostTcp {
                 () -> fabric.transport().newDomainSocketChannel());
     }
 
+    /**
+     * A process per connection on a loopback TCP connection ({@link SpawnedCommand}, libslirp's
+     * fork_exec) when the loop is epoll's; with NIO, or when none can be had, on pipes
+     * ({@link CommandStream}).
+     */
     @Override
     public Stream exec(String command, Events events) {
+        if (EpollTcpStream.epollLoop(fabric.eventLoop()) != null) {
+            SpawnedCommand.Child child;
+            try {
+                child = SpawnedCommand.start(command);
+            } catch (IOException e) {
+                log.warn("guest connection to a command: {}; {}", command, e.getMessage());
+                child = null;
+            }
+            if (child != null) {
+                Channel ch = new io.netty.channel.epoll.EpollSocketChannel(child.fd());
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+                NettyStream s = new NettyStream(events);
+                s.channel = ch;
+                ch.pipeline().addLast(s);
+                ChannelFuture reg = fabric.eventLoop().register(ch);
+                // The outcome after this returns, once the engine holds the stream (as a connect's).
+                fabric.eventLoop().execute(() -> connected(reg, s, events));
+                return s;
+            }
+        }
         return new CommandStream(command, events, fabric.eventLoop(), clock, afterEvent);
     }
 

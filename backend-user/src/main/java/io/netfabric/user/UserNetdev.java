@@ -93,6 +93,9 @@ public final class UserNetdev extends NetClient {
                 new NettyHostTcp(fabric, System::nanoTime, this::rearm),
                 io.netfabric.user.nat.UdpNat.DEFAULT_MAX_FLOWS, io.netfabric.user.nat.TcpNat.DEFAULT_MAX_FLOWS,
                 io.netfabric.user.tcp.TcpConnection.Timers.DEFAULT);
+        if (samba != null) {
+            stack.serveSmb(String.join(" ", samba.command()));
+        }
     }
 
     public UserStack stack() {

@@ -50,6 +50,8 @@ public final class UserStack implements Timed {
     private final IcmpEchoNat echoNat;
     private final TcpNat tcpNat;
     private final HostForwards hostForwards;
+    /** Null in stacks without host TCP. */
+    private final HostTcp hostTcp;
 
     public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp) {
         this(c, link, host, icmp, UdpNat.DEFAULT_MAX_FLOWS);
@@ -66,6 +68,7 @@ public final class UserStack implements Timed {
     public UserStack(UserConfig c, Router.Link link, HostUdp host, HostIcmp icmp, HostTcp tcp, int maxFlows,
                      int maxTcpFlows, TcpConnection.Timers tcpTimers) {
         this.config = c;
+        this.hostTcp = tcp;
         // The addresses may coincide (libslirp lets ipv6-dns be ipv6-host, or both come out of one
         // prefix, e.g. fec0::1 gives ::3 for each): sets that take duplicates.
         Set<Ipv4Address> own4 = new HashSet<>(List.of(c.host(), c.dns()));
@@ -151,6 +154,31 @@ public final class UserStack implements Timed {
         } else {
             tcpNat = null;
             hostForwards = null;
+        }
+    }
+
+    /**
+     * {@code smb=}: each guest connection to the SMB address on port 139 or 445 starts
+     * {@code command} (smbd in inetd mode, {@link SambaServer}) on a socket, as QEMU 7.2's
+     * slirp_smb adds two slirp_add_exec rules. No-op without host TCP (the tests' stacks).
+     */
+    public void serveSmb(String command) {
+        if (tcpNat == null || hostTcp == null) {
+            return;
+        }
+        InetAddress server = Router.inet(config.smbServer());
+        for (int port : new int[] {139, 445}) {
+            tcpNat.redirect(new InetSocketAddress(server, port), new TcpNat.Redirect() {
+                @Override
+                public HostTcp.Stream open(HostTcp.Events events) {
+                    return hostTcp.exec(command, events);
+                }
+
+                @Override
+                public String describe() {
+                    return "smb";
+                }
+            });
         }
     }
 

@@ -186,6 +186,27 @@ class UserNetnsIT {
         }
     }
 
+    /**
+     * {@code smb=}: a real smbclient lists the share, fetches a file and stores one, through
+     * smbd started per connection on a loopback TCP socket (QEMU 7.2's slirp_smb and libslirp's
+     * fork_exec; smbd serves only a socket with an internet peer).
+     */
+    @Test
+    void smbclientUsesTheShareThroughSmbd() throws Exception {
+        NetnsExtension.assumeCommand("smbclient");
+        Path share = Files.createDirectories(tmp.resolve("share"));
+        Files.writeString(share.resolve("greeting.txt"), "hello from the host\n");
+        Path got = tmp.resolve("got.txt");
+        Path put = Files.writeString(tmp.resolve("put.txt"), "from the guest\n");
+        Netns ns = guest(",smb=" + share);
+        lease(ns);
+        ExecResult r = ns.exec(Duration.ofSeconds(60), "smbclient", "//10.0.2.4/qemu", "-N", "-c",
+                "ls; get greeting.txt " + got + "; put " + put + " uploaded.txt");
+        assertThat(r.requireSuccess().stdout()).contains("greeting.txt");
+        assertThat(Files.readString(got)).isEqualTo("hello from the host\n");
+        assertThat(Files.readString(share.resolve("uploaded.txt"))).isEqualTo("from the guest\n");
+    }
+
     @Test
     void pingTheHostAndTheIpv6HostAfterSlaac() throws Exception {
         Netns ns = guest("");
