@@ -80,8 +80,9 @@ final class NettyHostTcp implements HostTcp {
 
     /**
      * A process per connection on a loopback TCP connection ({@link SpawnedCommand}, libslirp's
-     * fork_exec) when the loop is epoll's; with NIO, or when none can be had, on pipes
-     * ({@link CommandStream}).
+     * fork_exec) when the loop is epoll's, else on pipes ({@link CommandStream}). A command that
+     * does not parse or start ends the connection once made ({@link NoCommand}): QEMU 7.2
+     * answers the guest's SYN and then closes, and only logs why.
      */
     @Override
     public Stream exec(String command, Events events) {
@@ -91,19 +92,17 @@ final class NettyHostTcp implements HostTcp {
                 child = SpawnedCommand.start(command);
             } catch (IOException e) {
                 log.warn("guest connection to a command: {}; {}", command, e.getMessage());
-                child = null;
+                return new NoCommand(events);
             }
-            if (child != null) {
-                Channel ch = new io.netty.channel.epoll.EpollSocketChannel(child.fd());
-                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-                NettyStream s = new NettyStream(events);
-                s.channel = ch;
-                ch.pipeline().addLast(s);
-                ChannelFuture reg = fabric.eventLoop().register(ch);
-                // The outcome after this returns, once the engine holds the stream (as a connect's).
-                fabric.eventLoop().execute(() -> connected(reg, s, events));
-                return s;
-            }
+            Channel ch = new io.netty.channel.epoll.EpollSocketChannel(child.fd());
+            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            NettyStream s = new NettyStream(events);
+            s.channel = ch;
+            ch.pipeline().addLast(s);
+            ChannelFuture reg = fabric.eventLoop().register(ch);
+            // The outcome after this returns, once the engine holds the stream (as a connect's).
+            fabric.eventLoop().execute(() -> connected(reg, s, events));
+            return s;
         }
         return new CommandStream(command, events, fabric.eventLoop(), clock, afterEvent);
     }
@@ -272,6 +271,44 @@ final class NettyHostTcp implements HostTcp {
     /** A native channel's descriptor (epoll), else -1 (NIO). */
     static int descriptor(Channel ch) {
         return ch instanceof io.netty.channel.unix.UnixChannel u ? u.fd().intValue() : -1;
+    }
+
+    /** The host side of a guest connection whose command did not start: connected, then at its end. */
+    final class NoCommand implements Stream {
+        private boolean closed;
+
+        NoCommand(Events events) {
+            fabric.eventLoop().execute(() -> {
+                if (!closed) {
+                    events.connected(clock.getAsLong());
+                    events.eof(clock.getAsLong());
+                    afterEvent.run();
+                }
+            });
+        }
+
+        @Override
+        public void write(ByteBuf data) {
+            data.release();
+        }
+
+        @Override
+        public long pendingBytes() {
+            return 0;
+        }
+
+        @Override
+        public void shutdownOutput() {
+        }
+
+        @Override
+        public void setReading(boolean reading) {
+        }
+
+        @Override
+        public void close(boolean abort) {
+            closed = true;
+        }
     }
 
     private final class NettyStream extends ChannelInboundHandlerAdapter implements Stream {

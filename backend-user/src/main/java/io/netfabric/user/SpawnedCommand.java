@@ -1,5 +1,6 @@
 package io.netfabric.user;
 
+import io.netfabric.user.forward.ShellArgv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,13 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /bin/sh -c COMMAND} on one end of a TCP connection over 127.0.0.1, as libslirp's
+ * A command on one end of a TCP connection over 127.0.0.1, as libslirp's
  * fork_exec starts a guestfwd {@code cmd:} and QEMU's {@code smb=} smbd (its
  * slirp_socketpair_with_oob): the socket is the child's stdin, stdout and stderr, and the other
  * end is the guest's connection. A TCP socket, not pipes or a Unix socket pair: smbd serves one
  * connection (inetd mode) only when its stdin is a socket with an internet peer address (with a
  * pipe it turns daemon; with a Unix socket its get_remote_hostname fails and it ends); and the
  * guest's FIN becomes {@code shutdown(SHUT_WR)} on the descriptor the child also writes to.
+ * As libslirp 4.7, no shell runs it: the line is cut into arguments as g_shell_parse_argv cuts
+ * it ({@link ShellArgv}) and the program is looked up on PATH.
  *
  * <p>Java's ProcessBuilder gives a child pipes only, so the child is made with posix_spawn
  * through JNR-FFI: in a session of its own (as libslirp's child calls setsid()), the socket
@@ -58,7 +61,7 @@ final class SpawnedCommand {
 
         int posix_spawnattr_destroy(Pointer attr);
 
-        int posix_spawn(IntByReference pid, String path, Pointer actions, Pointer attr, Pointer argv, Pointer envp);
+        int posix_spawnp(IntByReference pid, String file, Pointer actions, Pointer attr, Pointer argv, Pointer envp);
 
         int waitpid(int pid, IntByReference status, int options);
 
@@ -86,10 +89,17 @@ final class SpawnedCommand {
     }
 
     /**
-     * Starts {@code /bin/sh -c command}; throws when the connection or the process cannot be
-     * made. The parent's end is non-blocking, for an epoll channel.
+     * Starts {@code command}; throws when it does not parse, or the connection or the process
+     * cannot be made (a program not found included). The parent's end is non-blocking, for an
+     * epoll channel.
      */
     static Child start(String command) throws IOException {
+        List<String> words;
+        try {
+            words = ShellArgv.parse(command);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("invalid command: " + e.getMessage());
+        }
         LibC c;
         try {
             c = libc();
@@ -116,17 +126,17 @@ final class SpawnedCommand {
             }
             check(c, c.posix_spawn_file_actions_addclosefrom_np(actions, 3), "addclosefrom_np");
             List<Pointer> keep = new ArrayList<>();
-            Pointer argv = strings(List.of("/bin/sh", "-c", command), keep);
+            Pointer argv = strings(words, keep);
             List<String> env = new ArrayList<>();
             for (Map.Entry<String, String> e : System.getenv().entrySet()) {
                 env.add(e.getKey() + "=" + e.getValue());
             }
             Pointer envp = strings(env, keep);
             IntByReference pid = new IntByReference();
-            int rc = c.posix_spawn(pid, "/bin/sh", actions, attr, argv, envp);
+            int rc = c.posix_spawnp(pid, words.get(0), actions, attr, argv, envp);
             if (rc != 0) {
                 c.close(sv[0]);
-                throw new IOException("posix_spawn: " + c.strerror(rc));
+                throw new IOException(words.get(0) + ": " + c.strerror(rc));
             }
             reapWhenDone(c, pid.intValue(), command);
             return new Child(pid.intValue(), sv[0]);

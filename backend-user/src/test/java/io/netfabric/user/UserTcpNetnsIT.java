@@ -75,10 +75,13 @@ class UserTcpNetnsIT {
         return fabric.call(() -> ((UserNetdev) fabric.findNetdev("u0")).stack());
     }
 
+    /** The test client script, copied out once per test. */
     String client() throws IOException {
         Path p = tmp.resolve("client.py");
-        try (InputStream in = getClass().getResourceAsStream("/tcp/client.py")) {
-            Files.copy(in, p);
+        if (!Files.exists(p)) {
+            try (InputStream in = getClass().getResourceAsStream("/tcp/client.py")) {
+                Files.copy(in, p);
+            }
         }
         return p.toString();
     }
@@ -431,9 +434,18 @@ class UserTcpNetnsIT {
         }
         Netns ns = guest(",guestfwd=tcp:10.0.2.100:4321-cmd:tr a-z A-Z"
                 + ",guestfwd=tcp:10.0.2.100:4322-tcp:127.0.0.1:" + port
-                + ",guestfwd=tcp:10.0.2.101:80-unix:" + sock);
+                + ",guestfwd=tcp:10.0.2.101:80-unix:" + sock
+                + ",guestfwd=tcp:10.0.2.100:4323-cmd:ls /nonexistent-dir 'a  b' $HOME"
+                + ",guestfwd=tcp:10.0.2.100:4324-cmd:no-such-program-here");
         ExecResult cmd = ns.exec(Duration.ofSeconds(20), "sh", "-c", "printf hello | socat -t 5 - TCP:10.0.2.100:4321");
         assertThat(cmd.stdout()).as(() -> cmd + " " + stack().counters() + " " + fabric.call(() -> stack().tcpNat().debug())).isEqualTo("HELLO");
+        // As libslirp 4.7 runs it (QEMU 7.2 checked): no shell, words cut as g_shell_parse_argv
+        // cuts them, nothing expanded, and stderr to the guest too.
+        ExecResult argv = ns.exec(Duration.ofSeconds(20), "sh", "-c", "socat -t 5 - TCP:10.0.2.100:4323 </dev/null");
+        assertThat(argv.stdout()).as(argv::toString).contains("'/nonexistent-dir'", "'a  b'", "'$HOME'");
+        // A program that does not exist: QEMU 7.2 makes the connection and ends it at once.
+        ExecResult missing = ns.exec(Duration.ofSeconds(20), "sh", "-c", "socat -t 5 - TCP:10.0.2.100:4324 </dev/null; echo status $?");
+        assertThat(missing.stdout()).as(missing::toString).isEqualTo("status 0\n");
         ExecResult tcp = ns.exec(Duration.ofSeconds(20), "sh", "-c", "printf there | socat -t 5 - TCP:10.0.2.100:4322");
         assertThat(tcp.stdout()).as(tcp::toString).isEqualTo("host:there");
         ExecResult ux = ns.exec(Duration.ofSeconds(20), "sh", "-c", "printf x | socat -t 5 - TCP:10.0.2.101:80");

@@ -26,8 +26,8 @@ public interface HostTcp {
     Stream connectUnix(String path, Events events);
 
     /**
-     * Runs {@code command} with {@code /bin/sh -c}, its stdin and stdout being the stream
-     * (guestfwd {@code cmd:}, libslirp's fork_exec); stderr is inherited.
+     * Runs {@code command} (cut into words as libslirp's fork_exec cuts it, no shell), its
+     * stdin, stdout and stderr being the stream (guestfwd {@code cmd:}, smbd).
      */
     Stream exec(String command, Events events);
 
