@@ -93,6 +93,9 @@ final class NettyHostTcp implements HostTcp {
             } catch (IOException e) {
                 log.warn("guest connection to a command: {}; {}", command, e.getMessage());
                 return new NoCommand(events);
+            } catch (UnsupportedOperationException e) {
+                log.debug("guest connection to a command on pipes: {}", e.getMessage());
+                return new CommandStream(command, events, fabric.eventLoop(), clock, afterEvent);
             }
             Channel ch = new io.netty.channel.epoll.EpollSocketChannel(child.fd());
             ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

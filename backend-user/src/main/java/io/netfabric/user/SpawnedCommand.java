@@ -89,11 +89,20 @@ final class SpawnedCommand {
     }
 
     /**
-     * Starts {@code command}; throws when it does not parse, or the connection or the process
-     * cannot be made (a program not found included). The parent's end is non-blocking, for an
-     * epoll channel.
+     * Starts {@code command}; throws IOException when it does not parse, or the connection or the
+     * process cannot be made (a program not found included), and UnsupportedOperationException
+     * when this libc lacks the calls (glibc before 2.34 has no addclosefrom_np). The parent's end
+     * is non-blocking, for an epoll channel.
      */
     static Child start(String command) throws IOException {
+        try {
+            return spawn(command);
+        } catch (LinkageError e) {
+            throw new UnsupportedOperationException("posix_spawn through JNR-FFI: " + e, e);
+        }
+    }
+
+    private static Child spawn(String command) throws IOException {
         List<String> words;
         try {
             words = ShellArgv.parse(command);
@@ -104,7 +113,7 @@ final class SpawnedCommand {
         try {
             c = libc();
         } catch (RuntimeException | LinkageError e) {
-            throw new IOException("no libc through JNR-FFI: " + e);
+            throw new UnsupportedOperationException("no libc through JNR-FFI: " + e, e);
         }
         int[] sv = LoopbackPair.open();
         // The child's end blocking, as a process expects its standard streams.
@@ -118,6 +127,7 @@ final class SpawnedCommand {
         c.posix_spawn_file_actions_init(actions);
         Pointer attr = Memory.allocateDirect(runtime, ATTR_SIZE);
         c.posix_spawnattr_init(attr);
+        boolean started = false;
         try {
             // A session of its own: smbd signals its process group as it ends, which was ours.
             check(c, c.posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSID), "setflags");
@@ -135,15 +145,15 @@ final class SpawnedCommand {
             IntByReference pid = new IntByReference();
             int rc = c.posix_spawnp(pid, words.get(0), actions, attr, argv, envp);
             if (rc != 0) {
-                c.close(sv[0]);
                 throw new IOException(words.get(0) + ": " + c.strerror(rc));
             }
+            started = true;
             reapWhenDone(c, pid.intValue(), command);
             return new Child(pid.intValue(), sv[0]);
-        } catch (IOException e) {
-            c.close(sv[0]);
-            throw e;
         } finally {
+            if (!started) {
+                c.close(sv[0]);
+            }
             c.close(sv[1]);
             c.posix_spawn_file_actions_destroy(actions);
             c.posix_spawnattr_destroy(attr);
