@@ -45,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (libslirp pads to 548 octets) and flags (RFC 2131 echoes the broadcast bit, libslirp clears
  * it); the source of a port unreachable (libslirp: 127.0.0.1, the host's view; ours: the address
  * the guest wrote to); a RST's window; IPv6 fragments (libslirp 4.7 drops them and never
- * fragments what it sends; ours reassembles and fragments, RFC 8200 §4.5).
+ * fragments what it sends; ours reassembles and fragments, RFC 8200 §4.5); option 67 (the
+ * bootfile) when the client's parameter list asks for it (libslirp fills only the BOOTP file
+ * field; udhcpc -O bootfile checked against QEMU 7.2).
  *
  * <p>Only the virtual network and the host's loopback (10.0.2.2) are addressed; QEMU is killed
  * by its pid.
