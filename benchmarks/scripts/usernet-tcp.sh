@@ -54,9 +54,10 @@ cpu_s() { awk '{printf "%.3f\n", ($14 + $15) / '"$(getconf CLK_TCK)"'}' "/proc/$
 iport=$((20000 + tag % 10000)); eport=$((iport + 1))
 iperf3 -s -B 127.0.0.1 -p "$iport" > "$work/iperf3.log" 2>&1 &
 pids+=($!)
-# One echo server per stack: each stack's host side leaves ~7,000 loopback connections in
-# TIME-WAIT, and separate ports keep their 4-tuples apart (one port range for all three ran out).
-for k in 1 2 3; do
+# One echo server per stack and phase (1-3 the first, 4-6 fresh processes' connections, 7-9 the
+# warm rounds): each stack's host side leaves ~7,000 loopback connections in TIME-WAIT, and
+# separate ports keep their 4-tuples apart (one port range for all three ran out).
+for k in 1 2 3 4 5 6 7 8 9; do
   $py "$here/lib/tcpbench.py" echo 127.0.0.1 "$((eport + k))" > "$work/echo$k.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 50); do grep -q ready "$work/echo$k.log" 2>/dev/null && break; sleep 0.1; done
@@ -148,12 +149,6 @@ stacks=(netfabric slirp4netns pasta)
 declare -A cold warm
 # The first 2,000 connections of a fresh process, after iperf3 has warmed its bulk paths: three
 # fresh processes per stack, each alone on the machine.
-# Echo servers of their own for this phase and the next (see the first ones).
-for k in 4 5 6 7 8 9; do
-  $py "$here/lib/tcpbench.py" echo 127.0.0.1 "$((eport + k))" > "$work/echo$k.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 50); do grep -q ready "$work/echo$k.log" 2>/dev/null && break; sleep 0.1; done
-done
 for r in 1 2 3; do
   for stack in $(rotate "$r" "${stacks[@]}"); do
     k=4; [ "$stack" = slirp4netns ] && k=5; [ "$stack" = pasta ] && k=6

@@ -6,14 +6,15 @@ import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongSupplier;
 
 /**
  * A guestfwd {@code cmd:} connection on the NIO transport (epoll uses {@link SpawnedCommand}): one
- * process per guest connection (its arguments as {@link SpawnedCommand} cuts them), the guest's
- * data on its stdin, its stdout back to the guest.
+ * process per guest connection, the guest's data on its stdin, its stdout and stderr back to the
+ * guest.
  * A process has blocking pipes, so two small threads per connection move the bytes and post
  * every event to the loop; guest forwards are few, the NAT path never uses this.
  */
@@ -29,25 +30,25 @@ final class CommandStream implements HostTcp.Stream {
     private volatile boolean reading = true;
     private volatile boolean closed;
     private volatile long pending;
-    private Process process;
+    private final Process process;
 
-    CommandStream(String command, HostTcp.Events events, Executor loop, LongSupplier clock, Runnable afterEvent) {
+    /**
+     * Starts {@code argv} with the guest's data on its stdin and its stdout and stderr (merged,
+     * as libslirp gives both to the guest) back; throws when the process cannot be started.
+     */
+    static CommandStream start(List<String> argv, HostTcp.Events events, Executor loop, LongSupplier clock,
+                               Runnable afterEvent) throws IOException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        return new CommandStream(p, events, loop, clock, afterEvent);
+    }
+
+    private CommandStream(Process process, HostTcp.Events events, Executor loop, LongSupplier clock,
+                          Runnable afterEvent) {
+        this.process = process;
         this.events = events;
         this.loop = loop;
         this.clock = clock;
         this.afterEvent = afterEvent;
-        try {
-            process = new ProcessBuilder(io.netfabric.user.forward.ShellArgv.parse(command))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        } catch (IOException | IllegalArgumentException e) {
-            // As QEMU 7.2 answers a command that does not start: the connection is made, then ends.
-            post(() -> {
-                events.connected(clock.getAsLong());
-                events.eof(clock.getAsLong());
-            });
-            closed = true;
-            return;
-        }
         post(() -> events.connected(clock.getAsLong()));
         Thread w = new Thread(this::writeLoop, "guestfwd-cmd-in");
         Thread r = new Thread(this::readLoop, "guestfwd-cmd-out");
@@ -163,9 +164,7 @@ final class CommandStream implements HostTcp.Stream {
                     b.release();
                 }
             }
-            if (process != null) {
-                process.destroy();
-            }
+            process.destroy();
         }
         toStdin.add(EOF);   // the command sees EOF on stdin after what it was sent
     }

@@ -22,8 +22,10 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import java.io.IOException;
 import java.net.ConnectException;
+import io.netfabric.user.forward.ShellArgv;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,34 +82,32 @@ final class NettyHostTcp implements HostTcp {
 
     /**
      * A process per connection on a loopback TCP connection ({@link SpawnedCommand}, libslirp's
-     * fork_exec) when the loop is epoll's, else on pipes ({@link CommandStream}). A command that
-     * does not parse or start ends the connection once made ({@link NoCommand}): QEMU 7.2
-     * answers the guest's SYN and then closes, and only logs why.
+     * fork_exec) when the loop is epoll's, else on pipes ({@link CommandStream}); either way cut
+     * into words as libslirp 4.7 cuts it ({@link ShellArgv}), no shell. A command that does not
+     * parse or start ends the connection once made ({@link NoCommand}): QEMU 7.2 answers the
+     * guest's SYN and then closes, and only logs why.
      */
     @Override
     public Stream exec(String command, Events events) {
-        if (EpollTcpStream.epollLoop(fabric.eventLoop()) != null) {
-            SpawnedCommand.Child child;
-            try {
-                child = SpawnedCommand.start(command);
-            } catch (IOException e) {
-                log.warn("guest connection to a command: {}; {}", command, e.getMessage());
-                return new NoCommand(events);
-            } catch (UnsupportedOperationException e) {
-                log.debug("guest connection to a command on pipes: {}", e.getMessage());
-                return new CommandStream(command, events, fabric.eventLoop(), clock, afterEvent);
+        try {
+            List<String> argv = ShellArgv.parse(command);
+            if (EpollTcpStream.epollLoop(fabric.eventLoop()) != null) {
+                try {
+                    int fd = SpawnedCommand.start(argv);
+                    NettyStream s = new NettyStream(events);
+                    ChannelFuture reg = register(s, new io.netty.channel.epoll.EpollSocketChannel(fd));
+                    // The outcome after this returns, once the engine holds the stream (as a connect's).
+                    fabric.eventLoop().execute(() -> connected(reg, s, events));
+                    return s;
+                } catch (UnsupportedOperationException e) {
+                    log.debug("guest connection to a command on pipes: {}", e.getMessage());
+                }
             }
-            Channel ch = new io.netty.channel.epoll.EpollSocketChannel(child.fd());
-            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-            NettyStream s = new NettyStream(events);
-            s.channel = ch;
-            ch.pipeline().addLast(s);
-            ChannelFuture reg = fabric.eventLoop().register(ch);
-            // The outcome after this returns, once the engine holds the stream (as a connect's).
-            fabric.eventLoop().execute(() -> connected(reg, s, events));
-            return s;
+            return CommandStream.start(argv, events, fabric.eventLoop(), clock, afterEvent);
+        } catch (IllegalArgumentException | IOException e) {
+            log.warn("guest connection to a command: {}; {}", command, e.getMessage());
+            return new NoCommand(events);
         }
-        return new CommandStream(command, events, fabric.eventLoop(), clock, afterEvent);
     }
 
     /**
@@ -118,18 +118,23 @@ final class NettyHostTcp implements HostTcp {
     private Stream connect(java.net.SocketAddress remote, Events events, java.util.function.Supplier<Channel> newChannel) {
         NettyStream s = new NettyStream(events);
         Channel ch = newChannel.get();
-        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, 75_000);
-        ch.pipeline().addLast(s);
-        s.channel = ch;
         // On the loop (always, for a guest's SYN) the registration completes inline.
-        ChannelFuture reg = fabric.eventLoop().register(ch);
+        ChannelFuture reg = register(s, ch);
         if (reg.isDone()) {
             connected(reg.isSuccess() ? ch.connect(remote) : reg, s, events);
         } else {
             reg.addListener(r -> connected(reg.isSuccess() ? ch.connect(remote) : reg, s, events));
         }
         return s;
+    }
+
+    /** Puts {@code s} on {@code ch} (half-closure kept, see the class) and registers it with the loop. */
+    private ChannelFuture register(NettyStream s, Channel ch) {
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.pipeline().addLast(s);
+        s.channel = ch;
+        return fabric.eventLoop().register(ch);
     }
 
     private void connected(ChannelFuture f, NettyStream s, Events events) {

@@ -1,6 +1,5 @@
 package io.netfabric.user;
 
-import io.netfabric.user.forward.ShellArgv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * connection (inetd mode) only when its stdin is a socket with an internet peer address (with a
  * pipe it turns daemon; with a Unix socket its get_remote_hostname fails and it ends); and the
  * guest's FIN becomes {@code shutdown(SHUT_WR)} on the descriptor the child also writes to.
- * As libslirp 4.7, no shell runs it: the line is cut into arguments as g_shell_parse_argv cuts
- * it ({@link ShellArgv}) and the program is looked up on PATH.
+ * As libslirp 4.7, no shell runs it: the caller cuts the line into arguments as
+ * g_shell_parse_argv cuts it ({@link io.netfabric.user.forward.ShellArgv}) and the program is
+ * looked up on PATH.
  *
  * <p>Java's ProcessBuilder gives a child pipes only, so the child is made with posix_spawn
  * through JNR-FFI: in a session of its own (as libslirp's child calls setsid()), the socket
@@ -70,10 +70,6 @@ final class SpawnedCommand {
         String strerror(int errno);
     }
 
-    /** The child and the parent's end of its socket (non-blocking is the caller's to set). */
-    record Child(int pid, int fd) {
-    }
-
     private static LibC libc;
     private static Runtime runtime;
 
@@ -89,26 +85,21 @@ final class SpawnedCommand {
     }
 
     /**
-     * Starts {@code command}; throws IOException when it does not parse, or the connection or the
-     * process cannot be made (a program not found included), and UnsupportedOperationException
-     * when this libc lacks the calls (glibc before 2.34 has no addclosefrom_np). The parent's end
-     * is non-blocking, for an epoll channel.
+     * Starts the program {@code words} name (looked up on PATH) and answers the parent's end of
+     * its socket, non-blocking for an epoll channel. Throws IOException when the connection or
+     * the process cannot be made (a program not found included), and
+     * UnsupportedOperationException when this libc lacks the calls (glibc before 2.34 has no
+     * addclosefrom_np).
      */
-    static Child start(String command) throws IOException {
+    static int start(List<String> words) throws IOException {
         try {
-            return spawn(command);
+            return spawn(words);
         } catch (LinkageError e) {
             throw new UnsupportedOperationException("posix_spawn through JNR-FFI: " + e, e);
         }
     }
 
-    private static Child spawn(String command) throws IOException {
-        List<String> words;
-        try {
-            words = ShellArgv.parse(command);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("invalid command: " + e.getMessage());
-        }
+    private static int spawn(List<String> words) throws IOException {
         LibC c;
         try {
             c = libc();
@@ -148,8 +139,8 @@ final class SpawnedCommand {
                 throw new IOException(words.get(0) + ": " + c.strerror(rc));
             }
             started = true;
-            reapWhenDone(c, pid.intValue(), command);
-            return new Child(pid.intValue(), sv[0]);
+            reapWhenDone(c, pid.intValue(), words.get(0));
+            return sv[0];
         } finally {
             if (!started) {
                 c.close(sv[0]);

@@ -168,17 +168,7 @@ public final class UserStack implements Timed {
         }
         InetAddress server = Router.inet(config.smbServer());
         for (int port : new int[] {139, 445}) {
-            tcpNat.redirect(new InetSocketAddress(server, port), new TcpNat.Redirect() {
-                @Override
-                public HostTcp.Stream open(HostTcp.Events events) {
-                    return hostTcp.exec(command, events);
-                }
-
-                @Override
-                public String describe() {
-                    return "smb";
-                }
-            });
+            tcpNat.redirect(new InetSocketAddress(server, port), forward("cmd:" + command, "smb", hostTcp));
         }
     }
 
@@ -188,7 +178,11 @@ public final class UserStack implements Timed {
      * chardev forms a helper process can open; QEMU's other chardev options are not taken).
      */
     private static TcpNat.Redirect guestForward(GuestForwardRule g, HostTcp tcp) {
-        String t = g.target();
+        return forward(g.target(), "guestfwd " + g.target(), tcp);
+    }
+
+    /** A redirect to {@code t} (a guestfwd target's forms), shown as {@code description}. */
+    private static TcpNat.Redirect forward(String t, String description, HostTcp tcp) {
         // tcp:HOST:PORT is resolved once, here, as QEMU resolves its chardev when the netdev is
         // made: never per connection on the loop. A host that does not resolve refuses them all.
         InetSocketAddress tcpTarget = t.startsWith("tcp:") ? tcpTarget(t) : null;
@@ -207,7 +201,7 @@ public final class UserStack implements Timed {
 
             @Override
             public String describe() {
-                return "guestfwd " + t;
+                return description;
             }
         };
     }
@@ -280,15 +274,20 @@ public final class UserStack implements Timed {
 
     /** One frame from the guest; takes its reference. */
     public void input(ByteBuf frame, long now) {
-        if (ra != null) {
-            ra.heard(now);
-        }
+        heard(now);
         router.input(frame, now);
     }
 
     /** A TCP segment with a partial checksum from the guest's kernel, TSO or not ({@link Router#inputOffloaded}). */
     public void inputOffloaded(ByteBuf frame, long now) {
+        heard(now);
         router.inputOffloaded(frame, now);
+    }
+
+    private void heard(long now) {
+        if (ra != null) {
+            ra.heard(now);
+        }
     }
 
     @Override

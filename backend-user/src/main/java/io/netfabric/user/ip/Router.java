@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The virtual router of the user-mode network: what the guest sees at 10.0.2.2 / fec0::2.
@@ -1083,7 +1084,7 @@ public final class Router implements Timed {
         }
         try {
             IpProtocol next = IpProtocol.valueOf(frame.getUnsignedByte(ipAt + 6));
-            int id = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+            int id = ThreadLocalRandom.current().nextInt();
             int dataAt = ipAt + Ipv6Packet.HEADER_LEN;
             int maxPiece = (mtu - Ipv6Packet.HEADER_LEN - Ipv6FragmentHeader.HEADER_LEN) & ~7;
             Ipv6FragmentHeader f = new Ipv6FragmentHeader();
