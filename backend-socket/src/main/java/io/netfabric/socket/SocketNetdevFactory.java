@@ -162,7 +162,9 @@ public final class SocketNetdevFactory implements NetdevFactory {
             s.checkType(InheritedSocket.SOCK_STREAM, "stream");
             s.checkFamily();
         } catch (FabricException e) {
-            log.warn("{}: {}", id, e.getMessage());
+            // take()'s messages carry the id already (they are QEMU's errors for socket/dgram)
+            String m = e.getMessage();
+            log.warn("{}", m.startsWith(id + ": ") ? m : id + ": " + m);
             return StreamNetdev.failed(fabric, id);
         }
         return wrapped(s.fd(), () -> server ? StreamNetdev.inheritedListener(fabric, id, s)

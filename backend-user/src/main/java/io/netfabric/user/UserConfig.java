@@ -5,6 +5,7 @@ import io.netfabric.core.options.UserOptions;
 import io.netfabric.user.forward.CText;
 import io.netfabric.user.forward.GuestForwardRule;
 import io.netfabric.user.forward.HostForward;
+import io.netfabric.user.service.DomainSearch;
 import io.netfabric.wire.Ipv4Address;
 import io.netfabric.wire.Ipv6Address;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The user netdev's settings with QEMU's defaults filled in and QEMU's checks made, in the order
@@ -34,6 +37,7 @@ public record UserConfig(
         List<HostForward> hostfwd, List<GuestForwardRule> guestfwd,
         int mtu, List<InetSocketAddress> dnsUpstreams) {
 
+    private static final Logger log = LoggerFactory.getLogger(UserConfig.class);
     public static final int MIN_MTU = 68;
     /** slirp4netns's limit, the largest IPv4 datagram an Ethernet-framed 64 KiB buffer takes. */
     public static final int MAX_MTU = 65521;
@@ -47,8 +51,38 @@ public record UserConfig(
                 null, null, null, null, null, null, null, null, null, null, null, null), Path.of("/etc/resolv.conf"));
     }
 
+    /** libslirp's {@code translate_dnssearch()}: a name it cannot encode is left out, with a warning. */
+    private static List<String> searchList(List<String> given) {
+        if (given == null) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        for (String n : given) {
+            if (DomainSearch.parses(n)) {
+                names.add(n);
+            } else {
+                log.warn("Slirp: failed to parse domain name '{}'", n);
+            }
+        }
+        return List.copyOf(names);
+    }
+
     public int netmask() {
         return Ipv4Address.netmask(prefixLen);
+    }
+
+    /**
+     * Whether {@code smbserver} can take smbd's two forwards, checked as QEMU 7.2's
+     * {@code slirp_smb()} checks with {@code slirp_add_exec()} for ports 139 and 445: inside the
+     * network, neither the host nor the DNS address, and (as for guestfwd rules, what libslirp
+     * meant to check) no guestfwd rule on the address at either port.
+     */
+    public boolean smbServerUsable() {
+        int mask = netmask();
+        if ((smbServer.toInt() & mask) != (net.toInt() & mask) || smbServer.equals(host) || smbServer.equals(dns)) {
+            return false;
+        }
+        return guestfwd.stream().noneMatch(r -> r.server().equals(smbServer) && (r.port() == 139 || r.port() == 445));
     }
 
     /**
@@ -274,7 +308,7 @@ public record UserConfig(
         int prefixLen = prefixOf(mask);
         return new UserConfig(ipv4, ipv6, restrict, netA, prefixLen, hostA, dnsA,
                 Ipv4Address.fromInt(dhcp), p6, (int) plen, host6, dns6, o.hostname(), o.tftp(), o.bootfile(),
-                o.dnssearch() == null ? List.of() : o.dnssearch(), o.domainname(), o.tftpServerName(), o.smb(),
+                searchList(o.dnssearch()), o.domainname(), o.tftpServerName(), o.smb(),
                 Ipv4Address.fromInt(smbServer), List.copyOf(hostfwd), List.copyOf(guestfwd), mtu, List.copyOf(upstreams));
     }
 

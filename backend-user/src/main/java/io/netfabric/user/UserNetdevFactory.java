@@ -1,6 +1,7 @@
 package io.netfabric.user;
 
 import io.netfabric.core.Fabric;
+import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.options.Netdev;
 import io.netfabric.core.options.UserOptions;
@@ -19,6 +20,11 @@ public final class UserNetdevFactory implements NetdevFactory {
     public NetClient create(Fabric fabric, Netdev netdev) {
         UserConfig config = UserConfig.from((UserOptions) netdev.options(), Path.of("/etc/resolv.conf"));
         SambaServer samba = config.smb() == null ? null : SambaServer.prepare(config.smb(), SambaServer.SMBD);
+        if (samba != null && !config.smbServerUsable()) {
+            // slirp_smb(): after the share's checks and its temporary directory, which goes again.
+            samba.close();
+            throw FabricException.generic("Conflicting/invalid smbserver address");
+        }
         String name = netdev.id() != null ? netdev.id() : "user";
         return new UserNetdev(name, fabric, config, samba);
     }

@@ -153,6 +153,47 @@ class UserOptionsTest {
                 .hasMessage("Error accessing shared directory '" + dir.resolve("missing") + "': No such file or directory");
     }
 
+    /**
+     * slirp_smb() registers smbd on the smbserver address as two guest forwards (139 and 445), so
+     * an address outside the network, the host's or the DNS server's is refused with QEMU 7.2's
+     * message (checked against its binary), after the share's checks, and leaves no directory.
+     */
+    @Test
+    void smbserverThatCannotTakeSmbdIsRefusedAsQemu(@TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(SambaServer.SMBD)), "samba is not installed");
+        for (String server : List.of("10.0.3.4", "10.0.2.2", "10.0.2.3")) {
+            assertThat(error("user,id=x,smb=" + dir + ",smbserver=" + server)).isEqualTo("Conflicting/invalid smbserver address");
+        }
+        assertThat(error("user,id=x,guestfwd=tcp:10.0.2.9:445-cmd:true,smb=" + dir + ",smbserver=10.0.2.9"))
+                .isEqualTo("Conflicting/invalid smbserver address");
+        assertThat(error("user,id=x,smb=" + dir.resolve("missing") + ",smbserver=10.0.2.2"))
+                .startsWith("Error accessing shared directory");
+        try (var tmp = Files.list(Path.of("/tmp"))) {
+            assertThat(tmp.filter(d -> d.getFileName().toString().startsWith("qemu-smb."))
+                    .map(d -> d.resolve("smb.conf")).filter(Files::exists)
+                    .filter(c -> readQuietly(c).contains("path=" + dir + "\n"))).as("prepared directories left").isEmpty();
+        }
+        cli("user,id=x,smb=" + dir + ",smbserver=10.0.2.9");
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** libslirp's translate_dnssearch(): a name it cannot encode is left out of option 119, the rest kept. */
+    @Test
+    void dnssearchLeavesOutWhatLibslirpCannotEncode() {
+        String tooLong = "a".repeat(64) + ".example";
+        Netdev n = NetdevOptionParser.parseNetdev("user,id=x,dnssearch=,dnssearch=a..b,dnssearch=.a,dnssearch=.,dnssearch="
+                + tooLong + ",dnssearch=ok.example,dnssearch=root.,dnssearch=" + "b".repeat(63), fabric.availableTypes(), w -> { });
+        UserConfig c = UserConfig.from((UserOptions) n.options(), Path.of("/etc/resolv.conf"));
+        assertThat(c.dnssearch()).containsExactly("ok.example", "root.", "b".repeat(63));
+    }
+
     @Test
     void defaultsAreQemusAndInfoStrMatches() {
         NetClient c = cli("user,id=u0");

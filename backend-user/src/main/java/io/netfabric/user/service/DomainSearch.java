@@ -15,6 +15,29 @@ public final class DomainSearch {
     private DomainSearch() {
     }
 
+    /**
+     * Whether libslirp's {@code domain_mklabels()} takes {@code name} into the list: not empty, no
+     * empty label before a dot (a single trailing dot is the root and allowed), no label of 64
+     * octets or more. libslirp warns about and leaves out a name that fails.
+     */
+    public static boolean parses(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        int start = 0;
+        for (int i = 0; i <= name.length(); i++) {
+            boolean end = i == name.length();
+            if (end || name.charAt(i) == '.') {
+                int len = i - start;
+                if ((len == 0 && !end) || len >= 64) {
+                    return false;
+                }
+                start = i + 1;
+            }
+        }
+        return true;
+    }
+
     /** Compressed: a suffix already written is replaced by a pointer to its offset. */
     public static byte[] encode(List<String> names) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -62,12 +85,6 @@ public final class DomainSearch {
         if (n.isEmpty()) {
             return new String[0];
         }
-        String[] ls = n.split("\\.");
-        for (int i = 0; i < ls.length; i++) {
-            if (ls[i].length() > 63) {
-                ls[i] = ls[i].substring(0, 63);
-            }
-        }
-        return ls;
+        return n.split("\\.");   // names passed parses(): no empty or over-long label
     }
 }
