@@ -130,7 +130,7 @@ public final class UserStack implements Timed {
         router.addTimed(udpNat);
         echoNat = new IcmpEchoNat(router, icmp, c.restrict(), host4, host6);
         router.setEchoFallback(echoNat);
-        udpNat.onFirstFlow(() -> echoNat.watchErrors(udpNat::hostError));
+        udpNat.onFirstFlow(ipv6 -> echoNat.watchErrors(udpNat::hostError, ipv6));
         router.addTimed(echoNat);
 
         if (tcp != null) {

@@ -142,6 +142,39 @@ class Ipv6Test {
     }
 
     /**
+     * The host's ICMPv6 port unreachable about the NAT's datagram to ::1 (as a raw ICMPv6 socket
+     * hands it over: the quoted IPv6 and UDP headers) reaches the guest about the datagram it
+     * sent: from fec0::2, quoting its own addresses, ports and length.
+     */
+    @Test
+    void theHostsPortUnreachableOverIpv6ReachesTheGuest() throws Exception {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(ipv6(ROUTER, GUEST6, HOST6, IpProtocol.UDP, udp6Segment(6001, 7001, "hello".getBytes()), 64));
+            int natPort = h.host.sent.get(0).socket().localPort();
+            java.nio.ByteBuffer q = java.nio.ByteBuffer.allocate(48).putInt(0x60000000).putShort((short) 13).put((byte) 17)
+                    .put((byte) 64).put(java.net.InetAddress.getByName("::1").getAddress())
+                    .put(java.net.InetAddress.getByName("::1").getAddress())
+                    .putShort((short) natPort).putShort((short) 7001).putShort((short) 13).putShort((short) 0);
+            h.take();
+            h.stack.udpNat().hostError(java.net.InetAddress.getByName("::1"), 1, 4, q.array(), h.now);
+            SeenFrame r = h.last();
+            assertThat(r.proto()).isEqualTo(IpProtocol.ICMPV6);
+            assertThat(r.checksumsOk()).isTrue();
+            assertThat(r.src6()).isEqualTo(HOST6);
+            assertThat(r.dst6()).isEqualTo(GUEST6);
+            byte[] m = r.payload();
+            assertThat(m[0]).isEqualTo((byte) 1);
+            assertThat(m[1]).isEqualTo((byte) 4);
+            assertThat(Ipv6Address.fromBytes(Arrays.copyOfRange(m, 8 + 8, 8 + 24))).isEqualTo(GUEST6);
+            assertThat(Ipv6Address.fromBytes(Arrays.copyOfRange(m, 8 + 24, 8 + 40))).isEqualTo(HOST6);
+            assertThat(io.netty.buffer.ByteBufUtil.hexDump(Arrays.copyOfRange(m, 48, 54))).isEqualTo("17711b59000d");
+            // One about an IPv4 flow's port, or a quote of something else, reaches nobody.
+            h.stack.udpNat().hostError(java.net.InetAddress.getByName("::1"), 1, 4, Arrays.copyOf(q.array(), 40), h.now);
+            assertThat(h.take()).hasSize(1);
+        }
+    }
+
+    /**
      * libslirp takes an ipv6-dns equal to the host's address (QEMU 7.2 accepts it, checked with
      * netdev_add), and a prefix ending in 1 gives fec0::3 to both: the stack is built and the
      * address still answers as the host.

@@ -237,6 +237,15 @@ class TcpNatTest {
         TcpRepr r = out().get(0);
         assertThat(r.flags()).isEqualTo(TcpPacket.RST);
         assertThat(r.seq()).isEqualTo(77);
+        // A RST for no connection is dropped (RFC 9293 §3.10.7.1; libslirp 4.7 answers it), a
+        // SYN+FIN opens nothing and is reset, its SYN and FIN both acknowledged.
+        send(40005, 80, 5, 0, TcpPacket.RST, 100, null, null);
+        assertThat(out()).isEmpty();
+        send(40006, 80, 1000, 0, TcpPacket.SYN | TcpPacket.FIN, 100, null, null);
+        TcpRepr synFin = out().get(0);
+        assertThat(synFin.flags()).isEqualTo(TcpPacket.RST | TcpPacket.ACK);
+        assertThat(synFin.ack()).isEqualTo(1002);
+        assertThat(sim.host.streams).isEmpty();
         syn(1);
         syn(2);
         out();

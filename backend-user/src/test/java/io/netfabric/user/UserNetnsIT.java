@@ -276,6 +276,41 @@ class UserNetnsIT {
         }
     }
 
+    /**
+     * A datagram to a host port nobody holds: the guest's connected socket is refused at once,
+     * over IPv4 and IPv6 (the host's ICMP and ICMPv6 errors, seen through a raw socket, come back
+     * from the address the guest wrote to). libslirp 4.7 sends them from 127.0.0.1 and ::1, which
+     * the guest's kernel drops as martians: with QEMU 7.2 the same program waits for its timeout.
+     */
+    @Test
+    void aClosedHostUdpPortIsRefusedOverIpv4AndIpv6() throws Exception {
+        int closed4;
+        int closed6;
+        try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+             DatagramSocket b = new DatagramSocket(0, InetAddress.getByName("::1"))) {
+            closed4 = a.getLocalPort();
+            closed6 = b.getLocalPort();
+        }
+        Netns ns = guest("");
+        lease(ns);
+        slaac(ns);
+        String py = "import socket\n"
+                + "for fam, host, port in ((socket.AF_INET, '10.0.2.2', " + closed4 + "), (socket.AF_INET6, 'fec0::2', " + closed6 + ")):\n"
+                + "    s = socket.socket(fam, socket.SOCK_DGRAM)\n"
+                + "    s.settimeout(3)\n"
+                + "    s.connect((host, port))\n"
+                + "    for i in range(2):\n"
+                + "        s.send(b'x')\n"
+                + "        try:\n"
+                + "            s.recv(10)\n"
+                + "            print(host, 'answered')\n"
+                + "        except Exception as e:\n"
+                + "            print(host, type(e).__name__)\n";
+        String out = ns.exec("/usr/bin/python3", "-c", py).requireSuccess().stdout();
+        assertThat(out.lines()).containsExactly("10.0.2.2 ConnectionRefusedError", "10.0.2.2 ConnectionRefusedError",
+                "fec0::2 ConnectionRefusedError", "fec0::2 ConnectionRefusedError");
+    }
+
     @Test
     void udpEchoThroughTheHostAddressAndTwoThousandFlows() throws Exception {
         NetnsExtension.assumeCommand("socat");

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and a DHCPNAK's message; ARP; echo replies from the virtual host and DNS addresses (TTL 255,
  * the request's DF; a fragmented 3000-octet request answered in MTU-sized fragments; time
  * exceeded for one that arrives with TTL 0); UDP longer than the MTU in one frame, taken and
- * echoed back in fragments; ICMPv6 packet too big above the MTU and time exceeded for hop limit 0; a refused TCP port's RST; ICMP port unreachable for a closed UDP port; for
+ * echoed back in fragments; ICMPv6 packet too big above the MTU and time exceeded for hop limit 0; a refused TCP port's RST; ICMP and ICMPv6 port unreachable for a closed UDP port; for
  * IPv6 the neighbour advertisements and echo replies of fec0::2 and fec0::3 (from
  * 52:56:00:00:00:0N) and the RA's addresses, lifetimes and prefix; TFTP errors and a first block.
  *
@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * new port per transfer (RFC 1350's TID; libslirp answers from 69); the RA's O flag and its MTU
  * and RDNSS options (libslirp 4.7 has none); IP identifiers and padding; the BOOTP size
  * (libslirp pads to 548 octets) and flags (RFC 2131 echoes the broadcast bit, libslirp clears
- * it); the source of a port unreachable (libslirp: 127.0.0.1, the host's view; ours: the address
- * the guest wrote to); a RST's window; IPv6 fragments (libslirp 4.7 drops them and never
+ * it); the source of a port unreachable (libslirp: 127.0.0.1 or ::1, the host's view, which no
+ * guest should see on the wire; ours: the address the guest wrote to); a RST's window; IPv6 fragments (libslirp 4.7 drops them and never
  * fragments what it sends; ours reassembles and fragments, RFC 8200 §4.5); option 67 (the
  * bootfile) when the client's parameter list asks for it (libslirp fills only the BOOTP file
  * field; udhcpc -O bootfile checked against QEMU 7.2).
@@ -169,7 +169,13 @@ class UserAgainstSlirpIT {
                     closedUdp = s.getLocalPort();
                 }
                 compareUnreachable(theirs, ours, eth(ROUTER_MAC, 0x0800,
-                        udp(GUEST_IP, HOST, 40001, closedUdp, "hello".getBytes())));
+                        udp(GUEST_IP, HOST, 40001, closedUdp, "hello".getBytes())), false);
+                int closedUdp6;
+                try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("::1"))) {
+                    closedUdp6 = s.getLocalPort();
+                }
+                compareUnreachable(theirs, ours, eth(ROUTER_MAC, 0x86dd, udp6(InetAddress.getByName("fec0::15").getAddress(),
+                        InetAddress.getByName("fec0::2").getAddress(), 40002, closedUdp6, "hello".getBytes())), true);
                 try (DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
                     Thread echoes = new Thread(() -> udpEcho(echo), "udp-echo");
                     echoes.setDaemon(true);
@@ -374,19 +380,22 @@ class UserAgainstSlirpIT {
                 .isEqualTo(hex(Arrays.copyOfRange(answers[0], tcp, tcp + 14)));
     }
 
-    private static void compareUnreachable(Side theirs, Side ours, byte[] frame) throws Exception {
+    /** ICMP (or, {@code v6}, ICMPv6) port unreachable, quoting the IP and UDP headers: the same type, code and quote. */
+    private static void compareUnreachable(Side theirs, Side ours, byte[] frame, boolean v6) throws Exception {
         // The first datagram of a flow opens the host's error socket on our side: send twice.
         theirs.exchange(frame);
         ours.exchange(frame);
         byte[][] answers = oneAnswerEach("one answer", theirs, ours, frame);
-        int icmp = 14 + 20;
-        int quotedUdp = icmp + 8 + 20;
+        int ipHeader = v6 ? 40 : 20;
+        int icmp = 14 + ipHeader;
+        int quotedUdp = icmp + 8 + ipHeader;
         assertThat(hex(Arrays.copyOfRange(answers[1], icmp, icmp + 2))).as("type, code")
                 .isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp, icmp + 2)));
         assertThat(hex(Arrays.copyOfRange(answers[1], quotedUdp, quotedUdp + 6))).as("quoted ports and UDP length")
                 .isEqualTo(hex(Arrays.copyOfRange(answers[0], quotedUdp, quotedUdp + 6)));
-        assertThat(hex(Arrays.copyOfRange(answers[1], icmp + 8 + 12, icmp + 8 + 20))).as("quoted addresses")
-                .isEqualTo(hex(Arrays.copyOfRange(answers[0], icmp + 8 + 12, icmp + 8 + 20)));
+        int addresses = icmp + 8 + (v6 ? 8 : 12);
+        assertThat(hex(Arrays.copyOfRange(answers[1], addresses, quotedUdp))).as("quoted addresses")
+                .isEqualTo(hex(Arrays.copyOfRange(answers[0], addresses, quotedUdp)));
     }
 
     /** Sends {@code frame} to each side; each must answer with exactly one frame: QEMU's, then ours. */
@@ -489,6 +498,16 @@ class UserAgainstSlirpIT {
         byte[] a = b.array();
         putChecksum(a, 2, a, a.length);
         return ip(1, GUEST_IP, to, a, df);
+    }
+
+    private static byte[] udp6(byte[] src, byte[] dst, int sport, int dport, byte[] data) {
+        byte[] u = ByteBuffer.allocate(8 + data.length).putShort((short) sport).putShort((short) dport)
+                .putShort((short) (8 + data.length)).putShort((short) 0).put(data).array();
+        ByteBuffer pseudo = ByteBuffer.allocate(40 + u.length);
+        pseudo.put(src).put(dst).putInt(u.length).put(new byte[3]).put((byte) 17).put(u);
+        putChecksum(u, 6, pseudo.array(), pseudo.capacity());
+        return ByteBuffer.allocate(40 + u.length).putInt(0x60000000).putShort((short) u.length).put((byte) 17)
+                .put((byte) 64).put(src).put(dst).put(u).array();
     }
 
     private static byte[] icmp6(byte[] src, byte[] dst, byte[] message, int hopLimit) {

@@ -1131,20 +1131,35 @@ public final class Router implements Timed {
         toGuest(out);
     }
 
-    /** An ICMP port unreachable about the guest's UDP datagram {@code d}, from the address it was sent to. */
-    public void sendPortUnreachable(UdpDatagram d) {
-        sendUdpError(d.srcMac(), d.src(), d.dst(), IcmpPacket.TYPE_DEST_UNREACHABLE, IcmpPacket.CODE_PORT_UNREACHABLE,
-                d.payloadLength());
-    }
-
     /**
-     * An ICMP error ({@code type}/{@code code}) about a UDP datagram the guest sent from
-     * {@code guest} to {@code dst}, rebuilt from the flow (the quoted IP and UDP headers, RFC 792),
-     * coming from {@code dst}'s address. IPv4 only: the quoted datagram is gone for IPv6.
+     * An ICMP error ({@code type}/{@code code}: ICMP's for an IPv4 guest, ICMPv6's for an IPv6 one)
+     * about a UDP datagram the guest sent from {@code guest} to {@code dst}, rebuilt from the flow
+     * (the quoted IP and UDP headers, RFC 792 and RFC 4443 §2.4(c); the payload is gone), coming
+     * from {@code dst}'s address as the destination's own error would. libslirp 4.7 sends its
+     * ICMPv6 errors from ::1, which a guest may not see on the wire (RFC 4291 §2.5.3).
      */
     public void sendUdpError(MacAddress guestMac, InetSocketAddress guest, InetSocketAddress dst, int type, int code,
                              int payloadLength) {
-        if (guest.getAddress() instanceof Inet6Address || guestMac == null) {
+        if (guestMac == null) {
+            return;
+        }
+        if (guest.getAddress() instanceof Inet6Address) {
+            Ipv6Address src = Ipv6Address.fromBytes(guest.getAddress().getAddress());
+            Ipv6Address to = Ipv6Address.fromBytes(dst.getAddress().getAddress());
+            int quoted = Ipv6Packet.HEADER_LEN + UdpPacket.HEADER_LEN;
+            int len = 8 + quoted;
+            ByteBuf out = newIpv6Frame(guestMac, to, src, IpProtocol.ICMPV6, len, 64);
+            int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+            out.setByte(at, type);
+            out.setByte(at + 1, code);
+            new Ipv6Packet().wrap(out, at + 8, quoted).setHeader(UdpPacket.HEADER_LEN + payloadLength, IpProtocol.UDP,
+                    64, src, to);
+            UdpPacket u = new UdpPacket().wrap(out, at + 8 + Ipv6Packet.HEADER_LEN, UdpPacket.HEADER_LEN);
+            u.setSrcPort(guest.getPort());
+            u.setDstPort(dst.getPort());
+            u.setLength(UdpPacket.HEADER_LEN + payloadLength);
+            new Icmpv6Packet().wrap(out, at, len).fillChecksum(to, src);
+            toGuest(out);
             return;
         }
         Ipv4Address src = Ipv4Address.fromBytes(guest.getAddress().getAddress());

@@ -30,7 +30,7 @@ public interface HostIcmp {
         void close();
     }
 
-    /** Echo replies (and, on a raw IPv4 socket, the host's ICMP errors), delivered on the loop thread. */
+    /** Echo replies (and, on a raw socket, the host's ICMP or ICMPv6 errors), delivered on the loop thread. */
     interface Receiver {
         void echoReply(InetAddress from, int id, int seq, byte[] data, long now);
 

@@ -98,13 +98,14 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
     }
 
     /**
-     * Sends the host's ICMP errors to {@code listener}, opening the IPv4 socket now: only a raw
-     * socket sees errors about other sockets' datagrams (the UDP NAT's).
+     * Sends the host's ICMP errors to {@code listener}, opening the socket of that family
+     * ({@code ipv6}: ICMPv6) now: only a raw socket sees errors about other sockets' datagrams
+     * (the UDP NAT's).
      */
-    public void watchErrors(ErrorListener listener) {
+    public void watchErrors(ErrorListener listener, boolean ipv6) {
         this.errorListener = listener;
         if (!restrict) {
-            socket(false);
+            socket(ipv6);
         }
     }
 

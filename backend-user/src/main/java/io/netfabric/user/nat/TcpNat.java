@@ -170,7 +170,8 @@ public final class TcpNat implements TcpHandler, Timed {
         InetAddress dst = dstEnd.getAddress();
         Key key = new Key(srcEnd, dstEnd);
         Flow f = flows.get(key);
-        boolean bareSyn = h.has(TcpPacket.SYN) && !h.has(TcpPacket.ACK) && !h.has(TcpPacket.RST);
+        // SYN+FIN opens nothing (a scanner's probe: Linux discards it, libslirp 4.7 answers RST, as here).
+        boolean bareSyn = h.has(TcpPacket.SYN) && !h.has(TcpPacket.ACK) && !h.has(TcpPacket.RST) && !h.has(TcpPacket.FIN);
         if (f != null && bareSyn && (f.conn.state() == TcpConnection.State.TIME_WAIT)) {
             // RFC 9293 §3.10.7.4 / RFC 6191: a new SYN may reopen a connection in TIME-WAIT.
             f.conn.abort(now);

@@ -81,10 +81,15 @@ public final class UdpNat implements UdpHandler, Timed {
     private final int maxFlows;
     private final Map<InetSocketAddress, Flow> flows = new LinkedHashMap<>(16, 0.75f, true);
     private long nextScan = NONE;
-    private Runnable firstFlow;
+    private java.util.function.Consumer<Boolean> firstFlow;
+    private boolean seenV4;
+    private boolean seenV6;
 
-    /** Runs {@code r} once, when the first flow opens (the stack starts watching host ICMP errors then). */
-    public void onFirstFlow(Runnable r) {
+    /**
+     * Runs {@code r} once per address family, with {@code true} for IPv6, when that family's
+     * first flow opens (the stack starts watching the host's ICMP or ICMPv6 errors then).
+     */
+    public void onFirstFlow(java.util.function.Consumer<Boolean> r) {
         this.firstFlow = r;
     }
 
@@ -142,10 +147,11 @@ public final class UdpNat implements UdpHandler, Timed {
             }
             f = new Flow(d.src(), d.isIpv6());
             flows.put(d.src(), f);
-            if (firstFlow != null) {
-                firstFlow.run();
-                firstFlow = null;
+            if (firstFlow != null && !(d.isIpv6() ? seenV6 : seenV4)) {
+                firstFlow.accept(d.isIpv6());
             }
+            seenV6 |= d.isIpv6();
+            seenV4 |= !d.isIpv6();
             router.counters().natFlowsOpened++;
             if (nextScan == NONE) {
                 nextScan = now + SCAN_NANOS;
@@ -187,11 +193,17 @@ public final class UdpNat implements UdpHandler, Timed {
      * that refused it (libslirp udp.c/ip_icmp.c {@code icmp_forward_error}).
      */
     public void hostError(InetAddress from, int type, int code, byte[] quoted, long now) {
-        if (quoted.length < 20 || (quoted[0] >>> 4 & 0xF) != 4) {
+        if (quoted.length < 20) {
             return;
         }
-        int ihl = (quoted[0] & 0x0F) * 4;
-        if (quoted[9] != 17 || quoted.length < ihl + 8) {
+        boolean v6 = (quoted[0] >>> 4 & 0xF) == 6;
+        if (!v6 && (quoted[0] >>> 4 & 0xF) != 4) {
+            return;
+        }
+        // An ICMPv6 error quotes the IPv6 header (40 octets) and the UDP header right after it:
+        // the NAT's sockets send no extension headers.
+        int ihl = v6 ? 40 : (quoted[0] & 0x0F) * 4;
+        if (quoted.length < ihl + 8 || quoted[v6 ? 6 : 9] != 17) {
             return;
         }
         int srcPort = ((quoted[ihl] & 0xFF) << 8) | (quoted[ihl + 1] & 0xFF);
@@ -200,12 +212,13 @@ public final class UdpNat implements UdpHandler, Timed {
         int payloadLength = Math.max(0, (((quoted[ihl + 4] & 0xFF) << 8) | (quoted[ihl + 5] & 0xFF)) - 8);
         InetAddress dst;
         try {
-            dst = InetAddress.getByAddress(java.util.Arrays.copyOfRange(quoted, 16, 20));
+            dst = InetAddress.getByAddress(v6 ? java.util.Arrays.copyOfRange(quoted, 24, 40)
+                    : java.util.Arrays.copyOfRange(quoted, 16, 20));
         } catch (java.net.UnknownHostException e) {
             return;
         }
         for (Flow f : flows.values()) {
-            if (f.socket.localPort() == srcPort && !(f.guest.getAddress() instanceof Inet6Address)) {
+            if (f.socket.localPort() == srcPort && (f.guest.getAddress() instanceof Inet6Address) == v6) {
                 InetSocketAddress guestDst = new InetSocketAddress(toGuestView(dst), dstPort);
                 router.sendUdpError(router.neighbour(f.guest.getAddress()), f.guest, guestDst, type, code, payloadLength);
                 return;
