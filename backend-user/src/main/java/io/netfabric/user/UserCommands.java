@@ -6,6 +6,7 @@ import io.netfabric.core.NetClient;
 import io.netfabric.core.spi.FabricCommand;
 import io.netfabric.user.forward.HostForwards;
 import io.netfabric.user.nat.TcpNat;
+import io.netfabric.user.nat.UdpNat;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -19,7 +20,8 @@ import java.util.function.BiFunction;
  * The user network's QMP commands, which QEMU offers only in HMP ({@code hostfwd_add},
  * {@code hostfwd_remove}, {@code info usernet}): {@code hostfwd_add {"netdev", "rule"}},
  * {@code hostfwd_remove {"netdev", "rule"}}, {@code query-hostfwd {"netdev"}} and
- * {@code query-usernet {"netdev"}} (live NAT flows with both ends, state and bytes each way).
+ * {@code query-usernet {"netdev"}} (live TCP and UDP NAT flows with both ends, state and bytes
+ * each way).
  * Found by the QMP dispatcher through {@link FabricCommand}'s service file.
  */
 public final class UserCommands {
@@ -126,6 +128,22 @@ public final class UserCommands {
                 m.put("remote", address(f.remote()));
                 m.put("host", f.host());
                 m.put("state", f.state());
+                m.put("bytes-from-guest", f.bytesFromGuest());
+                m.put("bytes-to-guest", f.bytesToGuest());
+                out.add(m);
+            }
+            // UDP flows, most recently used first as in info usernet; a socket per guest
+            // address:port, so the remote is where the guest sent last.
+            List<UdpNat.FlowInfo> udp = new ArrayList<>(u.udpFlows());
+            java.util.Collections.reverse(udp);
+            for (UdpNat.FlowInfo f : udp) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("protocol", "udp");
+                m.put("kind", "nat");
+                m.put("guest", address(f.guest()));
+                m.put("remote", address(f.lastDestination()));
+                m.put("host", NetUtil.toSocketAddressString(f.hostDestination()));
+                m.put("state", "open");
                 m.put("bytes-from-guest", f.bytesFromGuest());
                 m.put("bytes-to-guest", f.bytesToGuest());
                 out.add(m);

@@ -165,6 +165,11 @@ public final class UserNetdev extends NetClient {
         return stack.tcpNat().flows();
     }
 
+    /** The live UDP NAT flows, least recently used first. Loop thread. */
+    public java.util.List<io.netfabric.user.nat.UdpNat.FlowInfo> udpFlows() {
+        return stack.udpNat().flows();
+    }
+
     private void requireTcp() {
         if (stack.tcpNat() == null) {
             throw io.netfabric.core.FabricException.generic("TCP is not available on this netdev");

@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -320,6 +322,16 @@ class UserNetnsIT {
             lease(ns);
             ExecResult r = ns.exec("sh", "-c", "echo hello | socat -T 2 - UDP:10.0.2.2:" + echo.getLocalPort());
             assertThat(r.requireSuccess().stdout().trim()).isEqualTo("hello");
+            // query-usernet lists the flow with its ends and the octets each way ("hello\n" and its echo).
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> listed = (List<Map<String, Object>>) new UserCommands.QueryUsernet()
+                    .execute(fabric, Map.of("netdev", "u0"));
+            assertThat(listed).filteredOn(f -> f.get("protocol").equals("udp")).singleElement().satisfies(f -> {
+                assertThat(f.get("remote")).isEqualTo(Map.of("host", "10.0.2.2", "port", (long) echo.getLocalPort()));
+                assertThat(f.get("host")).isEqualTo("127.0.0.1:" + echo.getLocalPort());
+                assertThat(f.get("bytes-from-guest")).isEqualTo(6L);
+                assertThat(f.get("bytes-to-guest")).isEqualTo(6L);
+            });
             // 2,000 new flows, about 1,000 a second. Unpaced (tens of thousands a second), the tap's
             // queue (1,000 frames) overflowed in the guest's kernel while a fresh JVM's stack opened
             // host sockets, and how many arrived said more about the machine than about the NAT:

@@ -45,8 +45,13 @@ public final class UdpNat implements UdpHandler, Timed {
         }
     }
 
-    /** One flow for {@code info usernet}: the guest's socket, where it last sent, when the flow ends (nanos). */
-    public record FlowInfo(InetSocketAddress guest, InetSocketAddress lastDestination, long expires, int fd) {
+    /**
+     * One flow for {@code info usernet} and {@code query-usernet}: the guest's socket, where it
+     * last sent (as the guest addressed it, and as the host sees it), when the flow ends (nanos),
+     * the host socket's descriptor, and the payload octets each way.
+     */
+    public record FlowInfo(InetSocketAddress guest, InetSocketAddress lastDestination, InetSocketAddress hostDestination,
+                           long expires, int fd, long bytesFromGuest, long bytesToGuest) {
     }
 
     private final class Flow implements HostUdp.Receiver {
@@ -55,6 +60,8 @@ public final class UdpNat implements UdpHandler, Timed {
         long expires;
         /** As the guest addressed it (libslirp's so_faddr/so_fport). */
         InetSocketAddress lastDestination;
+        long bytesFromGuest;
+        long bytesToGuest;
 
         Flow(InetSocketAddress guest, boolean v6) {
             this.guest = guest;
@@ -67,6 +74,7 @@ public final class UdpNat implements UdpHandler, Timed {
                 return;
             }
             expires = Math.max(expires, now + IDLE_NANOS);
+            bytesToGuest += payload.readableBytes();
             router.sendUdp(new InetSocketAddress(toGuestView(from.getAddress()), from.getPort()), guest, payload,
                     payload.readerIndex(), payload.readableBytes());
         }
@@ -115,7 +123,9 @@ public final class UdpNat implements UdpHandler, Timed {
     public List<FlowInfo> flows() {
         List<FlowInfo> l = new ArrayList<>(flows.size());
         for (Flow f : flows.values()) {
-            l.add(new FlowInfo(f.guest, f.lastDestination, f.expires, f.socket.fd()));
+            InetSocketAddress to = f.lastDestination;
+            l.add(new FlowInfo(f.guest, to, new InetSocketAddress(toHostView(to.getAddress()), to.getPort()), f.expires,
+                    f.socket.fd(), f.bytesFromGuest, f.bytesToGuest));
         }
         return l;
     }
@@ -159,6 +169,7 @@ public final class UdpNat implements UdpHandler, Timed {
         }
         f.expires = now + (d.dst().getPort() == 53 ? DNS_IDLE_NANOS : IDLE_NANOS);
         f.lastDestination = d.dst();
+        f.bytesFromGuest += d.payloadLength();
         io.netty.buffer.ByteBuf copy = router.alloc().buffer(d.payloadLength());
         copy.writeBytes(d.buf(), d.payloadOffset(), d.payloadLength());
         f.socket.send(copy, new InetSocketAddress(toHostView(dst), d.dst().getPort()));
