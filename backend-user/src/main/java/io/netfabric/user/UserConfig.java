@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * @param mtu          netfabric extension: link MTU, 68-65521 (default 1500)
  * @param dnsUpstreams netfabric extension: resolvers for the DNS forwarder, tried in order
+ * @param resolvConf   the file {@code dnsUpstreams} came from and the forwarder follows (libslirp
+ *                     re-reads it when it changes); null when {@code dns-upstream} gave them
  */
 public record UserConfig(
         boolean ipv4, boolean ipv6, boolean restrict,
@@ -35,7 +37,7 @@ public record UserConfig(
         String hostname, String tftpRoot, String bootfile, List<String> dnssearch, String domainname,
         String tftpServerName, String smb, Ipv4Address smbServer,
         List<HostForward> hostfwd, List<GuestForwardRule> guestfwd,
-        int mtu, List<InetSocketAddress> dnsUpstreams) {
+        int mtu, List<InetSocketAddress> dnsUpstreams, Path resolvConf) {
 
     private static final Logger log = LoggerFactory.getLogger(UserConfig.class);
     public static final int MIN_MTU = 68;
@@ -309,7 +311,8 @@ public record UserConfig(
         return new UserConfig(ipv4, ipv6, restrict, netA, prefixLen, hostA, dnsA,
                 Ipv4Address.fromInt(dhcp), p6, (int) plen, host6, dns6, o.hostname(), o.tftp(), o.bootfile(),
                 searchList(o.dnssearch()), o.domainname(), o.tftpServerName(), o.smb(),
-                Ipv4Address.fromInt(smbServer), List.copyOf(hostfwd), List.copyOf(guestfwd), mtu, List.copyOf(upstreams));
+                Ipv4Address.fromInt(smbServer), List.copyOf(hostfwd), List.copyOf(guestfwd), mtu, List.copyOf(upstreams),
+                o.dnsUpstream() != null && !o.dnsUpstream().isEmpty() ? null : resolvConf);
     }
 
     /** The number of leading ones; a non-contiguous dotted mask counts its leading ones too. */

@@ -11,6 +11,15 @@ import java.util.Set;
 
 /** {@code -netdev user,...} and {@code netdev_add type=user} (QEMU net/slirp.c {@code net_init_slirp}). */
 public final class UserNetdevFactory implements NetdevFactory {
+    /**
+     * Where the DNS forwarder's upstreams come from without {@code dns-upstream=}, and what it
+     * follows: {@code /etc/resolv.conf}, or the file {@code -Dnetfabric.resolv.conf} names (say
+     * {@code /run/systemd/resolve/resolv.conf} for the resolvers behind systemd-resolved's stub).
+     */
+    static Path resolvConf() {
+        return Path.of(System.getProperty("netfabric.resolv.conf", "/etc/resolv.conf"));
+    }
+
     @Override
     public Set<String> types() {
         return Set.of(UserOptions.TYPE);
@@ -18,7 +27,7 @@ public final class UserNetdevFactory implements NetdevFactory {
 
     @Override
     public NetClient create(Fabric fabric, Netdev netdev) {
-        UserConfig config = UserConfig.from((UserOptions) netdev.options(), Path.of("/etc/resolv.conf"));
+        UserConfig config = UserConfig.from((UserOptions) netdev.options(), resolvConf());
         SambaServer samba = config.smb() == null ? null : SambaServer.prepare(config.smb(), SambaServer.SMBD);
         if (samba != null && !config.smbServerUsable()) {
             // slirp_smb(): after the share's checks and its temporary directory, which goes again.

@@ -17,6 +17,7 @@ import io.netfabric.user.service.DhcpServer;
 import io.netfabric.user.service.Dhcpv6Server;
 import io.netfabric.user.service.DnsForwarder;
 import io.netfabric.user.service.DnsTcpServer;
+import io.netfabric.user.service.ResolvConfWatch;
 import io.netfabric.user.service.RouterAdvertiser;
 import io.netfabric.user.service.TftpServer;
 import io.netfabric.wire.Ipv4Address;
@@ -90,7 +91,9 @@ public final class UserStack implements Timed {
                 c.restrict(), c.hostname(), c.domainname(), c.dnssearch(), c.tftpServerName(), c.bootfile(), c.mtu()));
         router.bindUdp(null, 67, dhcp);
 
-        dns = new DnsForwarder(router, host, c.dnsUpstreams(), host4, host6, c.hostname(), this::guestAddressFor);
+        dns = new DnsForwarder(router, host, c.dnsUpstreams(),
+                c.resolvConf() == null ? null : new ResolvConfWatch(c.resolvConf(), UserConfig::resolvConfNameservers),
+                host4, host6, c.hostname(), this::guestAddressFor);
         router.bindUdp(dns4, 53, dns);
         router.bindUdp(dns6, 53, dns);
         router.addTimed(dns);

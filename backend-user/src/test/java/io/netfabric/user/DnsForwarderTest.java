@@ -126,4 +126,59 @@ class DnsForwarderTest {
             assertThat(h.host.sent).allMatch(s -> s.to().getPort() == 5301 || s.to().getPort() == 5302);
         }
     }
+    /**
+     * Upstreams from resolv.conf follow the file as libslirp's do: a change is seen at the first
+     * query a second or more after the last look; a query on its way keeps its upstreams; idle
+     * sockets to a dropped resolver close. (192.0.2.0/24 is documentation space: the fake host
+     * sends nothing anywhere.)
+     */
+    @Test
+    void upstreamsFromResolvConfFollowTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path conf = dir.resolve("resolv.conf");
+        java.nio.file.Files.writeString(conf, "# written by a test\nnameserver 192.0.2.1\n");
+        io.netfabric.core.options.Netdev n = io.netfabric.core.options.NetdevOptionParser.parseNetdev("user,id=u",
+                java.util.Set.of("user"), w -> { });
+        UserConfig config = UserConfig.from((io.netfabric.core.options.UserOptions) n.options(), conf);
+        try (StackHarness h = new StackHarness(config)) {
+            h.send(udp4(GUEST_IP, 40000, DNS, 53, dnsQuery(1, "example.org", 1)));
+            StackHarness.FakeHostUdp.Sent first = h.host.sent.get(0);
+            assertThat(first.to()).isEqualTo(new InetSocketAddress("192.0.2.1", 53));
+            byte[] answer = dnsQuery(1, "example.org", 1);
+            answer[2] |= (byte) 0x80;
+            first.socket().reply(answer, first.to(), h.now);
+
+            java.nio.file.Files.writeString(conf, "nameserver 192.0.2.7\nnameserver 192.0.2.8\n");
+            h.send(udp4(GUEST_IP, 40001, DNS, 53, dnsQuery(2, "example.org", 1)));
+            assertThat(h.host.sent.get(1).to()).as("looked at less than a second ago").isEqualTo(first.to());
+            h.host.sent.get(1).socket().reply(answerTo(h.host.sent.get(1).payload()), first.to(), h.now);
+
+            h.advance(io.netfabric.user.service.ResolvConfWatch.CHECK_NANOS);
+            h.send(udp4(GUEST_IP, 40002, DNS, 53, dnsQuery(3, "example.org", 1)));
+            assertThat(h.host.sent.get(2).to()).isEqualTo(new InetSocketAddress("192.0.2.7", 53));
+            assertThat(first.socket().closed).as("the idle socket to a resolver no longer named").isTrue();
+
+            // Query 3 is on its way to .7 when the file changes again: it fails over to .8, its
+            // own second upstream, while a new query goes to the file's new resolver.
+            java.nio.file.Files.writeString(conf, "nameserver 192.0.2.9\n");
+            h.advance(io.netfabric.user.service.ResolvConfWatch.CHECK_NANOS);
+            h.send(udp4(GUEST_IP, 40003, DNS, 53, dnsQuery(4, "example.org", 1)));
+            assertThat(h.host.sent.get(3).to()).isEqualTo(new InetSocketAddress("192.0.2.9", 53));
+            h.advance(DnsForwarder.ATTEMPT_NANOS - io.netfabric.user.service.ResolvConfWatch.CHECK_NANOS);
+            assertThat(h.host.sent.get(4).to()).isEqualTo(new InetSocketAddress("192.0.2.8", 53));
+            assertThat(h.stack.dns().upstreams()).containsExactly(new InetSocketAddress("192.0.2.9", 53));
+        }
+    }
+
+    /** {@code dns-upstream=} fixes the list: resolv.conf is not looked at. */
+    @Test
+    void givenUpstreamsDoNotFollowResolvConf() {
+        assertThat(StackHarness.config(UPSTREAMS).resolvConf()).isNull();
+        assertThat(StackHarness.config("").resolvConf()).isNotNull();
+    }
+
+    private static byte[] answerTo(byte[] query) {
+        byte[] a = query.clone();
+        a[2] |= (byte) 0x80;
+        return a;
+    }
 }

@@ -114,6 +114,39 @@ class UserNetnsIT {
         }
     }
 
+    /**
+     * Without {@code dns-upstream=} the forwarder follows resolv.conf as libslirp does: the file
+     * (here a test's own, through {@code -Dnetfabric.resolv.conf}) is rewritten to name another
+     * resolver and dig's next query, a second later, goes there. Both resolvers are the tests'
+     * own on 127.0.0.2 and 127.0.0.3, port 53 (a nameserver line has no port).
+     */
+    @Test
+    void digFollowsResolvConfWhenItChanges() throws Exception {
+        NetnsExtension.assumeCommand("dig");
+        Path conf = tmp.resolve("resolv.conf");
+        Files.writeString(conf, "nameserver 127.0.0.2\n");
+        try (LoopbackResolver first = new LoopbackResolver(InetAddress.getByName("127.0.0.2"), 53);
+             LoopbackResolver second = new LoopbackResolver(InetAddress.getByName("127.0.0.3"), 53)) {
+            Netns ns;
+            System.setProperty("netfabric.resolv.conf", conf.toString());
+            try {
+                ns = guest("");
+            } finally {
+                System.clearProperty("netfabric.resolv.conf");
+            }
+            lease(ns);
+            ExecResult r = ns.exec("dig", "+short", "+tries=1", "+time=5", "@10.0.2.3", "example.org", "A");
+            assertThat(r.requireSuccess().stdout().trim()).isEqualTo("192.0.2.44");
+            assertThat(first.queries.get()).isEqualTo(1);
+            Files.writeString(conf, "# the network changed\nnameserver 127.0.0.3\n");
+            Thread.sleep(1100);
+            ExecResult again = ns.exec("dig", "+short", "+tries=1", "+time=5", "@10.0.2.3", "example.net", "A");
+            assertThat(again.requireSuccess().stdout().trim()).isEqualTo("192.0.2.44");
+            assertThat(second.queries.get()).as("the query after the change").isEqualTo(1);
+            assertThat(first.queries.get()).isEqualTo(1);
+        }
+    }
+
     @Test
     void digOverTcp() throws Exception {
         NetnsExtension.assumeCommand("dig");

@@ -19,9 +19,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DNS forwarder on the virtual DNS address (10.0.2.3 / fec0::3), port 53.
@@ -36,8 +41,12 @@ import java.util.function.Function;
  * serves one query at a time and is reused after an answer, closed after a timeout.
  * Answers are relayed unchanged. At most {@link #MAX_OUTSTANDING} queries are in flight; more
  * are dropped and counted. A guest query never goes anywhere but the configured upstreams.
+ *
+ * <p>Upstreams read from resolv.conf follow the file ({@link ResolvConfWatch}, as libslirp's
+ * do): a query after a change goes to the new list; one already on its way keeps its own.
  */
 public final class DnsForwarder implements UdpHandler, Timed {
+    private static final Logger log = LoggerFactory.getLogger(DnsForwarder.class);
     public static final String HOST_NAME = "host.netfabric.internal.";
     public static final long ATTEMPT_NANOS = 2_000_000_000L;
     public static final int MAX_OUTSTANDING = 512;
@@ -57,13 +66,13 @@ public final class DnsForwarder implements UdpHandler, Timed {
      * can never be taken for the next query's.
      */
     private final class UpstreamSocket implements HostUdp.Receiver {
-        final int upstream;
+        final InetSocketAddress upstream;
         final HostUdp.Socket socket;
         Query current;
 
-        UpstreamSocket(int upstream) {
+        UpstreamSocket(InetSocketAddress upstream) {
             this.upstream = upstream;
-            this.socket = host.openConnected(upstreams.get(upstream), this);
+            this.socket = host.openConnected(upstream, this);
         }
 
         @Override
@@ -85,6 +94,8 @@ public final class DnsForwarder implements UdpHandler, Timed {
         final byte[] message;
         final int id;
         final Reply reply;
+        /** The upstreams when the query came: a resolv.conf change meanwhile does not move it. */
+        final List<InetSocketAddress> route = upstreams;
         int upstream = -1;
         UpstreamSocket socket;
         long deadline;
@@ -103,33 +114,36 @@ public final class DnsForwarder implements UdpHandler, Timed {
                 router.counters().dnsFailovers++;
             }
             upstream++;
-            if (upstream >= upstreams.size()) {
+            if (upstream >= route.size()) {
                 outstanding.remove(this);
                 router.counters().drop(StackDrop.SERVICE_REFUSED);
                 return;
             }
-            ArrayDeque<UpstreamSocket> pool = idle[upstream];
-            socket = pool.isEmpty() ? new UpstreamSocket(upstream) : pool.pop();
+            InetSocketAddress to = route.get(upstream);
+            ArrayDeque<UpstreamSocket> pool = idle.get(to);
+            socket = pool == null || pool.isEmpty() ? new UpstreamSocket(to) : pool.pop();
             socket.current = this;
             deadline = now + ATTEMPT_NANOS;
             ByteBuf out = router.alloc().buffer(message.length);
             out.writeBytes(message);
-            socket.socket.send(out, upstreams.get(upstream));
+            socket.socket.send(out, to);
             router.counters().dnsQueriesForwarded++;
         }
 
         void received(UpstreamSocket s, ByteBuf payload, InetSocketAddress from) {
-            if (s != socket || !from.equals(upstreams.get(upstream)) || payload.readableBytes() < HEADER_LEN
+            if (s != socket || !from.equals(s.upstream) || payload.readableBytes() < HEADER_LEN
                     || payload.getUnsignedShort(payload.readerIndex()) != id
                     || (payload.getByte(payload.readerIndex() + 2) & 0x80) == 0) {
                 return;   // not this upstream's answer to this query
             }
             s.current = null;
             socket = null;
-            if (idle[s.upstream].size() < IDLE_SOCKETS) {
-                idle[s.upstream].push(s);
+            ArrayDeque<UpstreamSocket> pool = upstreams.contains(s.upstream) ? idle.computeIfAbsent(s.upstream,
+                    k -> new ArrayDeque<>()) : null;
+            if (pool != null && pool.size() < IDLE_SOCKETS) {
+                pool.push(s);
             } else {
-                s.socket.close();
+                s.socket.close();   // full, or an upstream resolv.conf no longer names
             }
             outstanding.remove(this);
             reply.answer(payload);
@@ -138,34 +152,54 @@ public final class DnsForwarder implements UdpHandler, Timed {
 
     private final Router router;
     private final HostUdp host;
-    private final List<InetSocketAddress> upstreams;
+    private List<InetSocketAddress> upstreams;
+    private final ResolvConfWatch resolvConf;
     private final InetAddress hostAddr;
     private final InetAddress hostAddr6;
     private final String guestName;
     private final Function<InetAddress, InetAddress> guestAddress;
     private final List<Query> outstanding = new ArrayList<>();
-    private final ArrayDeque<UpstreamSocket>[] idle;
+    private final Map<InetSocketAddress, ArrayDeque<UpstreamSocket>> idle = new HashMap<>();
 
     /**
+     * @param resolvConf   where {@code upstreams} came from, followed from now on; null for a fixed list
      * @param guestName    the {@code hostname} option (answered locally), or null
      * @param guestAddress the guest's address for its name, given the querying address
      */
-    public DnsForwarder(Router router, HostUdp host, List<InetSocketAddress> upstreams, InetAddress hostAddr,
-                        InetAddress hostAddr6, String guestName, Function<InetAddress, InetAddress> guestAddress) {
+    public DnsForwarder(Router router, HostUdp host, List<InetSocketAddress> upstreams, ResolvConfWatch resolvConf,
+                        InetAddress hostAddr, InetAddress hostAddr6, String guestName,
+                        Function<InetAddress, InetAddress> guestAddress) {
         this.router = router;
         this.host = host;
         this.upstreams = List.copyOf(upstreams);
+        this.resolvConf = resolvConf;
         this.hostAddr = hostAddr;
         this.hostAddr6 = hostAddr6;
         this.guestName = guestName == null || guestName.isEmpty() ? null
                 : (guestName.endsWith(".") ? guestName : guestName + ".").toLowerCase(Locale.ROOT);
         this.guestAddress = guestAddress;
-        @SuppressWarnings("unchecked")
-        ArrayDeque<UpstreamSocket>[] pools = new ArrayDeque[this.upstreams.size()];
-        for (int i = 0; i < pools.length; i++) {
-            pools[i] = new ArrayDeque<>();
+    }
+
+    /** The upstreams a query now goes to, in order. */
+    public List<InetSocketAddress> upstreams() {
+        return upstreams;
+    }
+
+    /** Takes resolv.conf's resolvers when the file changed; idle sockets to dropped ones close. */
+    private void followResolvConf(long now) {
+        List<InetSocketAddress> fresh = resolvConf == null ? null : resolvConf.changed(now);
+        if (fresh == null || fresh.equals(upstreams)) {
+            return;
         }
-        this.idle = pools;
+        log.info("DNS upstreams now {} ({} changed)", fresh, resolvConf.file());
+        upstreams = List.copyOf(fresh);
+        for (Iterator<Map.Entry<InetSocketAddress, ArrayDeque<UpstreamSocket>>> it = idle.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<InetSocketAddress, ArrayDeque<UpstreamSocket>> e = it.next();
+            if (!upstreams.contains(e.getKey())) {
+                e.getValue().forEach(u -> u.socket.close());
+                it.remove();
+            }
+        }
     }
 
     public int outstanding() {
@@ -209,6 +243,7 @@ public final class DnsForwarder implements UdpHandler, Timed {
             router.counters().drop(StackDrop.TABLE_FULL);
             return;
         }
+        followResolvConf(now);
         byte[] message = new byte[length];
         buf.getBytes(offset, message);
         Query q = new Query(message, reply);
@@ -284,9 +319,9 @@ public final class DnsForwarder implements UdpHandler, Timed {
             }
         }
         outstanding.clear();
-        for (ArrayDeque<UpstreamSocket> pool : idle) {
+        for (ArrayDeque<UpstreamSocket> pool : idle.values()) {
             pool.forEach(u -> u.socket.close());
-            pool.clear();
         }
+        idle.clear();
     }
 }

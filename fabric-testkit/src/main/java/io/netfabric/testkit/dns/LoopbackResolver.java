@@ -22,14 +22,29 @@ public final class LoopbackResolver implements AutoCloseable {
     public final AtomicInteger queries = new AtomicInteger();
 
     public LoopbackResolver() throws IOException {
+        this(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /**
+     * On {@code address} (a loopback address) and {@code port}, 0 for a free one: port 53 on
+     * 127.0.0.N is how a test stands in for a resolv.conf {@code nameserver} line, which has no
+     * port (needs root).
+     */
+    public LoopbackResolver(InetAddress address, int port) throws IOException {
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("the tests' resolver serves loopback only: " + address);
+        }
         ServerSocket t = null;
         DatagramSocket u = null;
         for (int attempt = 0; attempt < 20 && t == null; attempt++) {
-            u = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+            u = new DatagramSocket(port, address);
             try {
-                t = new ServerSocket(u.getLocalPort(), 16, InetAddress.getLoopbackAddress());
+                t = new ServerSocket(u.getLocalPort(), 16, address);
             } catch (IOException busy) {
                 u.close();
+                if (port != 0) {
+                    throw busy;
+                }
             }
         }
         udp = u;
