@@ -7,8 +7,9 @@ import io.netfabric.user.ip.Router;
 import io.netfabric.user.ip.StackCounters;
 import io.netfabric.user.ip.Timed;
 import io.netfabric.user.nat.HostIcmp;
-import io.netfabric.user.nat.HostUdp;
 import io.netfabric.user.nat.HostTcp;
+import io.netfabric.user.nat.HostUdp;
+import io.netfabric.user.nat.HostView;
 import io.netfabric.user.nat.IcmpEchoNat;
 import io.netfabric.user.nat.TcpNat;
 import io.netfabric.user.tcp.TcpConnection;
@@ -128,16 +129,17 @@ public final class UserStack implements Timed {
             }
         }
         virtual.add(dns6);
-        udpNat = new UdpNat(router, host, host4, host6, virtual, c.restrict(), maxFlows);
+        HostView view = new HostView(c.net(), c.prefixLen(), c.host(), c.prefix6(), c.prefix6Len(), c.host6());
+        udpNat = new UdpNat(router, host, view, virtual, c.restrict(), maxFlows);
         router.setUdpFallback(udpNat);
         router.addTimed(udpNat);
-        echoNat = new IcmpEchoNat(router, icmp, c.restrict(), host4, host6);
+        echoNat = new IcmpEchoNat(router, icmp, c.restrict(), view);
         router.setEchoFallback(echoNat);
         udpNat.onFirstFlow(ipv6 -> echoNat.watchErrors(udpNat::hostError, ipv6));
         router.addTimed(echoNat);
 
         if (tcp != null) {
-            tcpNat = new TcpNat(router, tcp, host4, host6, virtual, c.restrict(), maxTcpFlows, tcpTimers);
+            tcpNat = new TcpNat(router, tcp, view, virtual, c.restrict(), maxTcpFlows, tcpTimers);
             router.setTcpFallback(tcpNat);
             router.addTimed(tcpNat);
             for (GuestForwardRule g : c.guestfwd()) {

@@ -26,6 +26,30 @@ class UdpNatTest {
         }
     }
 
+    /**
+     * A guest's broadcasts, to the network's own broadcast address or the limited one, reach the
+     * host's loopback (libslirp 4.7 sends 10.0.2.255 on to the host's network unchanged) and
+     * answers come from the host address; the IPv6 prefix's addresses are ::1.
+     */
+    @Test
+    void broadcastsAndThePrefixAreTheHostsLoopback() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(udp4(GUEST_IP, 5556, Ipv4Address.parse("10.0.2.255"), 137, new byte[1]));
+            StackHarness.FakeHostUdp.Sent b = h.host.sent.get(0);
+            assertThat(b.to()).isEqualTo(new InetSocketAddress("127.0.0.1", 137));
+            b.socket().reply("b".getBytes(), new InetSocketAddress("127.0.0.1", 137), h.now);
+            assertThat(h.last().src4()).isEqualTo(HOST);
+            h.send(udp4(GUEST_IP, 5557, Ipv4Address.parse("255.255.255.255"), 7000, new byte[1]));
+            assertThat(h.host.sent.get(1).to()).isEqualTo(new InetSocketAddress("127.0.0.1", 7000));
+            h.send(ipv6(ROUTER, GUEST6, io.netfabric.wire.Ipv6Address.parse("fec0::99"), IpProtocol.UDP,
+                    udp6Segment(5558, 7001, new byte[1]), 64));
+            StackHarness.FakeHostUdp.Sent v6 = h.host.sent.get(2);
+            assertThat(v6.to()).isEqualTo(new InetSocketAddress("::1", 7001));
+            v6.socket().reply("c".getBytes(), new InetSocketAddress("::1", 7001), h.now);
+            assertThat(h.last().src6()).isEqualTo(io.netfabric.wire.Ipv6Address.parse("fec0::99"));
+        }
+    }
+
     @Test
     void oneSocketPerGuestAddressAndPort() {
         try (StackHarness h = new StackHarness(StackHarness.config(""))) {

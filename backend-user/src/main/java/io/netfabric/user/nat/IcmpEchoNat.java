@@ -64,8 +64,7 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
     private final Router router;
     private final HostIcmp host;
     private final boolean restrict;
-    private final InetAddress hostAddr;
-    private final InetAddress hostAddr6;
+    private final HostView view;
     private final Map<Integer, Pending> pending = new LinkedHashMap<>();
     private HostIcmp.EchoSocket v4;
     private HostIcmp.EchoSocket v6;
@@ -74,12 +73,11 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
     private boolean logged;
     private int nextSeq;
 
-    public IcmpEchoNat(Router router, HostIcmp host, boolean restrict, InetAddress hostAddr, InetAddress hostAddr6) {
+    public IcmpEchoNat(Router router, HostIcmp host, boolean restrict, HostView view) {
         this.router = router;
         this.host = host;
         this.restrict = restrict;
-        this.hostAddr = hostAddr;
-        this.hostAddr6 = hostAddr6;
+        this.view = view;
     }
 
     private HostIcmp.EchoSocket socket(boolean ipv6) {
@@ -134,22 +132,11 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
             router.counters().drop(StackDrop.TABLE_FULL);
         }
         int ours = nextSeq++ & 0xFFFF;
-        InetAddress out = dst.equals(hostAddr) ? InetAddress.getLoopbackAddress() : dst;
-        if (dst.equals(hostAddr6)) {
-            out = loopback6();
-        }
+        InetAddress out = view.toHost(dst);
         pending.put(ours, new Pending(src, dst, id, seq, now + TIMEOUT_NANOS));
         byte[] data = new byte[dataLength];
         buf.getBytes(dataOffset, data);
         s.sendEcho(out, RAW_ID, ours, data);
-    }
-
-    private static InetAddress loopback6() {
-        try {
-            return InetAddress.getByName("::1");
-        } catch (java.net.UnknownHostException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private void reply(InetAddress from, int id, int seq, byte[] data, long now) {
@@ -157,14 +144,14 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
         if (p == null) {
             return;   // not ours (a raw socket sees every echo reply of the host)
         }
-        InetAddress sentTo = p.dst.equals(hostAddr) ? InetAddress.getLoopbackAddress()
-                : p.dst.equals(hostAddr6) ? loopback6() : p.dst;
+        InetAddress sentTo = view.toHost(p.dst);
         if (!from.equals(sentTo)) {
             return;
         }
         pending.remove(seq);
         io.netty.buffer.ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(data);
-        router.sendEchoReply(p.dst, p.guest, p.id, p.seq, b, 0, data.length);
+        // An echo to a broadcast went to loopback: its reply comes from the host address.
+        router.sendEchoReply(view.isBroadcast(p.dst) ? view.host4() : p.dst, p.guest, p.id, p.seq, b, 0, data.length);
     }
 
     /** The echoes waiting for a reply, oldest first. */

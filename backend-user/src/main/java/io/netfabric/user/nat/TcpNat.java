@@ -44,8 +44,6 @@ public final class TcpNat implements TcpHandler, Timed {
     /** Receive buffer per connection: the most window we advertise. */
     public static final int RCV_BUF = 4 << 20;
 
-    private static final InetAddress LOOPBACK4 = InetAddress.getLoopbackAddress();
-    private static final InetAddress LOOPBACK6 = Router.inet(Ipv6Address.of(0, 1));
 
     /** Where a guest connection to a given address and port goes instead of the NAT. */
     public interface Redirect {
@@ -87,8 +85,7 @@ public final class TcpNat implements TcpHandler, Timed {
 
     private final Router router;
     private final HostTcp host;
-    private final InetAddress hostAddr;
-    private final InetAddress hostAddr6;
+    private final HostView view;
     private final Set<InetAddress> virtual;
     private final Map<InetSocketAddress, Redirect> redirects = new HashMap<>();
     private final boolean restrict;
@@ -110,12 +107,11 @@ public final class TcpNat implements TcpHandler, Timed {
     /**
      * @param virtual the router's own addresses other than the host's: refused unless redirected
      */
-    public TcpNat(Router router, HostTcp host, InetAddress hostAddr, InetAddress hostAddr6, Set<InetAddress> virtual,
+    public TcpNat(Router router, HostTcp host, HostView view, Set<InetAddress> virtual,
                   boolean restrict, int maxFlows, TcpConnection.Timers timers) {
         this.router = router;
         this.host = host;
-        this.hostAddr = hostAddr;
-        this.hostAddr6 = hostAddr6;
+        this.view = view;
         this.virtual = Set.copyOf(virtual);
         this.restrict = restrict;
         this.maxFlows = maxFlows;
@@ -140,23 +136,9 @@ public final class TcpNat implements TcpHandler, Timed {
         return opened;
     }
 
-    /** The host-side address for a guest destination (host address to loopback). */
-    private InetAddress toHostView(InetAddress dst) {
-        if (dst.equals(hostAddr)) {
-            return LOOPBACK4;
-        }
-        if (dst.equals(hostAddr6)) {
-            return LOOPBACK6;
-        }
-        return dst;
-    }
-
     /** How the guest sees a host client: loopback shows as the host address (libslirp tcp_connect). */
     public InetAddress toGuestView(InetAddress src) {
-        if (src instanceof Inet6Address) {
-            return src.isLoopbackAddress() ? hostAddr6 : src;
-        }
-        return src.isLoopbackAddress() || src.isAnyLocalAddress() ? hostAddr : src;
+        return view.toGuest(src);
     }
 
     @Override
@@ -209,7 +191,7 @@ public final class TcpNat implements TcpHandler, Timed {
             f.hostDesc = r.describe();
             f.stream = r.open(f);
         } else {
-            InetSocketAddress target = new InetSocketAddress(toHostView(dst), h.dstPort());
+            InetSocketAddress target = new InetSocketAddress(view.toHost(dst), h.dstPort());
             f.hostTarget = target;   // formatted only when queried
             f.stream = host.connect(target, f);
         }

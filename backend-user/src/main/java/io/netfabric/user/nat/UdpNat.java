@@ -34,17 +34,6 @@ public final class UdpNat implements UdpHandler, Timed {
     public static final int DEFAULT_MAX_FLOWS = 4096;
     private static final long SCAN_NANOS = 1_000_000_000L;
 
-    private static final InetAddress LOOPBACK4 = InetAddress.getLoopbackAddress();
-    private static final InetAddress LOOPBACK6;
-
-    static {
-        try {
-            LOOPBACK6 = InetAddress.getByName("::1");
-        } catch (java.net.UnknownHostException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     /**
      * One flow for {@code info usernet} and {@code query-usernet}: the guest's socket, where it
      * last sent (as the guest addressed it, and as the host sees it), when the flow ends (nanos),
@@ -75,15 +64,14 @@ public final class UdpNat implements UdpHandler, Timed {
             }
             expires = Math.max(expires, now + IDLE_NANOS);
             bytesToGuest += payload.readableBytes();
-            router.sendUdp(new InetSocketAddress(toGuestView(from.getAddress()), from.getPort()), guest, payload,
+            router.sendUdp(new InetSocketAddress(view.replySource(from.getAddress(), lastDestination.getAddress()), from.getPort()), guest, payload,
                     payload.readerIndex(), payload.readableBytes());
         }
     }
 
     private final Router router;
     private final HostUdp host;
-    private final InetAddress hostAddr;
-    private final InetAddress hostAddr6;
+    private final HostView view;
     private final Set<InetAddress> virtual;
     private final boolean restrict;
     private final int maxFlows;
@@ -104,12 +92,11 @@ public final class UdpNat implements UdpHandler, Timed {
     /**
      * @param virtual the router's other addresses (DNS, SMB, forward targets): never forwarded
      */
-    public UdpNat(Router router, HostUdp host, InetAddress hostAddr, InetAddress hostAddr6, Set<InetAddress> virtual,
+    public UdpNat(Router router, HostUdp host, HostView view, Set<InetAddress> virtual,
                   boolean restrict, int maxFlows) {
         this.router = router;
         this.host = host;
-        this.hostAddr = hostAddr;
-        this.hostAddr6 = hostAddr6;
+        this.view = view;
         this.virtual = Set.copyOf(virtual);
         this.restrict = restrict;
         this.maxFlows = maxFlows;
@@ -124,7 +111,7 @@ public final class UdpNat implements UdpHandler, Timed {
         List<FlowInfo> l = new ArrayList<>(flows.size());
         for (Flow f : flows.values()) {
             InetSocketAddress to = f.lastDestination;
-            l.add(new FlowInfo(f.guest, to, new InetSocketAddress(toHostView(to.getAddress()), to.getPort()), f.expires,
+            l.add(new FlowInfo(f.guest, to, new InetSocketAddress(view.toHost(to.getAddress()), to.getPort()), f.expires,
                     f.socket.fd(), f.bytesFromGuest, f.bytesToGuest));
         }
         return l;
@@ -133,7 +120,7 @@ public final class UdpNat implements UdpHandler, Timed {
     @Override
     public boolean datagram(UdpDatagram d, long now) {
         InetAddress dst = d.dst().getAddress();
-        if (virtual.contains(dst) || (restrict && (dst.equals(hostAddr) || dst.equals(hostAddr6)))) {
+        if (virtual.contains(dst) || (restrict && (dst.equals(view.host4()) || dst.equals(view.host6())))) {
             // A port of ours that no service holds: the router answers port unreachable.
             router.counters().drop(restrict ? StackDrop.RESTRICTED : StackDrop.NOT_FOR_US);
             return false;
@@ -142,7 +129,9 @@ public final class UdpNat implements UdpHandler, Timed {
             router.counters().drop(StackDrop.RESTRICTED);
             return true;   // libslirp drops restricted UDP silently
         }
-        if (dst.isMulticastAddress() || isBroadcast(dst)) {
+        if (dst.isMulticastAddress()) {
+            // libslirp 4.7 sends multicast on to the host's network (ff02::1 to ::1); a guest's
+            // mDNS or SSDP chatter has no business there. Broadcasts go to loopback (HostView).
             router.counters().drop(StackDrop.NOT_FOR_US);
             return true;
         }
@@ -172,30 +161,8 @@ public final class UdpNat implements UdpHandler, Timed {
         f.bytesFromGuest += d.payloadLength();
         io.netty.buffer.ByteBuf copy = router.alloc().buffer(d.payloadLength());
         copy.writeBytes(d.buf(), d.payloadOffset(), d.payloadLength());
-        f.socket.send(copy, new InetSocketAddress(toHostView(dst), d.dst().getPort()));
+        f.socket.send(copy, new InetSocketAddress(view.toHost(dst), d.dst().getPort()));
         return true;
-    }
-
-    private static boolean isBroadcast(InetAddress a) {
-        byte[] b = a.getAddress();
-        return b.length == 4 && (b[3] & 0xFF) == 255 && (b[0] & 0xFF) == 255;
-    }
-
-    private InetAddress toHostView(InetAddress dst) {
-        if (dst.equals(hostAddr)) {
-            return LOOPBACK4;
-        }
-        if (dst.equals(hostAddr6)) {
-            return LOOPBACK6;
-        }
-        return dst;
-    }
-
-    private InetAddress toGuestView(InetAddress src) {
-        if (src instanceof Inet6Address) {
-            return src.isLoopbackAddress() ? hostAddr6 : src;
-        }
-        return src.isLoopbackAddress() ? hostAddr : src;
     }
 
     /**
@@ -230,7 +197,7 @@ public final class UdpNat implements UdpHandler, Timed {
         }
         for (Flow f : flows.values()) {
             if (f.socket.localPort() == srcPort && (f.guest.getAddress() instanceof Inet6Address) == v6) {
-                InetSocketAddress guestDst = new InetSocketAddress(toGuestView(dst), dstPort);
+                InetSocketAddress guestDst = new InetSocketAddress(view.replySource(dst, f.lastDestination.getAddress()), dstPort);
                 router.sendUdpError(router.neighbour(f.guest.getAddress()), f.guest, guestDst, type, code, payloadLength);
                 return;
             }
