@@ -162,4 +162,25 @@ class DhcpServerTest {
             assertThat(h.toGuest).isEmpty();
         }
     }
+
+    /**
+     * UEFI HTTP boot: with an http:// bootfile the answers carry vendor class "HTTPClient"
+     * (option 60), asked for or not, as libslirp 4.7's bootp.c sends it; a TFTP bootfile none.
+     */
+    @Test
+    void anHttpBootfileAnswersAsAnHttpBootServer() {
+        MacAddress mac = MacAddress.parse("52:54:00:12:34:56");
+        try (StackHarness h = new StackHarness(StackHarness.config("bootfile=http://10.0.2.2/boot.efi"))) {
+            h.send(udp4(mac, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67, dhcp(1, mac, 7, null, null, UDHCPC_PRL)));
+            Map<Integer, byte[]> o = options(h.last().payload());
+            assertThat(new String(o.get(DhcpPacket.OPT_VENDOR_CLASS_ID), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo("HTTPClient");
+            byte[] f = h.last().payload();
+            assertThat(new String(f, 108, 24, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("http://10.0.2.2/boot.efi");
+        }
+        try (StackHarness h = new StackHarness(StackHarness.config("bootfile=pxelinux.0"))) {
+            h.send(udp4(mac, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67, dhcp(1, mac, 8, null, null, UDHCPC_PRL)));
+            assertThat(options(h.last().payload())).doesNotContainKey(DhcpPacket.OPT_VENDOR_CLASS_ID);
+        }
+    }
 }

@@ -189,7 +189,7 @@ public final class DhcpServer implements UdpHandler {
                 int[] order = {DhcpPacket.OPT_SUBNET_MASK, DhcpPacket.OPT_ROUTER, DhcpPacket.OPT_DNS,
                         DhcpPacket.OPT_LEASE_TIME, DhcpPacket.OPT_HOSTNAME, DhcpPacket.OPT_DOMAIN_NAME,
                         DhcpPacket.OPT_MTU, DhcpPacket.OPT_TFTP_SERVER_NAME, DhcpPacket.OPT_BOOTFILE_NAME,
-                        DhcpPacket.OPT_DOMAIN_SEARCH};
+                        DhcpPacket.OPT_DOMAIN_SEARCH, DhcpPacket.OPT_VENDOR_CLASS_ID};
                 for (int code : order) {
                     if (prl.length > 0 && !contains(prl, code) && !alwaysSent(code)) {
                         continue;
@@ -218,8 +218,11 @@ public final class DhcpServer implements UdpHandler {
 
     /** Options a client gets whether or not it asked (libslirp sends these unconditionally). */
     private static boolean alwaysSent(int code) {
-        return code == DhcpPacket.OPT_SUBNET_MASK || code == DhcpPacket.OPT_LEASE_TIME;
+        return code == DhcpPacket.OPT_SUBNET_MASK || code == DhcpPacket.OPT_LEASE_TIME
+                || code == DhcpPacket.OPT_VENDOR_CLASS_ID;
     }
+
+    private static final byte[] HTTP_CLIENT = "HTTPClient".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] value(int code, boolean inform) {
         switch (code) {
@@ -243,6 +246,10 @@ public final class DhcpServer implements UdpHandler {
                 return bytes(s.bootfile());
             case DhcpPacket.OPT_DOMAIN_SEARCH:
                 return searchOption;
+            case DhcpPacket.OPT_VENDOR_CLASS_ID:
+                // UEFI HTTP boot: the server answers an HTTP boot client with class "HTTPClient"
+                // (UEFI 2.x §24.7); libslirp 4.7 sends it whenever the bootfile is an http:// URL.
+                return s.bootfile() != null && s.bootfile().startsWith("http://") ? HTTP_CLIENT : null;
             default:
                 return null;
         }

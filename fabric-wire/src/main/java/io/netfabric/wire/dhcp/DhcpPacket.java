@@ -57,6 +57,8 @@ public final class DhcpPacket extends WireView<DhcpPacket> {
     /** RFC 2132 §9.9: a text message, e.g. why a DHCPNAK was sent. */
     public static final int OPT_MESSAGE = 56;
     public static final int OPT_MAX_MESSAGE_SIZE = 57;
+    /** Vendor class identifier (RFC 2132 §9.13). */
+    public static final int OPT_VENDOR_CLASS_ID = 60;
     public static final int OPT_CLIENT_ID = 61;
     public static final int OPT_TFTP_SERVER_NAME = 66;
     public static final int OPT_BOOTFILE_NAME = 67;
