@@ -183,4 +183,42 @@ class DhcpServerTest {
             assertThat(options(h.last().payload())).doesNotContainKey(DhcpPacket.OPT_VENDOR_CLASS_ID);
         }
     }
+
+    /**
+     * As libslirp 4.7 answers, checked side by side with QEMU 7.2 (scapy): a plain BOOTP request
+     * whose vendor area has no magic cookie gets a lease; a DISCOVER asking for a free address of
+     * the pool is offered that address; a REQUEST naming no address from a client without a
+     * lease gets a new one (libslirp's "windows fix"), not a NAK.
+     */
+    @Test
+    void bootpWithoutCookieARequestedFreeAddressAndARequestWithoutAddress() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            MacAddress old = MacAddress.parse("52:54:00:aa:00:01");
+            byte[] bootp = new byte[300];   // RFC 951: op, htype, hlen, xid, chaddr; vend all zero
+            bootp[0] = 1;
+            bootp[1] = 1;
+            bootp[2] = 6;
+            bootp[4] = 0x12;
+            System.arraycopy(old.toBytes(), 0, bootp, 28, 6);
+            h.send(udp4(old, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67, bootp));
+            DhcpPacket r = view(h.last());
+            assertThat(r.op()).isEqualTo(DhcpPacket.OP_REPLY);
+            assertThat(r.yiaddr()).isEqualTo(Ipv4Address.parse("10.0.2.15"));
+
+            MacAddress asking = MacAddress.parse("52:54:00:aa:00:02");
+            h.send(udp4(asking, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67,
+                    dhcp(1, asking, 0x22, Ipv4Address.parse("10.0.2.20"), null, UDHCPC_PRL)));
+            assertThat(view(h.last()).yiaddr()).isEqualTo(Ipv4Address.parse("10.0.2.20"));
+            h.send(udp4(asking, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67,
+                    dhcp(1, asking, 0x23, Ipv4Address.parse("10.0.2.15"), null, UDHCPC_PRL)));
+            assertThat(view(h.last()).yiaddr()).as("another client's address is not offered").isEqualTo(Ipv4Address.parse("10.0.2.20"));
+
+            MacAddress remembering = MacAddress.parse("52:54:00:aa:00:05");
+            h.send(udp4(remembering, Ipv4Address.ANY, 68, Ipv4Address.BROADCAST, 67,
+                    dhcp(3, remembering, 0x55, null, null, UDHCPC_PRL)));
+            DhcpPacket ack = view(h.last());
+            assertThat(ack.messageType()).isEqualTo(DhcpPacket.ACK);
+            assertThat(ack.yiaddr()).isEqualTo(Ipv4Address.parse("10.0.2.16"));
+        }
+    }
 }

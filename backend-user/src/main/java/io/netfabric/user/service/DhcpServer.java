@@ -95,6 +95,25 @@ public final class DhcpServer implements UdpHandler {
         return -1;
     }
 
+    /**
+     * Gives lease {@code i} to {@code mac} when it is free or already that client's, freeing the
+     * client's other lease; -1 (and nothing changed) when {@code i} is -1 or another client's.
+     */
+    private int take(int i, MacAddress mac) {
+        if (i < 0 || (leases[i] != null && !leases[i].equals(mac))) {
+            return -1;
+        }
+        int own = find(mac);
+        if (own >= 0 && own != i) {
+            leases[own] = null;
+        }
+        if (leases[i] == null) {
+            router.counters().dhcpLeases++;
+        }
+        leases[i] = mac;
+        return i;
+    }
+
     private int indexOf(Ipv4Address a) {
         long i = (a.toInt() & 0xFFFF_FFFFL) - (s.start().toInt() & 0xFFFF_FFFFL);
         return i >= 0 && i < LEASES ? (int) i : -1;
@@ -118,7 +137,13 @@ public final class DhcpServer implements UdpHandler {
         switch (type) {
             case DhcpPacket.DISCOVER, 0 -> {
                 // type 0: plain BOOTP (RFC 951), answered like a DISCOVER with a BOOTREPLY.
-                int i = allocate(mac);
+                // RFC 2131 §4.3.1 and libslirp's request_addr(): a requested address of the pool
+                // that is free, or this client's, is the one offered.
+                Ipv4Address want = type == 0 ? null : in.addressOption(DhcpPacket.OPT_REQUESTED_IP);
+                int i = want == null ? -1 : take(indexOf(want), mac);
+                if (i < 0) {
+                    i = allocate(mac);
+                }
                 if (i < 0) {
                     router.counters().drop(StackDrop.TABLE_FULL);
                     return true;
@@ -135,17 +160,11 @@ public final class DhcpServer implements UdpHandler {
                     return true;   // §4.3.2: the client chose another server
                 }
                 int own = find(mac);
-                int asked = indexOf(want);
-                if (asked >= 0 && (leases[asked] == null || leases[asked].equals(mac))) {
-                    if (own >= 0 && own != asked) {
-                        leases[own] = null;
-                    }
-                    if (leases[asked] == null) {
-                        router.counters().dhcpLeases++;
-                    }
-                    leases[asked] = mac;
+                if (take(indexOf(want), mac) >= 0) {
                     reply(DhcpPacket.ACK, want, mac, d);
-                } else if (want.isUnspecified() && own >= 0) {
+                } else if (want.isUnspecified() && (own >= 0 || (own = allocate(mac)) >= 0)) {
+                    // No address asked for: the client's lease, or a new one for a client that
+                    // remembers an address we never gave (libslirp's "windows fix" in bootp.c).
                     reply(DhcpPacket.ACK, address(own), mac, d);
                 } else {
                     reply(DhcpPacket.NAK, Ipv4Address.ANY, mac, d);

@@ -75,16 +75,18 @@ public final class DhcpPacket extends WireView<DhcpPacket> {
     public static final int INFORM = 8;
 
     /**
-     * Wraps {@code length} octets (the UDP payload) after checking the fixed part and the magic
-     * cookie fit, and that every option stays inside the region.
+     * Wraps {@code length} octets (the UDP payload) after checking the fixed part fits and that
+     * every option stays inside the region. A message without the magic cookie (or too short for
+     * it) is plain BOOTP whose vendor area is not RFC 1497's: valid, with no options (libslirp's
+     * dhcp_decode takes it so too, and answers it).
      */
     @Override
     protected Malformed check() {
-        if (!regionHolds(OPTIONS)) {
+        if (!regionHolds(FIXED_LEN)) {
             return Malformed.TRUNCATED;
         }
-        if (buf.getInt(offset + FIXED_LEN) != COOKIE) {
-            return Malformed.UNSUPPORTED;
+        if (!hasCookie()) {
+            return null;
         }
         // Every step advances at least one octet, so this walk ends on any input.
         int at = offset + OPTIONS;
@@ -156,6 +158,9 @@ public final class DhcpPacket extends WireView<DhcpPacket> {
      * {@link #wrapChecked} succeeded.
      */
     public int findOption(int code) {
+        if (!hasCookie()) {
+            return -1;
+        }
         int at = offset + OPTIONS;
         int end = offset + length;
         while (at < end) {
@@ -173,6 +178,11 @@ public final class DhcpPacket extends WireView<DhcpPacket> {
             at += 2 + buf.getUnsignedByte(at + 1);
         }
         return -1;
+    }
+
+    /** True when the vendor area starts with the RFC 1497 magic cookie: options follow. */
+    public boolean hasCookie() {
+        return length >= OPTIONS && buf.getInt(offset + FIXED_LEN) == COOKIE;
     }
 
     /** The DHCP message type (option 53), or 0 for plain BOOTP. */
