@@ -117,7 +117,8 @@ public final class UserStack implements Timed {
                     c.dnssearch(), c.restrict());
             router.setRouterSolicitationHandler(ra);
             router.addTimed(ra);
-            router.bindUdp(null, Dhcpv6Server.SERVER_PORT, new Dhcpv6Server(router, c.dns6(), c.dnssearch(), c.restrict()));
+            router.bindUdp(null, Dhcpv6Server.SERVER_PORT, new Dhcpv6Server(router, c.dns6(), c.dnssearch(), c.restrict(),
+                    c.host6(), c.bootfile()));
         } else {
             ra = null;
         }

@@ -129,6 +129,29 @@ class Ipv6Test {
         }
     }
 
+    /**
+     * The boot file URL (RFC 5970) for an IPv6 network boot, when the Option Request option asks
+     * for it: libslirp's tftp://[fec0::2]/FILE, or an http:// bootfile as it is.
+     */
+    @Test
+    void dhcpv6GivesTheBootFileUrlWhenAskedFor() {
+        for (String[] c : new String[][] {{"bootfile=pxe.efi", "tftp://[fec0::2]/pxe.efi"},
+                {"bootfile=http://10.0.2.2/boot.efi", "http://10.0.2.2/boot.efi"}}) {
+            try (StackHarness h = new StackHarness(StackHarness.config(c[0]))) {
+                byte[] asking = {11, 1, 2, 3, 0, 6, 0, 4, 0, 23, 0, 59};
+                h.send(ipv6(MacAddress.parse("33:33:00:01:00:02"), GUEST_LL, Ipv6Address.parse("ff02::1:2"),
+                        IpProtocol.UDP, udp6Segment(546, 547, asking), 1));
+                String hex = io.netty.buffer.ByteBufUtil.hexDump(h.last().payload());
+                byte[] url = c[1].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                assertThat(hex).contains(String.format("003b%04x", url.length) + io.netty.buffer.ByteBufUtil.hexDump(url));
+                byte[] notAsking = {11, 1, 2, 4, 0, 6, 0, 2, 0, 23};
+                h.send(ipv6(MacAddress.parse("33:33:00:01:00:02"), GUEST_LL, Ipv6Address.parse("ff02::1:2"),
+                        IpProtocol.UDP, udp6Segment(546, 547, notAsking), 1));
+                assertThat(io.netty.buffer.ByteBufUtil.hexDump(h.last().payload())).doesNotContain("003b");
+            }
+        }
+    }
+
     @Test
     void udpOverIpv6ToTheHostGoesToLoopback() {
         try (StackHarness h = new StackHarness(StackHarness.config(""))) {

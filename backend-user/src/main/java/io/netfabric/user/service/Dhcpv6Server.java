@@ -13,8 +13,10 @@ import java.util.List;
 /**
  * Stateless DHCPv6 (RFC 8415 §6.1, as libslirp's dhcpv6.c): an INFORMATION-REQUEST gets a REPLY
  * with the server id (DUID-LL of the router's MAC), the client's id echoed, the DNS server and
- * the search list. A SOLICIT gets an ADVERTISE saying no addresses are available (addresses come
- * from SLAAC). Served on UDP 547 from fe80::2.
+ * the search list, and the boot file URL when asked for it (RFC 5970; libslirp's
+ * {@code tftp://[fec0::2]/FILE}, or the bootfile itself when it is already a URL). A SOLICIT gets
+ * an ADVERTISE saying no addresses are available (addresses come from SLAAC). Served on UDP 547
+ * from fe80::2.
  */
 public final class Dhcpv6Server implements UdpHandler {
     public static final int SERVER_PORT = 547;
@@ -23,13 +25,19 @@ public final class Dhcpv6Server implements UdpHandler {
     private final Ipv6Address dns6;
     private final byte[] domains;
     private final boolean restrict;
+    private final byte[] bootUrl;
     private final Dhcpv6Packet in = new Dhcpv6Packet();
 
-    public Dhcpv6Server(Router router, Ipv6Address dns6, List<String> dnssearch, boolean restrict) {
+    /** @param bootfile the {@code bootfile} option, or null; {@code host6} serves it by TFTP */
+    public Dhcpv6Server(Router router, Ipv6Address dns6, List<String> dnssearch, boolean restrict, Ipv6Address host6,
+                        String bootfile) {
         this.router = router;
         this.dns6 = dns6;
         this.domains = dnssearch.isEmpty() ? null : DomainSearch.encodeUncompressed(dnssearch);
         this.restrict = restrict;
+        this.bootUrl = bootfile == null || bootfile.isEmpty() ? null
+                : (bootfile.contains("://") ? bootfile : "tftp://[" + host6 + "]/" + bootfile)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
@@ -66,6 +74,9 @@ public final class Dhcpv6Server implements UdpHandler {
                 if (domains != null) {
                     out.writeShort(Dhcpv6Packet.OPT_DOMAIN_LIST).writeShort(domains.length).writeBytes(domains);
                 }
+            }
+            if (bootUrl != null && in.requests(Dhcpv6Packet.OPT_BOOTFILE_URL)) {
+                out.writeShort(Dhcpv6Packet.OPT_BOOTFILE_URL).writeShort(bootUrl.length).writeBytes(bootUrl);
             }
             router.sendUdp(d.srcMac(), new InetSocketAddress(Router.inet(Router.LINK_LOCAL), SERVER_PORT), d.src(),
                     out, 0, out.writerIndex());

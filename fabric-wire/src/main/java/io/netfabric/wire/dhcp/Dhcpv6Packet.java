@@ -28,6 +28,8 @@ public final class Dhcpv6Packet {
     public static final int OPT_STATUS_CODE = 13;
     public static final int OPT_DNS_SERVERS = 23;
     public static final int OPT_DOMAIN_LIST = 24;
+    /** RFC 5970 §3.1: the boot file as a URL. */
+    public static final int OPT_BOOTFILE_URL = 59;
     public static final int STATUS_NO_ADDRS_AVAIL = 2;
 
     private ByteBuf buf;
@@ -81,6 +83,21 @@ public final class Dhcpv6Packet {
             at += 4 + len;
         }
         return -1;
+    }
+
+    /** True when the Option Request option lists {@code code} (RFC 8415 §21.7). */
+    public boolean requests(int code) {
+        int at = findOption(OPT_ORO);
+        if (at < 0) {
+            return false;
+        }
+        int len = buf.getUnsignedShort(at);
+        for (int i = 2; i + 1 < 2 + len; i += 2) {
+            if (buf.getUnsignedShort(at + i) == code) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
