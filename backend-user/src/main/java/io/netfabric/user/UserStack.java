@@ -18,6 +18,7 @@ import io.netfabric.user.service.DhcpServer;
 import io.netfabric.user.service.Dhcpv6Server;
 import io.netfabric.user.service.DnsForwarder;
 import io.netfabric.user.service.DnsTcpServer;
+import io.netfabric.user.service.NcsiResponder;
 import io.netfabric.user.service.ResolvConfWatch;
 import io.netfabric.user.service.RouterAdvertiser;
 import io.netfabric.user.service.TftpServer;
@@ -87,6 +88,8 @@ public final class UserStack implements Timed {
         InetAddress dns4 = Router.inet(c.dns());
         InetAddress host6 = Router.inet(c.host6());
         InetAddress dns6 = Router.inet(c.dns6());
+
+        router.setNcsiHandler(new NcsiResponder(router));
 
         dhcp = new DhcpServer(router, new DhcpServer.Settings(c.net(), c.prefixLen(), c.host(), c.dns(), c.dhcpStart(),
                 c.restrict(), c.hostname(), c.domainname(), c.dnssearch(), c.tftpServerName(), c.bootfile(), c.mtu()));

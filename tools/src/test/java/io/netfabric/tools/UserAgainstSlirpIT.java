@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * exceeded for one that arrives with TTL 0); UDP longer than the MTU in one frame, taken and
  * echoed back in fragments; ICMPv6 packet too big above the MTU and time exceeded for hop limit 0; a refused TCP port's RST; ICMP and ICMPv6 port unreachable for a closed UDP port; for
  * IPv6 the neighbour advertisements and echo replies of fec0::2 and fec0::3 (from
- * 52:56:00:00:00:0N) and the RA's addresses, lifetimes and prefix; TFTP errors and a first block.
+ * 52:56:00:00:00:0N) and the RA's addresses, lifetimes and prefix; TFTP errors and a first block;
+ * NC-SI answers (link status, capabilities, parameters, the others' shapes).
  *
  * <p>Left out on purpose, where ours follows the RFC or does more: a DHCPNAK's server id (RFC
  * 2131 requires it; libslirp leaves it out) and yiaddr; answers to DHCPINFORM (RFC 2131
@@ -152,6 +153,16 @@ class UserAgainstSlirpIT {
                     compare("echo to " + target, theirs, ours, eth(ROUTER_MAC, 0x86dd, icmp6(guest6, t, echo, 64)), -1);
                 }
                 compareRouterAdvertisement(theirs, ours);
+                // NC-SI (libslirp's ncsi.c, for BMC guests): commands of each answer shape, byte for byte.
+                for (int type : new int[] {0x00, 0x0a, 0x0e, 0x15, 0x16, 0x17, 0x18, 0x1b, 0x50, 0x52}) {
+                    byte[] cmd = new byte[24];
+                    cmd[1] = 1;
+                    cmd[3] = (byte) (0x40 + type % 64);
+                    cmd[4] = (byte) type;
+                    cmd[5] = 0x1f;
+                    cmd[7] = 4;
+                    compare("NC-SI command 0x" + Integer.toHexString(type), theirs, ours, eth(BROADCAST, 0x88f8, cmd), -1);
+                }
                 byte[] big6 = new byte[1600];
                 big6[0] = (byte) 128;
                 compareIcmpv6Error("ICMPv6 echo of 1600 octets: packet too big", theirs, ours,

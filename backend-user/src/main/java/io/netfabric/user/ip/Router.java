@@ -211,6 +211,19 @@ public final class Router implements Timed {
         this.udpFallback = fallback;
     }
 
+    /** A handler of whole frames of one EtherType (borrowed for the call). */
+    @FunctionalInterface
+    public interface FrameHandler {
+        void frame(ByteBuf frame, int payloadOffset, int payloadLength);
+    }
+
+    private FrameHandler ncsi;
+
+    /** Takes NC-SI frames (EtherType 0x88F8), as libslirp's slirp_input hands them to ncsi_input. */
+    public void setNcsiHandler(FrameHandler h) {
+        this.ncsi = h;
+    }
+
     public void setRouterSolicitationHandler(Icmpv6Handler h) {
         this.routerSolicitations = h;
     }
@@ -440,6 +453,8 @@ public final class Router implements Timed {
                 ipv4Input(frame, eth.payloadOffset(), eth.payloadLength(), eth.src(), now);
             } else if (type.equals(EtherType.IPV6) && ipv6) {
                 ipv6Input(frame, eth.payloadOffset(), eth.payloadLength(), eth.src(), now);
+            } else if (type.equals(EtherType.NCSI) && ncsi != null) {
+                ncsi.frame(frame, eth.payloadOffset(), eth.payloadLength());
             } else {
                 counters.drop(StackDrop.NOT_FOR_US);
             }

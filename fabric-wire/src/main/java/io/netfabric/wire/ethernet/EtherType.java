@@ -14,6 +14,8 @@ public final class EtherType {
     public static final EtherType IPV6 = new EtherType(0x86DD, "IPv6");
     public static final EtherType QINQ = new EtherType(0x88A8, "802.1ad");
     public static final EtherType LLDP = new EtherType(0x88CC, "LLDP");
+    /** DMTF DSP0222 NC-SI, between a BMC and its network controller. */
+    public static final EtherType NCSI = new EtherType(0x88F8, "NC-SI");
 
     private final int value;
     private final String name;
@@ -44,6 +46,8 @@ public final class EtherType {
                 return QINQ;
             case 0x88CC:
                 return LLDP;
+            case 0x88F8:
+                return NCSI;
             default:
                 return new EtherType(value, null);
         }
