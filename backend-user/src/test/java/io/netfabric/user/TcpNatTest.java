@@ -38,6 +38,11 @@ class TcpNatTest {
      * pseudo-header sum and the frame goes to {@code UserStack#inputOffloaded}.
      */
     void send(int port, int dport, int seq, int ack, int flags, int window, TcpRepr options, byte[] data, boolean tso) {
+        send(GuestFrames.HOST, port, dport, seq, ack, flags, window, options, data, tso);
+    }
+
+    void send(io.netfabric.wire.Ipv4Address to, int port, int dport, int seq, int ack, int flags, int window, TcpRepr options,
+              byte[] data, boolean tso) {
         TcpRepr h = options != null ? options : TcpRepr.of(port, dport, seq, ack, flags, window, data == null ? 0 : data.length);
         int len = h.headerLength() + (data == null ? 0 : data.length);
         ByteBuf b = Unpooled.buffer(len).writeZero(len);
@@ -48,14 +53,14 @@ class TcpNatTest {
         }
         if (tso) {
             b.setShort(16, io.netfabric.wire.InetChecksum.pseudoHeaderIpv4(GuestFrames.GUEST_IP.toInt(),
-                    GuestFrames.HOST.toInt(), IpProtocol.TCP.value(), len));
+                    to.toInt(), IpProtocol.TCP.value(), len));
         } else {
-            t.fillChecksumIpv4(GuestFrames.GUEST_IP.toInt(), GuestFrames.HOST.toInt());
+            t.fillChecksumIpv4(GuestFrames.GUEST_IP.toInt(), to.toInt());
         }
         byte[] seg = new byte[len];
         b.getBytes(0, seg);
         b.release();
-        ByteBuf frame = GuestFrames.ipv4(GuestFrames.GUEST, GuestFrames.ROUTER, GuestFrames.GUEST_IP, GuestFrames.HOST,
+        ByteBuf frame = GuestFrames.ipv4(GuestFrames.GUEST, GuestFrames.ROUTER, GuestFrames.GUEST_IP, to,
                 IpProtocol.TCP, seg, 1, false, 0);
         if (tso) {
             sim.stack.inputOffloaded(frame, sim.now);
@@ -245,6 +250,12 @@ class TcpNatTest {
         TcpRepr synFin = out().get(0);
         assertThat(synFin.flags()).isEqualTo(TcpPacket.RST | TcpPacket.ACK);
         assertThat(synFin.ack()).isEqualTo(1002);
+        assertThat(sim.host.streams).isEmpty();
+        // RFC 1122 §4.2.3.10: a SYN to a broadcast address is discarded without an answer.
+        for (String b : new String[] {"10.0.2.255", "255.255.255.255"}) {
+            send(io.netfabric.wire.Ipv4Address.parse(b), 40007, 80, 1000, 0, TcpPacket.SYN, 100, null, null, false);
+            assertThat(out()).as(b).isEmpty();
+        }
         assertThat(sim.host.streams).isEmpty();
         syn(1);
         syn(2);

@@ -172,6 +172,11 @@ public final class TcpNat implements TcpHandler, Timed {
             resetFor(key, h, seg.segmentLength());
             return;
         }
+        if (view.isBroadcast(dst)) {
+            // RFC 1122 §4.2.3.10: a SYN to a broadcast address is silently discarded.
+            router.counters().drop(StackDrop.NOT_FOR_US);
+            return;
+        }
         InetSocketAddress remote = key.remote;
         Redirect r = redirects.get(remote);
         boolean allowed = r != null || (!restrict && !virtual.contains(dst) && !dst.isMulticastAddress());
