@@ -190,7 +190,8 @@ final class NativeIcmp implements HostIcmp {
                 int type = buf[at] & 0xFF;
                 // Destination unreachable and time exceeded (ICMP 3 and 11, ICMPv6 1 and 3), with
                 // at least the quoted IP header and 8 octets of UDP.
-                boolean error = v6 ? (type == 1 || type == 3) && n >= at + 8 + 48 : (type == 3 || type == 11) && n >= at + 8 + 28;
+                boolean error = v6 ? (type == 1 || type == 3) && n >= at + 8 + 48
+                        : (type == 3 || type == 11) && n >= at + 8 + 28;
                 if (raw && error) {
                     InetAddress errFrom = address(sa);
                     int code = buf[at + 1] & 0xFF;

@@ -74,17 +74,12 @@ public record UserConfig(
     }
 
     /**
-     * Whether {@code smbserver} can take smbd's two forwards, checked as QEMU 7.2's
-     * {@code slirp_smb()} checks with {@code slirp_add_exec()} for ports 139 and 445: inside the
-     * network, neither the host nor the DNS address, and (as for guestfwd rules, what libslirp
-     * meant to check) no guestfwd rule on the address at either port.
+     * Whether {@code smbserver} can take smbd's two forwards: QEMU 7.2's {@code slirp_smb()} adds
+     * them with {@code slirp_add_exec()} for ports 139 and 445, after the guestfwd rules.
      */
     public boolean smbServerUsable() {
-        int mask = netmask();
-        if ((smbServer.toInt() & mask) != (net.toInt() & mask) || smbServer.equals(host) || smbServer.equals(dns)) {
-            return false;
-        }
-        return guestfwd.stream().noneMatch(r -> r.server().equals(smbServer) && (r.port() == 139 || r.port() == 445));
+        return GuestForwardRule.usable(smbServer, 139, net, netmask(), host, dns, guestfwd)
+                && GuestForwardRule.usable(smbServer, 445, net, netmask(), host, dns, guestfwd);
     }
 
     /**

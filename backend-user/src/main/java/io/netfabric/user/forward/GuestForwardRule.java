@@ -19,6 +19,21 @@ public record GuestForwardRule(String text, Ipv4Address server, int port, String
     }
 
     /**
+     * libslirp's check_guestfwd(), for a guestfwd rule and for smbd's forwards alike: {@code addr}
+     * inside the network, not the host or DNS address, and {@code addr:port} not taken by one of
+     * {@code taken}. libslirp 4.7 compares the port with the stored htons(port), so QEMU 7.2 lets
+     * two rules for 10.0.2.100:81 through and refuses 81 beside 20736 (0x5100); we check what it
+     * meant.
+     */
+    public static boolean usable(Ipv4Address addr, int port, Ipv4Address net, int mask, Ipv4Address host,
+                                 Ipv4Address dns, List<GuestForwardRule> taken) {
+        if ((addr.toInt() & mask) != (net.toInt() & mask) || addr.equals(host) || addr.equals(dns)) {
+            return false;
+        }
+        return taken.stream().noneMatch(r -> r.server.equals(addr) && r.port == port);
+    }
+
+    /**
      * @param earlier the rules applied before this one (QEMU applies them last to first), for the address:port check
      */
     public static GuestForwardRule parse(String rule, Ipv4Address net, int mask, Ipv4Address host, Ipv4Address dns,
@@ -55,15 +70,7 @@ public record GuestForwardRule(String text, Ipv4Address server, int port, String
             // qemu_chr_parse_compat() reports a spec of no chardev backend before that.
             throw isChardevSpec(target) ? e : e.reportedBefore("'" + target + "' is not a valid char driver");
         }
-        // libslirp check_guestfwd(): inside the network, not the host or DNS address, and an
-        // address:port not taken by a rule applied before (the later one on the command line).
-        // libslirp 4.7 compares the port with the stored htons(port), so QEMU 7.2 lets two rules
-        // for 10.0.2.100:81 through and refuses 81 beside 20736 (0x5100); we check what it meant.
-        boolean conflict = (addr.toInt() & mask) != net.toInt() || addr.equals(host) || addr.equals(dns);
-        for (GuestForwardRule r : earlier) {
-            conflict |= r.server.equals(addr) && r.port == p;
-        }
-        if (conflict) {
+        if (!usable(addr, p, net, mask, host, dns, earlier)) {
             throw FabricException.generic("Conflicting/invalid host:port in guest forwarding rule '" + rule + "'");
         }
         return new GuestForwardRule(rule, addr, p, target);

@@ -95,7 +95,9 @@ public final class HostView {
         if (!from.isLoopbackAddress()) {
             return from;
         }
-        if (addressed instanceof Inet6Address && from instanceof Inet6Address && inPrefix6(addressed.getAddress())) {
+        // The host address first: the usual answer, and no copy of the address to compare.
+        if (addressed instanceof Inet6Address && from instanceof Inet6Address
+                && (addressed.equals(host6) || inPrefix6(addressed.getAddress()))) {
             return addressed;
         }
         return toGuest(from);

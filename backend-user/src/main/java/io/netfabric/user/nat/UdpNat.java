@@ -49,6 +49,8 @@ public final class UdpNat implements UdpHandler, Timed {
         long expires;
         /** As the guest addressed it (libslirp's so_faddr/so_fport). */
         InetSocketAddress lastDestination;
+        /** Where the host socket sends it: translated once per new destination, not per datagram. */
+        InetSocketAddress hostDestination;
         long bytesFromGuest;
         long bytesToGuest;
 
@@ -64,8 +66,9 @@ public final class UdpNat implements UdpHandler, Timed {
             }
             expires = Math.max(expires, now + IDLE_NANOS);
             bytesToGuest += payload.readableBytes();
-            router.sendUdp(new InetSocketAddress(view.replySource(from.getAddress(), lastDestination.getAddress()), from.getPort()), guest, payload,
-                    payload.readerIndex(), payload.readableBytes());
+            InetAddress src = view.replySource(from.getAddress(), lastDestination.getAddress());
+            router.sendUdp(new InetSocketAddress(src, from.getPort()), guest, payload, payload.readerIndex(),
+                    payload.readableBytes());
         }
     }
 
@@ -110,9 +113,8 @@ public final class UdpNat implements UdpHandler, Timed {
     public List<FlowInfo> flows() {
         List<FlowInfo> l = new ArrayList<>(flows.size());
         for (Flow f : flows.values()) {
-            InetSocketAddress to = f.lastDestination;
-            l.add(new FlowInfo(f.guest, to, new InetSocketAddress(view.toHost(to.getAddress()), to.getPort()), f.expires,
-                    f.socket.fd(), f.bytesFromGuest, f.bytesToGuest));
+            l.add(new FlowInfo(f.guest, f.lastDestination, f.hostDestination, f.expires, f.socket.fd(), f.bytesFromGuest,
+                    f.bytesToGuest));
         }
         return l;
     }
@@ -157,11 +159,14 @@ public final class UdpNat implements UdpHandler, Timed {
             }
         }
         f.expires = now + (d.dst().getPort() == 53 ? DNS_IDLE_NANOS : IDLE_NANOS);
-        f.lastDestination = d.dst();
+        if (!d.dst().equals(f.lastDestination)) {
+            f.lastDestination = d.dst();
+            f.hostDestination = new InetSocketAddress(view.toHost(dst), d.dst().getPort());
+        }
         f.bytesFromGuest += d.payloadLength();
         io.netty.buffer.ByteBuf copy = router.alloc().buffer(d.payloadLength());
         copy.writeBytes(d.buf(), d.payloadOffset(), d.payloadLength());
-        f.socket.send(copy, new InetSocketAddress(view.toHost(dst), d.dst().getPort()));
+        f.socket.send(copy, f.hostDestination);
         return true;
     }
 
@@ -197,7 +202,8 @@ public final class UdpNat implements UdpHandler, Timed {
         }
         for (Flow f : flows.values()) {
             if (f.socket.localPort() == srcPort && (f.guest.getAddress() instanceof Inet6Address) == v6) {
-                InetSocketAddress guestDst = new InetSocketAddress(view.replySource(dst, f.lastDestination.getAddress()), dstPort);
+                InetAddress addressed = view.replySource(dst, f.lastDestination.getAddress());
+                InetSocketAddress guestDst = new InetSocketAddress(addressed, dstPort);
                 router.sendUdpError(router.neighbour(f.guest.getAddress()), f.guest, guestDst, type, code, payloadLength);
                 return;
             }

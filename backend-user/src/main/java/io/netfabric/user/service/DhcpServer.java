@@ -31,6 +31,8 @@ public final class DhcpServer implements UdpHandler {
     public static final int LEASE_SECONDS = 24 * 3600;
     static final int SERVER_PORT = 67;
     private static final byte[] NAK_MESSAGE = "requested address not available".getBytes(StandardCharsets.US_ASCII);
+    /** Option 60 for an http:// bootfile: what UEFI HTTP boot asks of the server. */
+    private static final byte[] HTTP_CLIENT = "HTTPClient".getBytes(StandardCharsets.US_ASCII);
     static final int CLIENT_PORT = 68;
 
     /** Everything the server announces. */
@@ -240,8 +242,6 @@ public final class DhcpServer implements UdpHandler {
         return code == DhcpPacket.OPT_SUBNET_MASK || code == DhcpPacket.OPT_LEASE_TIME
                 || code == DhcpPacket.OPT_VENDOR_CLASS_ID;
     }
-
-    private static final byte[] HTTP_CLIENT = "HTTPClient".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] value(int code, boolean inform) {
         switch (code) {
