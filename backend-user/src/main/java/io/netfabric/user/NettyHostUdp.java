@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.util.ArrayDeque;
@@ -34,12 +35,20 @@ final class NettyHostUdp implements HostUdp {
     private final Fabric fabric;
     private final LongSupplier clock;
     private final Runnable afterEvent;
+    /** The error queues' reader when unconnected sockets report ICMP errors (epoll and libc), else null. */
+    private final UdpErrorQueue errors;
 
     /** @param afterEvent run after each receiver call (the netdev re-arms its timer) */
     NettyHostUdp(Fabric fabric, LongSupplier clock, Runnable afterEvent) {
         this.fabric = fabric;
         this.clock = clock;
         this.afterEvent = afterEvent;
+        this.errors = fabric.transport() == io.netfabric.core.Transport.EPOLL ? UdpErrorQueue.create() : null;
+    }
+
+    @Override
+    public boolean reportsErrors() {
+        return errors != null;
     }
 
     @Override
@@ -58,6 +67,8 @@ final class NettyHostUdp implements HostUdp {
         private final Channel channel;
         private ArrayDeque<DatagramPacket> pending = new ArrayDeque<>();
         private boolean closed;
+        /** IP_RECVERR is on: the host's ICMP errors about this socket's datagrams wait in its error queue. */
+        private boolean queuesErrors;
 
         NettySocket(Receiver receiver, InetSocketAddress remote) {
             this.receiver = receiver;
@@ -80,10 +91,20 @@ final class NettyHostUdp implements HostUdp {
                     q.forEach(DatagramPacket::release);
                     return;
                 }
+                if (remote == null && errors != null) {
+                    queuesErrors = errors.enable(NettyHostTcp.descriptor(channel),
+                            channel.localAddress() instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address);
+                    if (!queuesErrors) {
+                        log.debug("IP_RECVERR refused on a host UDP socket: its ICMP errors are lost");
+                    }
+                }
+                // One flush a datagram: several would go in one sendmmsg, which drops the
+                // datagram after one that drew an ICMP error on loopback (its send meets sk_err)
+                // and returns no error for it.
                 for (DatagramPacket p : q) {
                     write(p);
+                    channel.flush();
                 }
-                channel.flush();
             });
         }
 
@@ -110,9 +131,32 @@ final class NettyHostUdp implements HostUdp {
             if (remote != null) {
                 // A connected channel takes plain buffers; the address is implied.
                 channel.write(p.content()).addListener(this::writeDone);
+            } else if (queuesErrors) {
+                // A send fails with the error the socket holds when an ICMP error came in since
+                // the last read (sock_alloc_send_pskb returns sk_err): the datagram is then sent
+                // again once the queue is read, so that an earlier refusal loses no later datagram.
+                p.retain();
+                channel.write(p).addListener(f -> {
+                    if (!f.isSuccess() && f.cause() instanceof java.io.IOException && !closed
+                            && readErrors(clock.getAsLong()) > 0) {
+                        channel.writeAndFlush(p);
+                    } else {
+                        p.release();
+                    }
+                });
             } else {
                 channel.write(p).addListener(this::writeDone);
             }
+        }
+
+        /** Hands the socket's queued ICMP errors to the receiver; returns how many were queued. */
+        private int readErrors(long now) {
+            int n = errors.drain(NettyHostTcp.descriptor(channel), e ->
+                    receiver.error(e.destination(), e.icmpv6(), e.type(), e.code(), e.quotedLength(), now));
+            if (n > 0) {
+                afterEvent.run();
+            }
+            return n;
         }
 
         private void writeDone(io.netty.util.concurrent.Future<? super Void> f) {
@@ -153,6 +197,13 @@ final class NettyHostUdp implements HostUdp {
             if (cause instanceof PortUnreachableException && remote != null && !closed) {
                 receiver.unreachable(remote, clock.getAsLong());
                 afterEvent.run();
+            } else if (queuesErrors && !closed && cause instanceof java.io.IOException) {
+                // The read returned the error an ICMP message left (ECONNREFUSED, EHOSTUNREACH...)
+                // and ended its burst: read the queue, then re-arm the edge-triggered read so
+                // that datagrams queued behind the error are not left until the next one arrives.
+                readErrors(clock.getAsLong());
+                ctx.channel().config().setAutoRead(false);
+                ctx.channel().config().setAutoRead(true);
             } else {
                 log.debug("host UDP socket error: {}", cause.toString());
             }

@@ -139,7 +139,10 @@ public final class UserStack implements Timed {
         router.addTimed(udpNat);
         echoNat = new IcmpEchoNat(router, icmp, c.restrict(), view);
         router.setEchoFallback(echoNat);
-        udpNat.onFirstFlow(ipv6 -> echoNat.watchErrors(udpNat::hostError, ipv6));
+        if (!host.reportsErrors()) {
+            // No IP_RECVERR (NIO): a raw socket, when the process may open one, sees the errors.
+            udpNat.onFirstFlow(ipv6 -> echoNat.watchErrors(udpNat::hostError, ipv6));
+        }
         router.addTimed(echoNat);
 
         if (tcp != null) {

@@ -50,6 +50,39 @@ class UdpNatTest {
         }
     }
 
+    /**
+     * An error the flow's socket reports (its IP_RECVERR queue) reaches the guest about the
+     * datagram it sent: from the address it wrote to, quoting its ports and its datagram's
+     * length. Errors the guest could not use are not forwarded: IPv4's "fragmentation needed"
+     * (its MTU field is not carried) and anything but destination unreachable and time exceeded.
+     */
+    @Test
+    void aSocketsReportedErrorReachesTheGuest() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.send(udp4(GUEST_IP, 5555, HOST, 7000, "hello".getBytes()));
+            StackHarness.FakeHostUdp.Sent s = h.host.sent.get(0);
+            h.take();
+            s.socket().receiver.error(s.to(), false, 3, 3, 0, h.now);
+            SeenFrame r = h.last();
+            assertThat(r.proto()).isEqualTo(IpProtocol.ICMP);
+            assertThat(r.checksumsOk()).isTrue();
+            assertThat(r.src4()).isEqualTo(HOST);
+            assertThat(r.dst4()).isEqualTo(GUEST_IP);
+            assertThat(r.payloadU8(0)).isEqualTo(3);
+            assertThat(r.payloadU8(1)).isEqualTo(3);
+            assertThat(r.payloadU16(8 + 20)).as("quoted source port").isEqualTo(5555);
+            assertThat(r.payloadU16(8 + 22)).as("quoted destination port").isEqualTo(7000);
+            assertThat(r.payloadU16(8 + 24)).as("quoted UDP length: the guest's datagram").isEqualTo(8 + 5);
+            h.take();
+            s.socket().receiver.error(s.to(), false, 3, 4, 0, h.now);
+            s.socket().receiver.error(s.to(), false, 12, 0, 0, h.now);
+            s.socket().receiver.error(s.to(), true, 1, 4, 0, h.now);
+            assertThat(h.take()).isEmpty();
+            s.socket().receiver.error(s.to(), false, 11, 0, 0, h.now);
+            assertThat(h.last().payloadU8(0)).isEqualTo(11);
+        }
+    }
+
     @Test
     void oneSocketPerGuestAddressAndPort() {
         try (StackHarness h = new StackHarness(StackHarness.config(""))) {

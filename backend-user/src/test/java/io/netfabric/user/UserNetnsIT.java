@@ -313,9 +313,10 @@ class UserNetnsIT {
 
     /**
      * A datagram to a host port nobody holds: the guest's connected socket is refused at once,
-     * over IPv4 and IPv6 (the host's ICMP and ICMPv6 errors, seen through a raw socket, come back
-     * from the address the guest wrote to). libslirp 4.7 sends them from 127.0.0.1 and ::1, which
-     * the guest's kernel drops as martians: with QEMU 7.2 the same program waits for its timeout.
+     * over IPv4 and IPv6 (the host's ICMP and ICMPv6 errors, read from the NAT socket's error
+     * queue, IP_RECVERR, with no raw socket, come back from the address the guest wrote to).
+     * libslirp 4.7 sends them from 127.0.0.1 and ::1, which the guest's kernel drops as martians:
+     * with QEMU 7.2 the same program waits for its timeout.
      */
     @Test
     void aClosedHostUdpPortIsRefusedOverIpv4AndIpv6() throws Exception {
@@ -344,6 +345,49 @@ class UserNetnsIT {
         String out = ns.exec("/usr/bin/python3", "-c", py).requireSuccess().stdout();
         assertThat(out.lines()).containsExactly("10.0.2.2 ConnectionRefusedError", "10.0.2.2 ConnectionRefusedError",
                 "fec0::2 ConnectionRefusedError", "fec0::2 ConnectionRefusedError");
+    }
+
+    /**
+     * One unconnected guest socket sends three datagrams to a closed host port and then one to an
+     * echo, back to back: on loopback each refused datagram's error reaches the NAT socket inside
+     * its send, so the next send meets it. The guest (IP_RECVERR on its own socket) gets all
+     * three errors, and the echo answers: nothing sent after an error is lost.
+     */
+    @Test
+    void datagramsAfterARefusedOneAreNotLost() throws Exception {
+        int closed;
+        try (DatagramSocket a = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closed = a.getLocalPort();
+        }
+        try (DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            echoDatagrams(echo);
+            Netns ns = guest("");
+            lease(ns);
+            String py = "import socket, time\n"
+                    + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                    + "s.setsockopt(socket.SOL_IP, 11, 1)\n"   // IP_RECVERR
+                    + "s.settimeout(3)\n"
+                    + "for i in range(3):\n"
+                    + "    s.sendto(b'x', ('10.0.2.2', " + closed + "))\n"
+                    + "s.sendto(b'ping', ('10.0.2.2', " + echo.getLocalPort() + "))\n"
+                    + "while True:\n"   // the guest's own socket returns each error once too
+                    + "    try:\n"
+                    + "        print(s.recvfrom(10)[0].decode())\n"
+                    + "        break\n"
+                    + "    except ConnectionRefusedError:\n"
+                    + "        pass\n"
+                    + "time.sleep(0.3)\n"
+                    + "n = 0\n"
+                    + "while True:\n"
+                    + "    try:\n"
+                    + "        s.recvmsg(10, 512, socket.MSG_ERRQUEUE | socket.MSG_DONTWAIT)\n"
+                    + "        n += 1\n"
+                    + "    except (BlockingIOError, TimeoutError):\n"
+                    + "        break\n"
+                    + "print('errors', n)\n";
+            String out = ns.exec("/usr/bin/python3", "-c", py).requireSuccess().stdout();
+            assertThat(out.lines()).containsExactly("ping", "errors 3");
+        }
     }
 
     @Test

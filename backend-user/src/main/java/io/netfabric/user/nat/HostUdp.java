@@ -18,6 +18,14 @@ public interface HostUdp {
      */
     Socket openConnected(InetSocketAddress remote, Receiver receiver);
 
+    /**
+     * Whether the sockets of {@link #open} report the host's ICMP errors themselves
+     * ({@link Receiver#error}); when not, only a raw socket can see them.
+     */
+    default boolean reportsErrors() {
+        return false;
+    }
+
     /** An open host socket. */
     interface Socket {
         /** Sends {@code payload} (taken: released by the socket) to {@code to}. */
@@ -41,6 +49,14 @@ public interface HostUdp {
 
         /** The host reported the last destination unreachable (ICMP port unreachable, ECONNREFUSED). */
         default void unreachable(InetSocketAddress to, long now) {
+        }
+
+        /**
+         * An ICMP ({@code icmpv6} false) or ICMPv6 error about a datagram this socket sent to
+         * {@code to}, whose payload the error quoted {@code quotedLength} octets of. Only from
+         * sockets of {@link #open} when {@link #reportsErrors()}.
+         */
+        default void error(InetSocketAddress to, boolean icmpv6, int type, int code, int quotedLength, long now) {
         }
     }
 }

@@ -53,6 +53,8 @@ public final class UdpNat implements UdpHandler, Timed {
         InetSocketAddress hostDestination;
         long bytesFromGuest;
         long bytesToGuest;
+        /** The last datagram's payload length, for the UDP header an error quotes (libslirp quotes so_m). */
+        int lastPayloadLength;
 
         Flow(InetSocketAddress guest, boolean v6) {
             this.guest = guest;
@@ -69,6 +71,27 @@ public final class UdpNat implements UdpHandler, Timed {
             InetAddress src = view.replySource(from.getAddress(), lastDestination.getAddress());
             router.sendUdp(new InetSocketAddress(src, from.getPort()), guest, payload, payload.readerIndex(),
                     payload.readableBytes());
+        }
+
+        @Override
+        public void error(InetSocketAddress to, boolean icmpv6, int type, int code, int quotedLength, long now) {
+            boolean v6 = guest.getAddress() instanceof Inet6Address;
+            // Destination unreachable and time exceeded, as the raw-socket path; not IPv4's
+            // "fragmentation needed" (its MTU field is not carried over) nor ICMPv6's packet too big.
+            boolean forwarded = v6 ? icmpv6 && (type == 1 || type == 3)
+                    : !icmpv6 && ((type == 3 && code != 4) || type == 11);
+            if (!forwarded || flows.get(guest) != this || lastDestination == null) {
+                return;
+            }
+            int length = to.equals(hostDestination) ? lastPayloadLength : quotedLength;
+            report(to.getAddress(), to.getPort(), type, code, length);
+        }
+
+        /** The guest gets the error about the datagram it sent to {@code hostDst}:{@code port} (host view). */
+        void report(InetAddress hostDst, int port, int type, int code, int payloadLength) {
+            InetAddress addressed = view.replySource(hostDst, lastDestination.getAddress());
+            router.sendUdpError(router.neighbour(guest.getAddress()), guest, new InetSocketAddress(addressed, port),
+                    type, code, payloadLength);
         }
     }
 
@@ -164,6 +187,7 @@ public final class UdpNat implements UdpHandler, Timed {
             f.hostDestination = new InetSocketAddress(view.toHost(dst), d.dst().getPort());
         }
         f.bytesFromGuest += d.payloadLength();
+        f.lastPayloadLength = d.payloadLength();
         io.netty.buffer.ByteBuf copy = router.alloc().buffer(d.payloadLength());
         copy.writeBytes(d.buf(), d.payloadOffset(), d.payloadLength());
         f.socket.send(copy, f.hostDestination);
@@ -171,9 +195,11 @@ public final class UdpNat implements UdpHandler, Timed {
     }
 
     /**
-     * An ICMP error the host got about one of our datagrams ({@code quoted}: its IP header and
+     * An ICMP error a raw socket saw about one of our datagrams ({@code quoted}: its IP header and
      * first octets): the guest gets the same error about the datagram it sent, from the address
-     * that refused it (libslirp udp.c/ip_icmp.c {@code icmp_forward_error}).
+     * that refused it (libslirp udp.c/ip_icmp.c {@code icmp_forward_error}). Used only when the
+     * host sockets do not report their errors themselves ({@link HostUdp#reportsErrors()}); then
+     * {@link Flow#error} does the same from the socket's error queue.
      */
     public void hostError(InetAddress from, int type, int code, byte[] quoted, long now) {
         if (quoted.length < 20) {
@@ -202,9 +228,7 @@ public final class UdpNat implements UdpHandler, Timed {
         }
         for (Flow f : flows.values()) {
             if (f.socket.localPort() == srcPort && (f.guest.getAddress() instanceof Inet6Address) == v6) {
-                InetAddress addressed = view.replySource(dst, f.lastDestination.getAddress());
-                InetSocketAddress guestDst = new InetSocketAddress(addressed, dstPort);
-                router.sendUdpError(router.neighbour(f.guest.getAddress()), f.guest, guestDst, type, code, payloadLength);
+                f.report(dst, dstPort, type, code, payloadLength);
                 return;
             }
         }
