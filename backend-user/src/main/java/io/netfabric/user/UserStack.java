@@ -98,12 +98,17 @@ public final class UserStack implements Timed {
         dns = new DnsForwarder(router, host, c.dnsUpstreams(),
                 c.resolvConf() == null ? null : new ResolvConfWatch(c.resolvConf(), UserConfig::resolvConfNameservers),
                 host4, host6, c.hostname(), this::guestAddressFor);
-        router.bindUdp(dns4, 53, dns);
-        router.bindUdp(dns6, 53, dns);
-        router.addTimed(dns);
         dnsTcp = new DnsTcpServer(router, dns);
-        router.bindTcp(dns4, 53, dnsTcp);
-        router.bindTcp(dns6, 53, dnsTcp);
+        if (!c.restrict()) {
+            // restrict=on isolates the guest: libslirp 4.7 forwards no DNS then (udp_input drops
+            // everything but DHCP and TFTP, tcp_input resets all but guestfwd), and a forwarded
+            // query would carry what the guest puts in it to the host's resolvers and beyond.
+            router.bindUdp(dns4, 53, dns);
+            router.bindUdp(dns6, 53, dns);
+            router.bindTcp(dns4, 53, dnsTcp);
+            router.bindTcp(dns6, 53, dnsTcp);
+        }
+        router.addTimed(dns);
         router.addTimed(dnsTcp);
 
         if (c.tftpRoot() != null) {
