@@ -204,10 +204,18 @@ public final class UserNetdev extends NetClient {
         int offset = Offload.csumOffset(offload);
         boolean ok;
         boolean tcpPartial = Offload.needsCsum(offload) && offset == 16;
+        // A UDP datagram whose checksum the guest's kernel left to the "hardware" (offset 6): as
+        // for TCP, taken as it is rather than summed twice (completed, then verified).
+        boolean udpPartial = Offload.needsCsum(offload) && offset == 6;
         if (gso == VirtioNetHeader.GSO_TCPV4 || gso == VirtioNetHeader.GSO_TCPV6
                 || gso == VirtioNetHeader.GSO_NONE && tcpPartial) {
             // Its partial checksum must be the TCP header's (offset 16).
             ok = offset == 16 && start + 20 <= len;
+            if (ok) {
+                stack.inputOffloaded(frame, System.nanoTime());
+            }
+        } else if (gso == VirtioNetHeader.GSO_NONE && udpPartial) {
+            ok = start + 8 <= len;
             if (ok) {
                 stack.inputOffloaded(frame, System.nanoTime());
             }

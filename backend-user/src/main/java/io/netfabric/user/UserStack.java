@@ -295,7 +295,7 @@ public final class UserStack implements Timed {
         router.input(frame, now);
     }
 
-    /** A TCP segment with a partial checksum from the guest's kernel, TSO or not ({@link Router#inputOffloaded}). */
+    /** A TCP segment (TSO or not) or UDP datagram with a partial checksum from the guest's kernel ({@link Router#inputOffloaded}). */
     public void inputOffloaded(ByteBuf frame, long now) {
         heard(now);
         router.inputOffloaded(frame, now);

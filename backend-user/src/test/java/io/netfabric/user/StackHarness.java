@@ -21,6 +21,9 @@ final class StackHarness implements AutoCloseable {
     final FakeHostUdp host = new FakeHostUdp();
     final UserStack stack;
     long now = 1_000_000_000L;
+    /** The link takes offloaded frames (a tap with offloads); their descriptors are kept in order. */
+    boolean offloads;
+    final List<Long> offloadsSeen = new ArrayList<>();
 
     StackHarness(UserConfig config) {
         this(config, 4096);
@@ -32,6 +35,17 @@ final class StackHarness implements AutoCloseable {
             public void toGuest(ByteBuf frame) {
                 toGuest.add(SeenFrame.of(ByteBufUtil.getBytes(frame)));
                 frame.release();
+            }
+
+            @Override
+            public void toGuest(ByteBuf frame, long offload) {
+                offloadsSeen.add(offload);
+                toGuest(frame);
+            }
+
+            @Override
+            public boolean offloads() {
+                return offloads;
             }
 
             @Override

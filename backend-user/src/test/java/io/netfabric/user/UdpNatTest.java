@@ -83,6 +83,34 @@ class UdpNatTest {
         }
     }
 
+    /**
+     * To a guest whose tap takes offloads, a host's datagram leaves with a partial checksum (the
+     * pseudo-header sum, NEEDS_CSUM at the UDP checksum's offset) that completes to the true
+     * sum; one longer than the MTU still leaves in fragments with its sum filled in.
+     */
+    @Test
+    void withOffloadsAnAnswerCarriesAPartialChecksum() {
+        try (StackHarness h = new StackHarness(StackHarness.config(""))) {
+            h.offloads = true;
+            h.send(udp4(GUEST_IP, 5555, HOST, 7000, "ping".getBytes()));
+            StackHarness.FakeHostUdp.Sent s = h.host.sent.get(0);
+            s.socket().reply("pong".getBytes(), new InetSocketAddress("127.0.0.1", 7000), h.now);
+            assertThat(h.offloadsSeen).hasSize(1);
+            long o = h.offloadsSeen.get(0);
+            assertThat(io.netfabric.wire.virtio.Offload.needsCsum(o)).isTrue();
+            assertThat(io.netfabric.wire.virtio.Offload.csumStart(o)).isEqualTo(14 + 20);
+            assertThat(io.netfabric.wire.virtio.Offload.csumOffset(o)).isEqualTo(6);
+            SeenFrame r = h.last();
+            assertThat(new String(r.payload())).isEqualTo("pong");
+            io.netty.buffer.ByteBuf f = io.netty.buffer.Unpooled.wrappedBuffer(r.bytes());
+            assertThat(io.netfabric.wire.virtio.GsoSegmenter.completeChecksum(f, 14 + 20, 6)).isTrue();
+            assertThat(SeenFrame.of(io.netty.buffer.ByteBufUtil.getBytes(f)).checksumsOk()).isTrue();
+            s.socket().reply(new byte[3000], new InetSocketAddress("127.0.0.1", 7000), h.now);
+            assertThat(h.offloadsSeen).hasSize(1);
+            assertThat(h.take()).hasSize(1 + 3).last().satisfies(last -> assertThat(last.checksumsOk()).isTrue());
+        }
+    }
+
     @Test
     void oneSocketPerGuestAddressAndPort() {
         try (StackHarness h = new StackHarness(StackHarness.config(""))) {

@@ -129,6 +129,30 @@ class UserNetdevTest {
         assertThat(echo.bytes()).hasSize(60);   // 42 octets padded as slirp pads
     }
 
+    /**
+     * A datagram whose checksum the guest's kernel left to the "hardware" (a tap with offloads:
+     * NEEDS_CSUM at offset 6, the field holding only the pseudo-header sum) is taken as it is, as
+     * Linux takes CHECKSUM_PARTIAL packets delivered locally; the same bytes without the offload
+     * descriptor are a bad checksum and dropped.
+     */
+    @Test
+    void aDatagramWithAPartialChecksumIsTakenAsItIs() throws Exception {
+        serve(q -> q);
+        start("");
+        ByteBuf plain = udp4(GUEST_IP, 5555, HOST, server.getLocalPort(), "partial".getBytes());
+        int csum = 14 + 20 + 6;
+        plain.setShort(csum, plain.getUnsignedShort(csum) ^ 0x5a5a);   // no longer the datagram's sum
+        ByteBuf partial = plain.copy();
+        long offload = io.netfabric.wire.virtio.Offload.of(io.netfabric.wire.virtio.VirtioNetHeader.FLAG_NEEDS_CSUM,
+                io.netfabric.wire.virtio.VirtioNetHeader.GSO_NONE, 0, 14 + 20, 6);
+        send(plain);
+        fabric.run(() -> guest.sendAsync(partial, offload, null));
+        SeenFrame echo = guest.await(f -> f.srcPort() == server.getLocalPort());
+        assertThat(new String(echo.payload())).isEqualTo("partial");
+        assertThat(fabric.call(() -> ((UserNetdev) fabric.findNetdev("u0")).stack().counters().dropsByReason()))
+                .containsEntry(io.netfabric.user.ip.StackDrop.BAD_CHECKSUM, 1L);
+    }
+
     @Test
     void dnsGoesToTheConfiguredUpstreamOnLoopback() throws Exception {
         serve(q -> {

@@ -1,5 +1,6 @@
 package io.netfabric.user.ip;
 
+import io.netfabric.wire.InetChecksum;
 import io.netfabric.wire.IpProtocol;
 import io.netfabric.wire.Ipv4Address;
 import io.netfabric.wire.Ipv6Address;
@@ -15,6 +16,8 @@ import io.netfabric.wire.ipv6.Ipv6FragmentHeader;
 import io.netfabric.wire.ipv6.Ipv6Packet;
 import io.netfabric.wire.tcp.TcpPacket;
 import io.netfabric.wire.udp.UdpPacket;
+import io.netfabric.wire.virtio.Offload;
+import io.netfabric.wire.virtio.VirtioNetHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.net.Inet4Address;
@@ -419,12 +422,12 @@ public final class Router implements Timed {
     }
 
     /**
-     * Takes a TCP segment with a partial checksum from the guest's kernel (a tap with offloads):
-     * a TSO frame of up to 64 KiB, or one segment the kernel left its checksum to the "hardware"
-     * for. Its checksum field holds only the pseudo-header sum. A TSO frame is taken whole, as
-     * Linux GRO hands its stack one large segment: the MTU check does not apply (each piece it
-     * stands for fits). The TCP checksum is not verified: the frame never crossed a wire, and
-     * Linux itself trusts a CHECKSUM_PARTIAL packet delivered locally.
+     * Takes a TCP segment or UDP datagram with a partial checksum from the guest's kernel (a
+     * tap with offloads): a TSO frame of up to 64 KiB, or one packet the kernel left its checksum
+     * to the "hardware" for. Its checksum field holds only the pseudo-header sum. A TSO frame is
+     * taken whole, as Linux GRO hands its stack one large segment: the MTU check does not apply
+     * (each piece it stands for fits). The TCP or UDP checksum is not verified: the frame never
+     * crossed a wire, and Linux itself trusts a CHECKSUM_PARTIAL packet delivered locally.
      */
     public void inputOffloaded(ByteBuf frame, long now) {
         inputOffloaded = true;
@@ -554,7 +557,7 @@ public final class Router implements Timed {
             counters.drop(StackDrop.MALFORMED);
             return;
         }
-        if (!u.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
+        if (!inputOffloaded && !u.verifyChecksumIpv4(p.srcInt(), p.dstInt())) {
             counters.drop(StackDrop.BAD_CHECKSUM);
             return;
         }
@@ -682,7 +685,7 @@ public final class Router implements Timed {
                 counters.drop(StackDrop.MALFORMED);
                 return;
             }
-            if (!u.verifyChecksumIpv6(src, dst)) {
+            if (!inputOffloaded && !u.verifyChecksumIpv6(src, dst)) {
                 counters.drop(StackDrop.BAD_CHECKSUM);
                 return;
             }
@@ -1039,6 +1042,10 @@ public final class Router implements Timed {
             ByteBuf out = newIpv6Frame(dstMac, s, d, IpProtocol.UDP, udpLen, 64);
             int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
             writeUdp(out, at, from.getPort(), to.getPort(), payload, offset, length);
+            if (Ipv6Packet.HEADER_LEN + udpLen <= mtu && link.offloads()) {
+                sendUdpPartial(out, at, InetChecksum.pseudoHeaderIpv6(s, d, IpProtocol.UDP, udpLen));
+                return;
+            }
             new UdpPacket().wrap(out, at, udpLen).fillChecksumIpv6(s, d);
             sendIpv6(out);
             return;
@@ -1048,8 +1055,23 @@ public final class Router implements Timed {
         ByteBuf out = newIpv4Frame(dstMac, s, d, IpProtocol.UDP, udpLen);
         int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
         writeUdp(out, at, from.getPort(), to.getPort(), payload, offset, length);
+        if (Ipv4Packet.HEADER_LEN + udpLen <= mtu && link.offloads()) {
+            sendUdpPartial(out, at, InetChecksum.pseudoHeaderIpv4(s, d, IpProtocol.UDP, udpLen));
+            return;
+        }
         new UdpPacket().wrap(out, at, udpLen).fillChecksumIpv4(s, d);
         sendIpv4(out);
+    }
+
+    /**
+     * A datagram to a guest whose tap takes offloads leaves with a partial checksum (Linux
+     * CHECKSUM_PARTIAL, virtio spec §5.1.6.2: the field holds the pseudo-header sum), as TCP's
+     * segments do: the guest's kernel trusts it and nobody sums the payload. A peer without
+     * offloads gets it completed by the fabric. Only unfragmented datagrams.
+     */
+    private void sendUdpPartial(ByteBuf frame, int udpAt, int pseudo) {
+        frame.setShort(udpAt + 6, pseudo);
+        toGuest(frame, Offload.of(VirtioNetHeader.FLAG_NEEDS_CSUM, VirtioNetHeader.GSO_NONE, 0, udpAt, 6));
     }
 
     /**
