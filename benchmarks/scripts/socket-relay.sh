@@ -7,4 +7,6 @@ cd "$(dirname "$0")/../.."
 mvn -B -q -o -DskipTests -pl benchmarks -am package
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(qemu-system-x86_64 --version | head -1)"
 uptime
-exec java ${NETFABRIC_JAVA_OPTS:-} -cp benchmarks/target/benchmarks.jar io.netfabric.bench.SocketRelayComparison "${1:-2}" $2
+# The relay runs in this JVM: the same Netty settings as bin/netfabric gives the helper.
+exec java --add-opens=java.base/java.nio=ALL-UNNAMED -Dio.netty.tryReflectionSetAccessible=true ${NETFABRIC_JAVA_OPTS:-} \
+  -cp benchmarks/target/benchmarks.jar io.netfabric.bench.SocketRelayComparison "${1:-2}" $2

@@ -38,6 +38,15 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
     static final int MAX_READ = HEADER + NetClient.MAX_FRAME;
     /** The largest read Netty's adaptive sizing asks for. */
     private static final int LARGEST_GUESS = 65536;
+    /**
+     * Reads and frame buffers from this size up come from the C heap (Netty's unpooled direct
+     * buffers), not the channel's pooling allocator. The C heap hands back the block freed last,
+     * still in the cache, and the read's copy lands there; a pool spreads large buffers over its
+     * chunks, and the kernel's copy into cold memory then costs more than the allocation saves:
+     * relay CPU per 64 KiB frame 35-39 µs from Netty 4.2's adaptive or pooled allocator against
+     * 22-28 µs (socket-relay TCP 65535, docs/PERFORMANCE.md). Smaller reads keep the channel's.
+     */
+    static final int C_HEAP_FROM = 32 * 1024;
 
     /** Payload bytes of an oversized frame seen so far, or -1 outside one. */
     private long oversized = -1;
@@ -50,6 +59,12 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
     private int pendingLength = -1;
     /** The buffer the last steered read filled, recognised when it arrives. */
     private ByteBuf steered;
+
+    /** A direct buffer of exactly {@code size}: from the C heap from {@link #C_HEAP_FROM} up. */
+    private static ByteBuf buffer(ByteBufAllocator alloc, int size) {
+        return size >= C_HEAP_FROM ? io.netty.buffer.UnpooledByteBufAllocator.DEFAULT.directBuffer(size, size)
+                : alloc.directBuffer(size, size);
+    }
 
     /** The channel's read sizes: Netty's adaptive guess, or exactly the rest of a pending frame. */
     RecvByteBufAllocator readAllocator() {
@@ -132,7 +147,7 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
         if (length >= 0 && at + total <= in.capacity()) {
             pending = in.retainedSlice(at, total).writerIndex(have);
         } else {
-            pending = alloc.directBuffer(total, total).writeBytes(in, at, have);
+            pending = buffer(alloc, total).writeBytes(in, at, have);
         }
         in.skipBytes(have);
         pendingNeed = total - have;
@@ -154,7 +169,7 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
                 oversized = 0;   // decode() goes on counting its bytes
                 return true;
             }
-            pending = ctx.alloc().directBuffer(HEADER + (int) len, HEADER + (int) len).writeBytes(head);
+            pending = buffer(ctx.alloc(), HEADER + (int) len).writeBytes(head);
             head.release();
             pendingNeed = (int) len;
             pendingLength = (int) len;
@@ -218,7 +233,7 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
                     // Netty's guesses stop at 65536, a byte short of a 64 KiB frame with its length:
                     // once reads are that large, read a largest frame whole.
                     int size = h.guess();
-                    return alloc.ioBuffer(size >= LARGEST_GUESS ? MAX_READ : size);
+                    return size >= C_HEAP_FROM ? buffer(alloc, size >= LARGEST_GUESS ? MAX_READ : size) : alloc.ioBuffer(size);
                 }
 
                 @Override
