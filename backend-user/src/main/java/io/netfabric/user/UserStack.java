@@ -95,7 +95,7 @@ public final class UserStack implements Timed {
                 c.restrict(), c.hostname(), c.domainname(), c.dnssearch(), c.tftpServerName(), c.bootfile(), c.mtu()));
         router.bindUdp(null, 67, dhcp);
 
-        dns = new DnsForwarder(router, host, c.dnsUpstreams(),
+        dns = new DnsForwarder(router, host, tcp, c.dnsUpstreams(),
                 c.resolvConf() == null ? null : new ResolvConfWatch(c.resolvConf(), UserConfig::resolvConfNameservers),
                 host4, host6, c.hostname(), this::guestAddressFor);
         dnsTcp = new DnsTcpServer(router, dns);

@@ -35,6 +35,55 @@ class DnsForwarderTest {
         }
     }
 
+    /**
+     * A guest's TCP query whose answer the upstream truncated (TC) is asked again over TCP to the
+     * same upstream, and the whole answer goes back; when that fails, the truncated one. A query
+     * that came over UDP gets the truncated answer as it is (the guest retries over TCP itself).
+     */
+    @Test
+    void aTruncatedAnswerToATcpQueryIsAskedForAgainOverTcp() throws Exception {
+        FakeHostTcp tcp = new FakeHostTcp();
+        try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS), 4096, tcp)) {
+            java.util.List<byte[]> answers = new java.util.ArrayList<>();
+            DnsForwarder.Reply reply = (m, t) -> answers.add(io.netty.buffer.ByteBufUtil.getBytes(m));
+            java.net.InetAddress guest = java.net.InetAddress.getByName("10.0.2.15");
+            byte[] q = dnsQuery(0x2222, "big.test", 16);
+            h.stack.dns().query(io.netty.buffer.Unpooled.wrappedBuffer(q), 0, q.length, guest, reply, true, h.now);
+            StackHarness.FakeHostUdp.Sent s = h.host.sent.get(0);
+            byte[] truncated = q.clone();
+            truncated[2] |= (byte) 0x82;   // QR, TC
+            s.socket().reply(truncated, s.to(), h.now);
+            assertThat(answers).isEmpty();
+            FakeHostTcp.FakeStream t = tcp.last();
+            assertThat(t.remote).isEqualTo(new InetSocketAddress("127.0.0.1", 5301));
+            assertThat(t.writtenBytes).as("length, then the question").isEqualTo(2 + q.length);
+            byte[] full = Arrays.copyOf(q, q.length + 300);
+            full[2] |= (byte) 0x80;
+            io.netty.buffer.ByteBuf framed = io.netty.buffer.Unpooled.buffer().writeShort(full.length).writeBytes(full);
+            t.events.data(framed.readRetainedSlice(100), h.now);
+            assertThat(answers).isEmpty();
+            t.events.data(framed.readRetainedSlice(framed.readableBytes()), h.now);
+            framed.release();
+            assertThat(answers).hasSize(1);
+            assertThat(answers.get(0)).isEqualTo(full);
+            assertThat(t.closed).isTrue();
+
+            h.stack.dns().query(io.netty.buffer.Unpooled.wrappedBuffer(q), 0, q.length, guest, reply, true, h.now);
+            h.host.sent.get(1).socket().reply(truncated, s.to(), h.now);
+            tcp.last().events.reset(h.now);
+            assertThat(answers).hasSize(2);
+            assertThat(answers.get(1)).as("the TCP retry failed: the truncated answer").isEqualTo(truncated);
+
+            int streams = tcp.streams.size();
+            h.stack.dns().query(io.netty.buffer.Unpooled.wrappedBuffer(q), 0, q.length, guest, reply, false, h.now);
+            h.host.sent.get(2).socket().reply(truncated, s.to(), h.now);
+            assertThat(answers).hasSize(3);
+            assertThat(answers.get(2)).isEqualTo(truncated);
+            assertThat(tcp.streams).hasSize(streams);
+            assertThat(h.stack.dns().outstanding()).isZero();
+        }
+    }
+
     @Test
     void aSilentUpstreamFailsOverToTheNext() {
         try (StackHarness h = new StackHarness(StackHarness.config(UPSTREAMS))) {

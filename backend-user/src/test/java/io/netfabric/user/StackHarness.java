@@ -30,6 +30,11 @@ final class StackHarness implements AutoCloseable {
     }
 
     StackHarness(UserConfig config, int maxFlows) {
+        this(config, maxFlows, null);
+    }
+
+    /** @param tcp host TCP (a {@link FakeHostTcp}), or null for a stack without */
+    StackHarness(UserConfig config, int maxFlows, io.netfabric.user.nat.HostTcp tcp) {
         stack = new UserStack(config, new Router.Link() {
             @Override
             public void toGuest(ByteBuf frame) {
@@ -52,7 +57,8 @@ final class StackHarness implements AutoCloseable {
             public ByteBufAllocator alloc() {
                 return PooledByteBufAllocator.DEFAULT;
             }
-        }, host, null, maxFlows);
+        }, host, null, tcp, maxFlows, io.netfabric.user.nat.TcpNat.DEFAULT_MAX_FLOWS,
+                io.netfabric.user.tcp.TcpConnection.Timers.DEFAULT);
     }
 
     static UserConfig config(String opts) {

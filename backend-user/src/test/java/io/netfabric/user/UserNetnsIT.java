@@ -160,6 +160,27 @@ class UserNetnsIT {
         }
     }
 
+    /**
+     * An answer too large for UDP: the upstream answers the forwarded query truncated (TC), as
+     * real resolvers do, and the guest's resolver asks again over TCP, which must then bring the
+     * whole answer (libslirp forwards the guest's TCP connection to the resolver's port 53).
+     * Both dig's own fallback (UDP, then TCP on TC) and dig +tcp.
+     */
+    @Test
+    void anAnswerTooLargeForUdpArrivesOverTcp() throws Exception {
+        NetnsExtension.assumeCommand("dig");
+        try (LoopbackResolver resolver = new LoopbackResolver()) {
+            Netns ns = guest(",dns-upstream=127.0.0.1:" + resolver.port());
+            lease(ns);
+            for (String transport : new String[] {"+notcp", "+tcp"}) {
+                ExecResult r = ns.exec("dig", transport, "+short", "+tries=1", "+time=3", "@10.0.2.3", "big.test", "TXT");
+                assertThat(r.requireSuccess().stdout().lines().filter(l -> l.startsWith("\"")).count()).as(transport)
+                        .isEqualTo(LoopbackResolver.BIG_TXT_RECORDS);
+            }
+            assertThat(resolver.tcpQueries.get()).isEqualTo(2);
+        }
+    }
+
     static String sha256(Path p) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
     }

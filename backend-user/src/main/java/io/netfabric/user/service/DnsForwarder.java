@@ -5,9 +5,11 @@ import io.netfabric.user.ip.StackDrop;
 import io.netfabric.user.ip.Timed;
 import io.netfabric.user.ip.UdpDatagram;
 import io.netfabric.user.ip.UdpHandler;
+import io.netfabric.user.nat.HostTcp;
 import io.netfabric.user.nat.HostUdp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DefaultDnsRawRecord;
 import io.netty.handler.codec.dns.DnsQuestion;
@@ -50,14 +52,16 @@ public final class DnsForwarder implements UdpHandler, Timed {
     public static final String HOST_NAME = "host.netfabric.internal.";
     public static final long ATTEMPT_NANOS = 2_000_000_000L;
     public static final int MAX_OUTSTANDING = 512;
+    /** How long the TCP retry of a truncated answer may take before the truncated one is given. */
+    public static final long TCP_ATTEMPT_NANOS = 5_000_000_000L;
     /** Connected sockets kept open per upstream between queries (opening one costs more than the query). */
     static final int IDLE_SOCKETS = 8;
     static final int HEADER_LEN = 12;
 
     /** Where an answer goes: a UDP guest endpoint or a TCP connection. */
     public interface Reply {
-        /** {@code message} is borrowed. */
-        void answer(ByteBuf message);
+        /** {@code message} is borrowed; {@code now} is the time it came (nanos). */
+        void answer(ByteBuf message, long now);
     }
 
     /**
@@ -78,7 +82,7 @@ public final class DnsForwarder implements UdpHandler, Timed {
         @Override
         public void received(ByteBuf payload, InetSocketAddress from, long now) {
             if (current != null) {
-                current.received(this, payload, from);
+                current.received(this, payload, from, now);
             }
         }
 
@@ -94,16 +98,21 @@ public final class DnsForwarder implements UdpHandler, Timed {
         final byte[] message;
         final int id;
         final Reply reply;
+        /** The guest asked over TCP: a truncated answer is then asked for again over TCP. */
+        final boolean overTcp;
         /** The upstreams when the query came: a resolv.conf change meanwhile does not move it. */
         final List<InetSocketAddress> route = upstreams;
         int upstream = -1;
         UpstreamSocket socket;
+        /** The same question over TCP to the upstream that answered truncated, while it runs. */
+        TcpAttempt tcp;
         long deadline;
 
-        Query(byte[] message, Reply reply) {
+        Query(byte[] message, Reply reply, boolean overTcp) {
             this.message = message;
             this.id = ((message[0] & 0xFF) << 8) | (message[1] & 0xFF);
             this.reply = reply;
+            this.overTcp = overTcp;
         }
 
         void next(long now) {
@@ -130,7 +139,7 @@ public final class DnsForwarder implements UdpHandler, Timed {
             router.counters().dnsQueriesForwarded++;
         }
 
-        void received(UpstreamSocket s, ByteBuf payload, InetSocketAddress from) {
+        void received(UpstreamSocket s, ByteBuf payload, InetSocketAddress from, long now) {
             if (s != socket || !from.equals(s.upstream) || payload.readableBytes() < HEADER_LEN
                     || payload.getUnsignedShort(payload.readerIndex()) != id
                     || (payload.getByte(payload.readerIndex() + 2) & 0x80) == 0) {
@@ -145,13 +154,134 @@ public final class DnsForwarder implements UdpHandler, Timed {
             } else {
                 s.socket.close();   // full, or an upstream resolv.conf no longer names
             }
+            if (overTcp && hostTcp != null && (payload.getByte(payload.readerIndex() + 2) & 0x02) != 0) {
+                // TC: the answer did not fit a datagram, which is why a resolver asks over TCP
+                // (RFC 7766 §5); relayed as it is, the guest would get nothing more. libslirp
+                // forwards the guest's connection to the resolver's TCP port; we ask the same
+                // upstream the same question over TCP, and fall back to the truncated answer.
+                tcp = new TcpAttempt(this, s.upstream, ByteBufUtil.getBytes(payload));
+                deadline = now + TCP_ATTEMPT_NANOS;
+                return;
+            }
             outstanding.remove(this);
-            reply.answer(payload);
+            reply.answer(payload, now);
+        }
+
+        /** The TCP attempt is over: {@code answer} (borrowed) is the upstream's, or its truncated one. */
+        void finish(ByteBuf answer, long now) {
+            if (tcp == null) {
+                return;
+            }
+            tcp = null;
+            outstanding.remove(this);
+            reply.answer(answer, now);
+        }
+    }
+
+    /**
+     * One question asked over TCP (RFC 1035 §4.2.2: a 2-octet length before each message) on a
+     * host connection of its own, closed once the answer or a failure came.
+     */
+    private final class TcpAttempt implements HostTcp.Events {
+        final Query query;
+        final byte[] truncated;
+        /** Null until connect returns (an adapter may report at once). */
+        HostTcp.Stream stream;
+        final ByteBuf received;
+        boolean connected;
+        boolean done;
+
+        TcpAttempt(Query query, InetSocketAddress upstream, byte[] truncated) {
+            this.query = query;
+            this.truncated = truncated;
+            this.received = router.alloc().buffer(512);
+            router.counters().dnsQueriesForwarded++;
+            HostTcp.Stream s = hostTcp.connect(upstream, this);
+            stream = s;
+            if (done) {
+                s.close(false);
+            } else if (connected) {
+                ask();
+            }
+        }
+
+        @Override
+        public void connected(long now) {
+            connected = true;
+            if (stream != null && !done) {
+                ask();
+            }
+        }
+
+        private void ask() {
+            ByteBuf out = router.alloc().buffer(2 + query.message.length);
+            out.writeShort(query.message.length).writeBytes(query.message);
+            stream.write(out);
+        }
+
+        @Override
+        public void data(ByteBuf data, long now) {
+            try {
+                if (done) {
+                    return;
+                }
+                if (received.readableBytes() + data.readableBytes() > 2 + 65535) {
+                    fail(now);
+                    return;
+                }
+                received.writeBytes(data);
+                if (received.readableBytes() >= 2 && received.readableBytes() >= 2 + received.getUnsignedShort(0)) {
+                    int len = received.getUnsignedShort(0);
+                    if (len >= HEADER_LEN && received.getUnsignedShort(2) == query.id) {
+                        end(received.slice(2, len), now);
+                    } else {
+                        fail(now);
+                    }
+                }
+            } finally {
+                data.release();
+            }
+        }
+
+        @Override
+        public void failed(HostTcp.Failure failure, long now) {
+            fail(now);
+        }
+
+        @Override
+        public void eof(long now) {
+            fail(now);
+        }
+
+        @Override
+        public void reset(long now) {
+            fail(now);
+        }
+
+        @Override
+        public void written(long now) {
+        }
+
+        void fail(long now) {
+            if (!done) {
+                end(io.netty.buffer.Unpooled.wrappedBuffer(truncated), now);
+            }
+        }
+
+        private void end(ByteBuf answer, long now) {
+            done = true;
+            if (stream != null) {
+                stream.close(false);
+            }
+            query.finish(answer, now);
+            received.release();
         }
     }
 
     private final Router router;
     private final HostUdp host;
+    /** For a truncated answer to a guest's TCP query; null in stacks without host TCP. */
+    private final HostTcp hostTcp;
     private List<InetSocketAddress> upstreams;
     private final ResolvConfWatch resolvConf;
     private final InetAddress hostAddr;
@@ -166,11 +296,12 @@ public final class DnsForwarder implements UdpHandler, Timed {
      * @param guestName    the {@code hostname} option (answered locally), or null
      * @param guestAddress the guest's address for its name, given the querying address
      */
-    public DnsForwarder(Router router, HostUdp host, List<InetSocketAddress> upstreams, ResolvConfWatch resolvConf,
-                        InetAddress hostAddr, InetAddress hostAddr6, String guestName,
+    public DnsForwarder(Router router, HostUdp host, HostTcp hostTcp, List<InetSocketAddress> upstreams,
+                        ResolvConfWatch resolvConf, InetAddress hostAddr, InetAddress hostAddr6, String guestName,
                         Function<InetAddress, InetAddress> guestAddress) {
         this.router = router;
         this.host = host;
+        this.hostTcp = hostTcp;
         this.upstreams = List.copyOf(upstreams);
         this.resolvConf = resolvConf;
         this.hostAddr = hostAddr;
@@ -211,12 +342,20 @@ public final class DnsForwarder implements UdpHandler, Timed {
         InetSocketAddress from = d.dst();
         InetSocketAddress guest = d.src();
         query(d.buf(), d.payloadOffset(), d.payloadLength(), guest.getAddress(),
-                m -> router.sendUdp(from, guest, m, m.readerIndex(), m.readableBytes()), now);
+                (m, t) -> router.sendUdp(from, guest, m, m.readerIndex(), m.readableBytes()), now);
         return true;
     }
 
     /** Handles one query message (borrowed) from {@code guest}; the answer goes to {@code reply}. */
     public void query(ByteBuf buf, int offset, int length, InetAddress guest, Reply reply, long now) {
+        query(buf, offset, length, guest, reply, false, now);
+    }
+
+    /**
+     * As {@link #query(ByteBuf, int, int, InetAddress, Reply, long)}; {@code overTcp}: the guest
+     * asked over TCP, so an answer the upstream truncated is asked for again over TCP.
+     */
+    public void query(ByteBuf buf, int offset, int length, InetAddress guest, Reply reply, boolean overTcp, long now) {
         if (length < HEADER_LEN || (buf.getByte(offset + 2) & 0x80) != 0) {
             router.counters().drop(StackDrop.MALFORMED);   // too short, or a response
             return;
@@ -235,7 +374,7 @@ public final class DnsForwarder implements UdpHandler, Timed {
             String name = q.name().toLowerCase(Locale.ROOT);
             if (name.equals(HOST_NAME) || name.equals(guestName)) {
                 answerLocally(buf, offset, q, name.equals(HOST_NAME) ? hostAddr : null,
-                        name.equals(HOST_NAME) ? hostAddr6 : null, guest, reply);
+                        name.equals(HOST_NAME) ? hostAddr6 : null, guest, reply, now);
                 return;
             }
         }
@@ -246,13 +385,13 @@ public final class DnsForwarder implements UdpHandler, Timed {
         followResolvConf(now);
         byte[] message = new byte[length];
         buf.getBytes(offset, message);
-        Query q = new Query(message, reply);
+        Query q = new Query(message, reply, overTcp);
         outstanding.add(q);
         q.next(now);
     }
 
     private void answerLocally(ByteBuf buf, int offset, DnsQuestion q, InetAddress a4, InetAddress a6, InetAddress guest,
-                               Reply reply) {
+                               Reply reply, long now) {
         InetAddress answer = null;
         if (a4 == null) {
             InetAddress g = guestAddress.apply(guest);
@@ -286,7 +425,7 @@ public final class DnsForwarder implements UdpHandler, Timed {
                 }
             }
             router.counters().dnsLocalAnswers++;
-            reply.answer(out);
+            reply.answer(out, now);
         } catch (Exception e) {
             router.counters().drop(StackDrop.SERVICE_REFUSED);
         } finally {
@@ -307,15 +446,26 @@ public final class DnsForwarder implements UdpHandler, Timed {
     public void poll(long now) {
         for (Query q : List.copyOf(outstanding)) {
             if (q.deadline <= now) {
-                q.next(now);
+                if (q.tcp != null) {
+                    q.tcp.fail(now);
+                } else {
+                    q.next(now);
+                }
             }
         }
     }
 
     public void close() {
-        for (Query q : outstanding) {
+        for (Query q : List.copyOf(outstanding)) {
             if (q.socket != null) {
                 q.socket.socket.close();
+            }
+            if (q.tcp != null) {
+                q.tcp.done = true;
+                if (q.tcp.stream != null) {
+                    q.tcp.stream.close(true);
+                }
+                q.tcp.received.release();
             }
         }
         outstanding.clear();

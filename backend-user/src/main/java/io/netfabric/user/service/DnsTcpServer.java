@@ -269,7 +269,7 @@ public final class DnsTcpServer implements TcpHandler, Timed {
             r.skipBytes(n);
             c.pendingAnswers++;
             Connection conn = c;
-            forwarder.query(r, at, n, c.key.guest.getAddress(), answer -> {
+            forwarder.query(r, at, n, c.key.guest.getAddress(), (answer, answered) -> {
                 conn.pendingAnswers--;
                 if (conn.state == State.CLOSED) {
                     return;
@@ -279,8 +279,8 @@ public final class DnsTcpServer implements TcpHandler, Timed {
                 if (conn.state == State.CLOSE_WAIT && conn.pendingAnswers == 0) {
                     conn.finQueued = true;
                 }
-                conn.push(now);
-            }, now);
+                conn.push(answered);
+            }, true, now);
         }
         r.discardReadBytes();
     }

@@ -13,13 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The tests' own resolver on 127.0.0.1 (UDP and TCP on the same free port): every A query gets
- * {@link #ANSWER}; other types an empty answer. Never the machine's resolver.
+ * {@link #ANSWER}; a TXT query {@link #BIG_TXT_RECORDS} records of {@link #BIG_TXT_LENGTH}
+ * octets (about 4 KB), which over UDP does not fit and is answered truncated (TC, no records,
+ * RFC 1035 §4.2.1) so that a client asks again over TCP; other types an empty answer. Never the
+ * machine's resolver.
  */
 public final class LoopbackResolver implements AutoCloseable {
     public static final byte[] ANSWER = {(byte) 192, 0, 2, 44};
     final DatagramSocket udp;
     final ServerSocket tcp;
+    public static final int BIG_TXT_RECORDS = 20;
+    public static final int BIG_TXT_LENGTH = 200;
     public final AtomicInteger queries = new AtomicInteger();
+    /** Of those, the ones that came over TCP. */
+    public final AtomicInteger tcpQueries = new AtomicInteger();
 
     public LoopbackResolver() throws IOException {
         this(InetAddress.getLoopbackAddress(), 0);
@@ -61,7 +68,7 @@ public final class LoopbackResolver implements AutoCloseable {
         return udp.getLocalPort();
     }
 
-    static byte[] answer(byte[] q) {
+    static byte[] answer(byte[] q, boolean udp) {
         int at = 12;
         while (at < q.length && q[at] != 0) {
             at += (q[at] & 0xFF) + 1;
@@ -69,15 +76,28 @@ public final class LoopbackResolver implements AutoCloseable {
         int qEnd = at + 5;
         int type = ((q[at + 1] & 0xFF) << 8) | (q[at + 2] & 0xFF);
         boolean a = type == 1;
-        byte[] out = Arrays.copyOf(q, qEnd + (a ? 16 : 0));
-        out[2] = (byte) (0x80 | (q[2] & 0x01));
+        boolean txt = type == 16;
+        int txtLen = BIG_TXT_RECORDS * (12 + 1 + BIG_TXT_LENGTH);
+        boolean truncated = txt && udp && qEnd + txtLen > 512;
+        byte[] out = Arrays.copyOf(q, qEnd + (a ? 16 : txt && !truncated ? txtLen : 0));
+        out[2] = (byte) (0x80 | (q[2] & 0x01) | (truncated ? 0x02 : 0));
         out[3] = (byte) 0x80;
-        out[7] = (byte) (a ? 1 : 0);
+        out[6] = 0;
+        out[7] = (byte) (a ? 1 : txt && !truncated ? BIG_TXT_RECORDS : 0);
         out[9] = 0;
         out[11] = 0;
         if (a) {
             byte[] rr = {(byte) 0xC0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ANSWER[0], ANSWER[1], ANSWER[2], ANSWER[3]};
             System.arraycopy(rr, 0, out, qEnd, 16);
+        } else if (txt && !truncated) {
+            int w = qEnd;
+            for (int i = 0; i < BIG_TXT_RECORDS; i++) {
+                byte[] head = {(byte) 0xC0, 12, 0, 16, 0, 1, 0, 0, 0, 60, 0, (byte) (1 + BIG_TXT_LENGTH), (byte) BIG_TXT_LENGTH};
+                System.arraycopy(head, 0, out, w, head.length);
+                w += head.length;
+                Arrays.fill(out, w, w + BIG_TXT_LENGTH, (byte) ('a' + i));
+                w += BIG_TXT_LENGTH;
+            }
         }
         return out;
     }
@@ -89,7 +109,7 @@ public final class LoopbackResolver implements AutoCloseable {
                 DatagramPacket p = new DatagramPacket(buf, buf.length);
                 udp.receive(p);
                 queries.incrementAndGet();
-                byte[] r = answer(Arrays.copyOf(p.getData(), p.getLength()));
+                byte[] r = answer(Arrays.copyOf(p.getData(), p.getLength()), true);
                 udp.send(new DatagramPacket(r, r.length, p.getSocketAddress()));
             } catch (IOException | RuntimeException e) {
                 if (udp.isClosed()) {
@@ -107,7 +127,8 @@ public final class LoopbackResolver implements AutoCloseable {
                 byte[] q = new byte[in.readUnsignedShort()];
                 in.readFully(q);
                 queries.incrementAndGet();
-                byte[] r = answer(q);
+                tcpQueries.incrementAndGet();
+                byte[] r = answer(q, false);
                 out.writeShort(r.length);
                 out.write(r);
                 out.flush();
