@@ -264,7 +264,12 @@ public final class DnsForwarder implements UdpHandler, Timed {
 
         void fail(long now) {
             if (!done) {
-                end(io.netty.buffer.Unpooled.wrappedBuffer(truncated), now);
+                ByteBuf b = io.netty.buffer.Unpooled.wrappedBuffer(truncated);
+                try {
+                    end(b, now);
+                } finally {
+                    b.release();
+                }
             }
         }
 
