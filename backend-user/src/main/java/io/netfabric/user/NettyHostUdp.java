@@ -103,9 +103,9 @@ final class NettyHostUdp implements HostUdp {
                         log.debug("IP_RECVERR refused on a host UDP socket: its ICMP errors are lost");
                     }
                 }
-                // One flush a datagram: several would go in one sendmmsg, which drops the
-                // datagram after one that drew an ICMP error on loopback (its send meets sk_err)
-                // and returns no error for it.
+                // One flush a datagram: several would go in one sendmmsg, whose next datagram
+                // after one that drew an ICMP error on loopback meets the error and consumes it,
+                // while the call returns only the count sent: the error queue would go unread.
                 for (DatagramPacket p : q) {
                     write(p);
                     channel.flush();
