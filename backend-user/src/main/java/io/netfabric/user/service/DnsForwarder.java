@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * upstream (failover, the fix for libslirp's first-nameserver-only behaviour). Each attempt uses
  * a host socket connected to that upstream, so only that upstream's answer is accepted; a socket
  * serves one query at a time and is reused after an answer, closed after a timeout.
- * Answers are relayed unchanged. At most {@link #MAX_OUTSTANDING} queries are in flight; more
+ * Answers are relayed unchanged, but for a truncated one (TC) to a query the guest sent over TCP
+ * ({@link DnsTcpServer}): that is asked again of the same upstream over TCP, as libslirp's TCP
+ * forwarding would get it whole. At most {@link #MAX_OUTSTANDING} queries are in flight; more
  * are dropped and counted. A guest query never goes anywhere but the configured upstreams.
  *
  * <p>Upstreams read from resolv.conf follow the file ({@link ResolvConfWatch}, as libslirp's
