@@ -137,7 +137,10 @@ class TapHubIT {
         ns[0].iperf3(ns[1], "10.9.0.2", 2).requireSuccess();
         System.out.println(probe + "; tb bytes/write=" + bytesPerWrite(tb));
         nf.fabric.run(() -> nf.fabric.clients().forEach(x -> System.out.println(x.name() + " " + x.counters())));
-        assertThat(bytesPerWrite(tb)).isGreaterThan(8000);
+        // Whole TSO frames, not segments (at most 1514 octets each). The kernel sizes them to about
+        // a millisecond of data: at the few tens of Mbit/s this hub manages here while it also
+        // segments for c and the probe, 4-8 KB on a busy machine (a CI run saw 4,494), not 64 KiB.
+        assertThat(bytesPerWrite(tb)).isGreaterThan(2 * 1514);
         assertThat(probe.offloaded).isZero();
         assertThat(probe.largest).isLessThanOrEqualTo(1514);
         assertThat(probe.tcpChecked).isGreaterThan(1000);
