@@ -27,6 +27,7 @@ final class NativeIcmp implements HostIcmp {
     private static final int IPPROTO_ICMPV6 = 58;
     private static final int SOL_SOCKET = 1;
     private static final int SO_RCVTIMEO = 20;
+    private static final int ENETUNREACH = 101;
 
     /** The libc calls used here. */
     public interface LibC {
@@ -122,7 +123,7 @@ final class NativeIcmp implements HostIcmp {
         }
 
         @Override
-        public void sendEcho(InetAddress dst, int id, int seq, byte[] data) {
+        public int sendEcho(InetAddress dst, int id, int seq, byte[] data) {
             byte[] m = new byte[8 + data.length];
             m[0] = (byte) (v6 ? 128 : 8);
             m[4] = (byte) (id >> 8);
@@ -146,7 +147,10 @@ final class NativeIcmp implements HostIcmp {
                 m[3] = (byte) ck;
             }   // ICMPv6: the kernel computes the checksum (RFC 3542 §3.1)
             byte[] sa = sockaddr(dst);
-            c.sendto(fd, m, m.length, 0, sa, sa.length);
+            if (c.sendto(fd, m, m.length, 0, sa, sa.length) >= 0) {
+                return SENT;
+            }
+            return jnr.ffi.Runtime.getRuntime(c).getLastError() == ENETUNREACH ? NO_ROUTE_TO_NET : NOT_SENT;
         }
 
         private byte[] sockaddr(InetAddress a) {

@@ -20,6 +20,8 @@ class EchoNatInfoTest {
     /** A host ICMP socket that sends nothing anywhere and never answers. */
     private static final class SilentIcmp implements HostIcmp {
         final List<InetAddress> sent = new ArrayList<>();
+        /** What each send reports ({@link HostIcmp.EchoSocket#SENT} unless a test says otherwise). */
+        int result = HostIcmp.EchoSocket.SENT;
 
         @Override
         public EchoSocket open(boolean ipv6, Receiver receiver) {
@@ -30,8 +32,9 @@ class EchoNatInfoTest {
                 }
 
                 @Override
-                public void sendEcho(InetAddress dst, int id, int seq, byte[] data) {
+                public int sendEcho(InetAddress dst, int id, int seq, byte[] data) {
                     sent.add(dst);
+                    return result;
                 }
 
                 @Override
@@ -46,12 +49,12 @@ class EchoNatInfoTest {
         }
     }
 
-    @Test
-    void anEchoWaitingForItsReplyIsListedUntilItTimesOut() throws Exception {
-        SilentIcmp icmp = new SilentIcmp();
-        UserStack stack = new UserStack(StackHarness.config(""), new Router.Link() {
+    /** A stack on {@code icmp} whose frames to the guest are kept in {@code toGuest}. */
+    private static UserStack stack(SilentIcmp icmp, List<SeenFrame> toGuest) {
+        return new UserStack(StackHarness.config(""), new Router.Link() {
             @Override
             public void toGuest(ByteBuf frame) {
+                toGuest.add(SeenFrame.of(io.netty.buffer.ByteBufUtil.getBytes(frame)));
                 frame.release();
             }
 
@@ -60,6 +63,12 @@ class EchoNatInfoTest {
                 return PooledByteBufAllocator.DEFAULT;
             }
         }, new StackHarness.FakeHostUdp(), icmp);
+    }
+
+    @Test
+    void anEchoWaitingForItsReplyIsListedUntilItTimesOut() throws Exception {
+        SilentIcmp icmp = new SilentIcmp();
+        UserStack stack = stack(icmp, new ArrayList<>());
         try {
             Ipv4Address far = Ipv4Address.parse("192.0.2.7");   // TEST-NET-1: the fake socket sends nothing
             long t0 = System.nanoTime();
@@ -73,6 +82,40 @@ class EchoNatInfoTest {
             assertThat(e.fd()).isEqualTo(17);
             assertThat(e.expires() - t0).isEqualTo(IcmpEchoNat.TIMEOUT_NANOS);
             stack.router().poll(e.expires() + 1);
+            assertThat(stack.echoNat().outstanding()).isEmpty();
+        } finally {
+            stack.close();
+        }
+    }
+
+    /**
+     * An echo the host cannot send (no route) is answered at once with a destination unreachable
+     * from the router, net for ENETUNREACH, host otherwise (libslirp's icmp_input), quoting the
+     * guest's identifier and sequence so that its ping matches it; nothing is left waiting.
+     */
+    @Test
+    void anEchoTheHostCannotRouteGetsDestinationUnreachable() throws Exception {
+        SilentIcmp icmp = new SilentIcmp();
+        List<SeenFrame> toGuest = new ArrayList<>();
+        UserStack stack = stack(icmp, toGuest);
+        try {
+            long t0 = System.nanoTime();
+            stack.input(arpRequest(GUEST, GUEST_IP, HOST), t0);   // the router learns the guest's MAC
+            toGuest.clear();
+            Ipv4Address far = Ipv4Address.parse("192.0.2.7");   // TEST-NET-1: the fake socket sends nothing
+            for (int result : new int[] {HostIcmp.EchoSocket.NO_ROUTE_TO_NET, HostIcmp.EchoSocket.NOT_SENT}) {
+                icmp.result = result;
+                stack.input(ping(GUEST_IP, far, 0x99, 7, "abc".getBytes()), t0);
+                SeenFrame r = toGuest.remove(toGuest.size() - 1);
+                assertThat(r.src4()).isEqualTo(HOST);
+                assertThat(r.payloadU8(0)).isEqualTo(3);
+                assertThat(r.payloadU8(1)).isEqualTo(result == HostIcmp.EchoSocket.NO_ROUTE_TO_NET ? 0 : 1);
+                assertThat(r.payloadU16(8 + 2)).as("quoted total length").isEqualTo(20 + 8 + 3);
+                assertThat(r.payloadU8(8 + 20)).as("quoted type: echo request").isEqualTo(8);
+                assertThat(r.payloadU16(8 + 24)).as("identifier").isEqualTo(0x99);
+                assertThat(r.payloadU16(8 + 26)).as("sequence").isEqualTo(7);
+                assertThat(r.checksumsOk()).isTrue();
+            }
             assertThat(stack.echoNat().outstanding()).isEmpty();
         } finally {
             stack.close();

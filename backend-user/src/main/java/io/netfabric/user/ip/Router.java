@@ -951,6 +951,66 @@ public final class Router implements Timed {
     }
 
     /**
+     * A destination unreachable about the guest's echo request from {@code guest} to {@code dst}
+     * ({@code id}, {@code seq}, {@code dataLength} octets of data) that the host could not send:
+     * ICMP net ({@code noRoute}) or host unreachable (RFC 792), ICMPv6 no route or address
+     * unreachable (RFC 4443 §3.1), from the router, quoting a rebuilt IP header and the echo's
+     * first 8 octets (what the guest's ping matches the error by), as libslirp's icmp_input does
+     * when its sendto fails.
+     */
+    public void sendEchoUnreachable(InetAddress guest, InetAddress dst, int id, int seq, int dataLength, boolean noRoute) {
+        MacAddress guestMac = neighbour(guest);
+        if (guestMac == null) {
+            counters.drop(StackDrop.NO_NEIGHBOUR);
+            return;
+        }
+        if (guest instanceof Inet6Address) {
+            Ipv6Address s = Ipv6Address.fromBytes(guest.getAddress());
+            Ipv6Address d = Ipv6Address.fromBytes(dst.getAddress());
+            int len = 8 + Ipv6Packet.HEADER_LEN + 8;
+            ByteBuf out = newIpv6Frame(guestMac, host6, s, IpProtocol.ICMPV6, len, 64);
+            int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
+            out.setByte(at, Icmpv6Packet.TYPE_DEST_UNREACHABLE);
+            out.setByte(at + 1, noRoute ? 0 : 3);
+            new Ipv6Packet().wrap(out, at + 8, Ipv6Packet.HEADER_LEN + 8).setHeader(8 + dataLength, IpProtocol.ICMPV6,
+                    64, s, d);
+            writeEchoQuote(out, at + 8 + Ipv6Packet.HEADER_LEN, Icmpv6Packet.TYPE_ECHO_REQUEST, id, seq);
+            new Icmpv6Packet().wrap(out, at, len).fillChecksum(host6, s);
+            toGuest(out);
+            return;
+        }
+        Ipv4Address s = Ipv4Address.fromBytes(guest.getAddress());
+        Ipv4Address d = Ipv4Address.fromBytes(dst.getAddress());
+        int quoted = Ipv4Packet.HEADER_LEN + 8;
+        int len = IcmpPacket.HEADER_LEN + quoted;
+        ByteBuf out = newIpv4Frame(guestMac, host, s, IpProtocol.ICMP, len);
+        int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
+        IcmpPacket r = new IcmpPacket().wrap(out, at, len);
+        r.setType(IcmpPacket.TYPE_DEST_UNREACHABLE);
+        r.setCode(noRoute ? 0 : IcmpPacket.CODE_HOST_UNREACHABLE);
+        Ipv4Packet q = new Ipv4Packet().wrap(out, at + IcmpPacket.HEADER_LEN, quoted);
+        q.setVersionAndIhl(4, 5);
+        q.setTotalLength(Ipv4Packet.HEADER_LEN + 8 + dataLength);
+        q.setTtl(64);
+        q.setProtocol(IpProtocol.ICMP);
+        q.setSrc(s);
+        q.setDst(d);
+        q.fillChecksum();
+        writeEchoQuote(out, at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, IcmpPacket.TYPE_ECHO_REQUEST, id, seq);
+        r.fillChecksum();
+        toGuest(out);
+    }
+
+    /** The first 8 octets of an echo request: type, code 0, checksum left 0, identifier, sequence. */
+    private static void writeEchoQuote(ByteBuf out, int at, int type, int id, int seq) {
+        out.setByte(at, type);
+        out.setByte(at + 1, 0);
+        out.setShort(at + 2, 0);
+        out.setShort(at + 4, id);
+        out.setShort(at + 6, seq);
+    }
+
+    /**
      * A destination unreachable about the guest's TCP SYN from {@code guest} to {@code dst} with
      * sequence number {@code seq}: ICMP host unreachable (RFC 792) or ICMPv6 address unreachable
      * (RFC 4443 §3.1), quoting a rebuilt IP header and the first 8 octets of TCP (ports and

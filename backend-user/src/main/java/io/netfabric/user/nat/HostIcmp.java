@@ -19,8 +19,15 @@ public interface HostIcmp {
         /**
          * Sends an echo request with our {@code seq} and the guest's data (borrowed); the
          * identifier is the socket's (ping sockets) or {@code id} (raw).
+         *
+         * @return {@link #SENT}, {@link #NO_ROUTE_TO_NET} (ENETUNREACH) or {@link #NOT_SENT}
+         *     (any other failure, EHOSTUNREACH included)
          */
-        void sendEcho(InetAddress dst, int id, int seq, byte[] data);
+        int sendEcho(InetAddress dst, int id, int seq, byte[] data);
+
+        int SENT = 0;
+        int NO_ROUTE_TO_NET = 1;
+        int NOT_SENT = 2;
 
         /** The socket's descriptor, or -1. */
         default int fd() {

@@ -136,7 +136,14 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
         pending.put(ours, new Pending(src, dst, id, seq, now + TIMEOUT_NANOS));
         byte[] data = new byte[dataLength];
         buf.getBytes(dataOffset, data);
-        s.sendEcho(out, RAW_ID, ours, data);
+        int sent = s.sendEcho(out, RAW_ID, ours, data);
+        if (sent != HostIcmp.EchoSocket.SENT) {
+            // The host could not send it (no route): libslirp's icmp_input answers with a
+            // destination unreachable, net for ENETUNREACH, else host, rather than letting the
+            // guest's ping time out.
+            pending.remove(ours);
+            router.sendEchoUnreachable(src, dst, id, seq, dataLength, sent == HostIcmp.EchoSocket.NO_ROUTE_TO_NET);
+        }
     }
 
     private void reply(InetAddress from, int id, int seq, byte[] data, long now) {
