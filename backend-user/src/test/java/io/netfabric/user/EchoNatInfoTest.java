@@ -90,8 +90,9 @@ class EchoNatInfoTest {
 
     /**
      * An echo the host cannot send (no route) is answered at once with a destination unreachable
-     * from the router, net for ENETUNREACH, host otherwise (libslirp's icmp_input), quoting the
-     * guest's identifier and sequence so that its ping matches it; nothing is left waiting.
+     * from the router, net for ENETUNREACH, host otherwise (libslirp's icmp_input; over IPv6 no
+     * route or address unreachable), quoting the guest's identifier and sequence so that its
+     * ping matches it; nothing is left waiting.
      */
     @Test
     void anEchoTheHostCannotRouteGetsDestinationUnreachable() throws Exception {
@@ -114,6 +115,23 @@ class EchoNatInfoTest {
                 assertThat(r.payloadU8(8 + 20)).as("quoted type: echo request").isEqualTo(8);
                 assertThat(r.payloadU16(8 + 24)).as("identifier").isEqualTo(0x99);
                 assertThat(r.payloadU16(8 + 26)).as("sequence").isEqualTo(7);
+                assertThat(r.checksumsOk()).isTrue();
+            }
+            // ICMPv6: no route (code 0) or address unreachable (3), RFC 4443 §3.1.
+            io.netfabric.wire.Ipv6Address far6 = io.netfabric.wire.Ipv6Address.parse("2001:db8::7");
+            byte[] echo = {(byte) 128, 0, 0, 0, 0, 0x42, 0, 9, 'h', 'i'};
+            for (int result : new int[] {HostIcmp.EchoSocket.NO_ROUTE_TO_NET, HostIcmp.EchoSocket.NOT_SENT}) {
+                icmp.result = result;
+                stack.input(ipv6(ROUTER, GUEST6, far6, io.netfabric.wire.IpProtocol.ICMPV6, echo, 64), t0);
+                SeenFrame r = toGuest.remove(toGuest.size() - 1);
+                assertThat(r.src6()).isEqualTo(io.netfabric.wire.Ipv6Address.parse("fec0::2"));
+                assertThat(r.dst6()).isEqualTo(GUEST6);
+                assertThat(r.payloadU8(0)).isEqualTo(1);
+                assertThat(r.payloadU8(1)).isEqualTo(result == HostIcmp.EchoSocket.NO_ROUTE_TO_NET ? 0 : 3);
+                assertThat(r.payloadU16(8 + 4)).as("quoted payload length").isEqualTo(8 + 2);
+                assertThat(r.payloadU8(8 + 40)).as("quoted type: echo request").isEqualTo(128);
+                assertThat(r.payloadU16(8 + 44)).as("identifier").isEqualTo(0x42);
+                assertThat(r.payloadU16(8 + 46)).as("sequence").isEqualTo(9);
                 assertThat(r.checksumsOk()).isTrue();
             }
             assertThat(stack.echoNat().outstanding()).isEmpty();
