@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netfabric.qmp.QmpDispatcher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,10 +29,23 @@ class HmpAgainstQemuIT {
     private static final String[] NETDEVS = {"-netdev", "user,id=u0", "-netdev", "user,id=u1",
         "-netdev", "hubport,id=h0,hubid=0", "-netdev", "hubport,id=h1,hubid=1,netdev=u1"};
 
+    /**
+     * A port below the kernel's ephemeral range (ip_local_port_range, 32768-60999 by default),
+     * free now on every address of both families. A port the kernel handed out for a bind to
+     * port 0 may go next to some connect() (a client of the test's own) before the test listens
+     * on it: a CI run saw QEMU's listener on {@code ::} fail that way.
+     */
     static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = 20000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(port), 1);   // the wildcard: both families
+                return port;
+            } catch (java.io.IOException taken) {
+                // in use: try another
+            }
         }
+        throw new IllegalStateException("no free port in 20000-31999");
     }
 
     /** A {@code human-monitor-command} request for one HMP line. */
