@@ -233,7 +233,7 @@ final class StreamFrameDecoder extends ChannelInboundHandlerAdapter {
                     // Netty's guesses stop at 65536, a byte short of a 64 KiB frame with its length:
                     // once reads are that large, read a largest frame whole.
                     int size = h.guess();
-                    return size >= C_HEAP_FROM ? buffer(alloc, size >= LARGEST_GUESS ? MAX_READ : size) : alloc.ioBuffer(size);
+                    return buffer(alloc, size >= LARGEST_GUESS ? MAX_READ : size);
                 }
 
                 @Override

@@ -123,7 +123,7 @@ final class NativeIcmp implements HostIcmp {
         }
 
         @Override
-        public int sendEcho(InetAddress dst, int id, int seq, byte[] data) {
+        public Sent sendEcho(InetAddress dst, int id, int seq, byte[] data) {
             byte[] m = new byte[8 + data.length];
             m[0] = (byte) (v6 ? 128 : 8);
             m[4] = (byte) (id >> 8);
@@ -148,9 +148,9 @@ final class NativeIcmp implements HostIcmp {
             }   // ICMPv6: the kernel computes the checksum (RFC 3542 §3.1)
             byte[] sa = sockaddr(dst);
             if (c.sendto(fd, m, m.length, 0, sa, sa.length) >= 0) {
-                return SENT;
+                return Sent.SENT;
             }
-            return jnr.ffi.Runtime.getRuntime(c).getLastError() == ENETUNREACH ? NO_ROUTE_TO_NET : NOT_SENT;
+            return jnr.ffi.Runtime.getRuntime(c).getLastError() == ENETUNREACH ? Sent.NO_ROUTE_TO_NET : Sent.NOT_SENT;
         }
 
         private byte[] sockaddr(InetAddress a) {

@@ -20,8 +20,8 @@ class EchoNatInfoTest {
     /** A host ICMP socket that sends nothing anywhere and never answers. */
     private static final class SilentIcmp implements HostIcmp {
         final List<InetAddress> sent = new ArrayList<>();
-        /** What each send reports ({@link HostIcmp.EchoSocket#SENT} unless a test says otherwise). */
-        int result = HostIcmp.EchoSocket.SENT;
+        /** What each send reports (sent, unless a test says otherwise). */
+        HostIcmp.EchoSocket.Sent result = HostIcmp.EchoSocket.Sent.SENT;
 
         @Override
         public EchoSocket open(boolean ipv6, Receiver receiver) {
@@ -32,7 +32,7 @@ class EchoNatInfoTest {
                 }
 
                 @Override
-                public int sendEcho(InetAddress dst, int id, int seq, byte[] data) {
+                public Sent sendEcho(InetAddress dst, int id, int seq, byte[] data) {
                     sent.add(dst);
                     return result;
                 }
@@ -104,13 +104,14 @@ class EchoNatInfoTest {
             stack.input(arpRequest(GUEST, GUEST_IP, HOST), t0);   // the router learns the guest's MAC
             toGuest.clear();
             Ipv4Address far = Ipv4Address.parse("192.0.2.7");   // TEST-NET-1: the fake socket sends nothing
-            for (int result : new int[] {HostIcmp.EchoSocket.NO_ROUTE_TO_NET, HostIcmp.EchoSocket.NOT_SENT}) {
+            for (HostIcmp.EchoSocket.Sent result : new HostIcmp.EchoSocket.Sent[] {HostIcmp.EchoSocket.Sent.NO_ROUTE_TO_NET,
+                    HostIcmp.EchoSocket.Sent.NOT_SENT}) {
                 icmp.result = result;
                 stack.input(ping(GUEST_IP, far, 0x99, 7, "abc".getBytes()), t0);
                 SeenFrame r = toGuest.remove(toGuest.size() - 1);
                 assertThat(r.src4()).isEqualTo(HOST);
                 assertThat(r.payloadU8(0)).isEqualTo(3);
-                assertThat(r.payloadU8(1)).isEqualTo(result == HostIcmp.EchoSocket.NO_ROUTE_TO_NET ? 0 : 1);
+                assertThat(r.payloadU8(1)).isEqualTo(result == HostIcmp.EchoSocket.Sent.NO_ROUTE_TO_NET ? 0 : 1);
                 assertThat(r.payloadU16(8 + 2)).as("quoted total length").isEqualTo(20 + 8 + 3);
                 assertThat(r.payloadU8(8 + 20)).as("quoted type: echo request").isEqualTo(8);
                 assertThat(r.payloadU16(8 + 24)).as("identifier").isEqualTo(0x99);
@@ -120,14 +121,15 @@ class EchoNatInfoTest {
             // ICMPv6: no route (code 0) or address unreachable (3), RFC 4443 §3.1.
             io.netfabric.wire.Ipv6Address far6 = io.netfabric.wire.Ipv6Address.parse("2001:db8::7");
             byte[] echo = {(byte) 128, 0, 0, 0, 0, 0x42, 0, 9, 'h', 'i'};
-            for (int result : new int[] {HostIcmp.EchoSocket.NO_ROUTE_TO_NET, HostIcmp.EchoSocket.NOT_SENT}) {
+            for (HostIcmp.EchoSocket.Sent result : new HostIcmp.EchoSocket.Sent[] {HostIcmp.EchoSocket.Sent.NO_ROUTE_TO_NET,
+                    HostIcmp.EchoSocket.Sent.NOT_SENT}) {
                 icmp.result = result;
                 stack.input(ipv6(ROUTER, GUEST6, far6, io.netfabric.wire.IpProtocol.ICMPV6, echo, 64), t0);
                 SeenFrame r = toGuest.remove(toGuest.size() - 1);
                 assertThat(r.src6()).isEqualTo(io.netfabric.wire.Ipv6Address.parse("fec0::2"));
                 assertThat(r.dst6()).isEqualTo(GUEST6);
                 assertThat(r.payloadU8(0)).isEqualTo(1);
-                assertThat(r.payloadU8(1)).isEqualTo(result == HostIcmp.EchoSocket.NO_ROUTE_TO_NET ? 0 : 3);
+                assertThat(r.payloadU8(1)).isEqualTo(result == HostIcmp.EchoSocket.Sent.NO_ROUTE_TO_NET ? 0 : 3);
                 assertThat(r.payloadU16(8 + 4)).as("quoted payload length").isEqualTo(8 + 2);
                 assertThat(r.payloadU8(8 + 40)).as("quoted type: echo request").isEqualTo(128);
                 assertThat(r.payloadU16(8 + 44)).as("identifier").isEqualTo(0x42);

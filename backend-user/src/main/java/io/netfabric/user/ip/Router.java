@@ -959,55 +959,13 @@ public final class Router implements Timed {
      * when its sendto fails.
      */
     public void sendEchoUnreachable(InetAddress guest, InetAddress dst, int id, int seq, int dataLength, boolean noRoute) {
-        MacAddress guestMac = neighbour(guest);
-        if (guestMac == null) {
-            counters.drop(StackDrop.NO_NEIGHBOUR);
-            return;
-        }
-        if (guest instanceof Inet6Address) {
-            Ipv6Address s = Ipv6Address.fromBytes(guest.getAddress());
-            Ipv6Address d = Ipv6Address.fromBytes(dst.getAddress());
-            int len = 8 + Ipv6Packet.HEADER_LEN + 8;
-            ByteBuf out = newIpv6Frame(guestMac, host6, s, IpProtocol.ICMPV6, len, 64);
-            int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
-            out.setByte(at, Icmpv6Packet.TYPE_DEST_UNREACHABLE);
-            out.setByte(at + 1, noRoute ? 0 : 3);
-            new Ipv6Packet().wrap(out, at + 8, Ipv6Packet.HEADER_LEN + 8).setHeader(8 + dataLength, IpProtocol.ICMPV6,
-                    64, s, d);
-            writeEchoQuote(out, at + 8 + Ipv6Packet.HEADER_LEN, Icmpv6Packet.TYPE_ECHO_REQUEST, id, seq);
-            new Icmpv6Packet().wrap(out, at, len).fillChecksum(host6, s);
-            toGuest(out);
-            return;
-        }
-        Ipv4Address s = Ipv4Address.fromBytes(guest.getAddress());
-        Ipv4Address d = Ipv4Address.fromBytes(dst.getAddress());
-        int quoted = Ipv4Packet.HEADER_LEN + 8;
-        int len = IcmpPacket.HEADER_LEN + quoted;
-        ByteBuf out = newIpv4Frame(guestMac, host, s, IpProtocol.ICMP, len);
-        int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
-        IcmpPacket r = new IcmpPacket().wrap(out, at, len);
-        r.setType(IcmpPacket.TYPE_DEST_UNREACHABLE);
-        r.setCode(noRoute ? 0 : IcmpPacket.CODE_HOST_UNREACHABLE);
-        Ipv4Packet q = new Ipv4Packet().wrap(out, at + IcmpPacket.HEADER_LEN, quoted);
-        q.setVersionAndIhl(4, 5);
-        q.setTotalLength(Ipv4Packet.HEADER_LEN + 8 + dataLength);
-        q.setTtl(64);
-        q.setProtocol(IpProtocol.ICMP);
-        q.setSrc(s);
-        q.setDst(d);
-        q.fillChecksum();
-        writeEchoQuote(out, at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, IcmpPacket.TYPE_ECHO_REQUEST, id, seq);
-        r.fillChecksum();
-        toGuest(out);
-    }
-
-    /** The first 8 octets of an echo request: type, code 0, checksum left 0, identifier, sequence. */
-    private static void writeEchoQuote(ByteBuf out, int at, int type, int id, int seq) {
-        out.setByte(at, type);
-        out.setByte(at + 1, 0);
-        out.setShort(at + 2, 0);
-        out.setShort(at + 4, id);
-        out.setShort(at + 6, seq);
+        boolean v6 = guest instanceof Inet6Address;
+        // The echo's first 8 octets: type, code 0, checksum left 0, identifier, sequence.
+        long echo = (long) (v6 ? Icmpv6Packet.TYPE_ECHO_REQUEST : IcmpPacket.TYPE_ECHO_REQUEST) << 56
+                | (id & 0xFFFFL) << 16 | (seq & 0xFFFFL);
+        sendRebuiltError(neighbour(guest), v6 ? inet(host6) : inet(host), guest, dst, v6 ? IpProtocol.ICMPV6 : IpProtocol.ICMP,
+                v6 ? Icmpv6Packet.TYPE_DEST_UNREACHABLE : IcmpPacket.TYPE_DEST_UNREACHABLE,
+                noRoute ? 0 : v6 ? 3 : IcmpPacket.CODE_HOST_UNREACHABLE, 8 + dataLength, echo);
     }
 
     /**
@@ -1017,48 +975,62 @@ public final class Router implements Timed {
      * sequence) as libslirp's tcp_input does when connect() fails with EHOSTUNREACH/ENETUNREACH.
      */
     public void sendTcpUnreachable(InetSocketAddress guest, InetSocketAddress dst, int seq) {
-        MacAddress guestMac = neighbour(guest.getAddress());
+        boolean v6 = guest.getAddress() instanceof Inet6Address;
+        InetAddress d = dst.getAddress();
+        boolean ours = v6 ? ndpAnswered.contains(Ipv6Address.fromBytes(d.getAddress()))
+                : arpAnswered.contains(Ipv4Address.fromBytes(d.getAddress()));
+        InetAddress from = ours ? d : v6 ? inet(host6) : inet(host);
+        long ports = (long) guest.getPort() << 48 | (long) dst.getPort() << 32 | (seq & 0xFFFF_FFFFL);
+        sendRebuiltError(neighbour(guest.getAddress()), from, guest.getAddress(), d, IpProtocol.TCP,
+                v6 ? Icmpv6Packet.TYPE_DEST_UNREACHABLE : IcmpPacket.TYPE_DEST_UNREACHABLE,
+                v6 ? 3 : IcmpPacket.CODE_HOST_UNREACHABLE, TcpPacket.HEADER_LEN, ports);
+    }
+
+    /**
+     * An ICMP error (ICMPv6 for an IPv6 guest) from {@code from} about a datagram the guest sent
+     * from {@code guest} to {@code dst} that we no longer hold: the quote is rebuilt, an IP header
+     * of protocol {@code proto} with {@code payloadLength} octets after it, then the datagram's
+     * first 8 octets {@code first8} (ports and more: what the guest matches the error by; RFC 792,
+     * RFC 4443 §2.4(c)). Dropped, and counted, while the guest's link address is unknown.
+     */
+    private void sendRebuiltError(MacAddress guestMac, InetAddress from, InetAddress guest, InetAddress dst, IpProtocol proto,
+                                  int type, int code, int payloadLength, long first8) {
         if (guestMac == null) {
             counters.drop(StackDrop.NO_NEIGHBOUR);
             return;
         }
-        if (guest.getAddress() instanceof Inet6Address) {
-            Ipv6Address s = Ipv6Address.fromBytes(guest.getAddress().getAddress());
-            Ipv6Address d = Ipv6Address.fromBytes(dst.getAddress().getAddress());
+        if (guest instanceof Inet6Address) {
+            Ipv6Address f = Ipv6Address.fromBytes(from.getAddress());
+            Ipv6Address s = Ipv6Address.fromBytes(guest.getAddress());
             int len = 8 + Ipv6Packet.HEADER_LEN + 8;
-            ByteBuf out = newIpv6Frame(guestMac, ndpAnswered.contains(d) ? d : host6, s, IpProtocol.ICMPV6, len, 64);
+            ByteBuf out = newIpv6Frame(guestMac, f, s, IpProtocol.ICMPV6, len, 64);
             int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
-            out.setByte(at, Icmpv6Packet.TYPE_DEST_UNREACHABLE);
-            out.setByte(at + 1, 3);   // address unreachable
-            new Ipv6Packet().wrap(out, at + 8, Ipv6Packet.HEADER_LEN + 8).setHeader(TcpPacket.HEADER_LEN, IpProtocol.TCP,
-                    64, s, d);
-            out.setShort(at + 8 + Ipv6Packet.HEADER_LEN, guest.getPort());
-            out.setShort(at + 8 + Ipv6Packet.HEADER_LEN + 2, dst.getPort());
-            out.setInt(at + 8 + Ipv6Packet.HEADER_LEN + 4, seq);
-            new Icmpv6Packet().wrap(out, at, len).fillChecksum(ndpAnswered.contains(d) ? d : host6, s);
+            out.setByte(at, type);
+            out.setByte(at + 1, code);
+            new Ipv6Packet().wrap(out, at + 8, Ipv6Packet.HEADER_LEN + 8).setHeader(payloadLength, proto, 64, s,
+                    Ipv6Address.fromBytes(dst.getAddress()));
+            out.setLong(at + 8 + Ipv6Packet.HEADER_LEN, first8);
+            new Icmpv6Packet().wrap(out, at, len).fillChecksum(f, s);
             toGuest(out);
             return;
         }
-        Ipv4Address s = Ipv4Address.fromBytes(guest.getAddress().getAddress());
-        Ipv4Address d = Ipv4Address.fromBytes(dst.getAddress().getAddress());
+        Ipv4Address s = Ipv4Address.fromBytes(guest.getAddress());
         int quoted = Ipv4Packet.HEADER_LEN + 8;
         int len = IcmpPacket.HEADER_LEN + quoted;
-        ByteBuf out = newIpv4Frame(guestMac, arpAnswered.contains(d) ? d : host, s, IpProtocol.ICMP, len);
+        ByteBuf out = newIpv4Frame(guestMac, Ipv4Address.fromBytes(from.getAddress()), s, IpProtocol.ICMP, len);
         int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
         IcmpPacket r = new IcmpPacket().wrap(out, at, len);
-        r.setType(IcmpPacket.TYPE_DEST_UNREACHABLE);
-        r.setCode(IcmpPacket.CODE_HOST_UNREACHABLE);
+        r.setType(type);
+        r.setCode(code);
         Ipv4Packet q = new Ipv4Packet().wrap(out, at + IcmpPacket.HEADER_LEN, quoted);
         q.setVersionAndIhl(4, 5);
-        q.setTotalLength(Ipv4Packet.HEADER_LEN + TcpPacket.HEADER_LEN);
+        q.setTotalLength(Ipv4Packet.HEADER_LEN + payloadLength);
         q.setTtl(64);
-        q.setProtocol(IpProtocol.TCP);
+        q.setProtocol(proto);
         q.setSrc(s);
-        q.setDst(d);
+        q.setDst(Ipv4Address.fromBytes(dst.getAddress()));
         q.fillChecksum();
-        out.setShort(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, guest.getPort());
-        out.setShort(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN + 2, dst.getPort());
-        out.setInt(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN + 4, seq);
+        out.setLong(at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, first8);
         r.fillChecksum();
         toGuest(out);
     }
@@ -1240,48 +1212,10 @@ public final class Router implements Timed {
         if (guestMac == null) {
             return;
         }
-        if (guest.getAddress() instanceof Inet6Address) {
-            Ipv6Address src = Ipv6Address.fromBytes(guest.getAddress().getAddress());
-            Ipv6Address to = Ipv6Address.fromBytes(dst.getAddress().getAddress());
-            int quoted = Ipv6Packet.HEADER_LEN + UdpPacket.HEADER_LEN;
-            int len = 8 + quoted;
-            ByteBuf out = newIpv6Frame(guestMac, to, src, IpProtocol.ICMPV6, len, 64);
-            int at = EthernetPacket.HEADER_LEN + Ipv6Packet.HEADER_LEN;
-            out.setByte(at, type);
-            out.setByte(at + 1, code);
-            new Ipv6Packet().wrap(out, at + 8, quoted).setHeader(UdpPacket.HEADER_LEN + payloadLength, IpProtocol.UDP,
-                    64, src, to);
-            UdpPacket u = new UdpPacket().wrap(out, at + 8 + Ipv6Packet.HEADER_LEN, UdpPacket.HEADER_LEN);
-            u.setSrcPort(guest.getPort());
-            u.setDstPort(dst.getPort());
-            u.setLength(UdpPacket.HEADER_LEN + payloadLength);
-            new Icmpv6Packet().wrap(out, at, len).fillChecksum(to, src);
-            toGuest(out);
-            return;
-        }
-        Ipv4Address src = Ipv4Address.fromBytes(guest.getAddress().getAddress());
-        Ipv4Address to = Ipv4Address.fromBytes(dst.getAddress().getAddress());
-        int quoted = Ipv4Packet.HEADER_LEN + UdpPacket.HEADER_LEN;
-        int len = IcmpPacket.HEADER_LEN + quoted;
-        ByteBuf out = newIpv4Frame(guestMac, to, src, IpProtocol.ICMP, len);
-        int at = EthernetPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN;
-        IcmpPacket r = new IcmpPacket().wrap(out, at, len);
-        r.setType(type);
-        r.setCode(code);
-        Ipv4Packet q = new Ipv4Packet().wrap(out, at + IcmpPacket.HEADER_LEN, quoted);
-        q.setVersionAndIhl(4, 5);
-        q.setTotalLength(Ipv4Packet.HEADER_LEN + UdpPacket.HEADER_LEN + payloadLength);
-        q.setTtl(64);
-        q.setProtocol(IpProtocol.UDP);
-        q.setSrc(src);
-        q.setDst(to);
-        q.fillChecksum();
-        UdpPacket u = new UdpPacket().wrap(out, at + IcmpPacket.HEADER_LEN + Ipv4Packet.HEADER_LEN, UdpPacket.HEADER_LEN);
-        u.setSrcPort(guest.getPort());
-        u.setDstPort(dst.getPort());
-        u.setLength(UdpPacket.HEADER_LEN + payloadLength);
-        r.fillChecksum();
-        toGuest(out);
+        int udpLen = UdpPacket.HEADER_LEN + payloadLength;
+        long header = (long) guest.getPort() << 48 | (long) dst.getPort() << 32 | (long) (udpLen & 0xFFFF) << 16;
+        sendRebuiltError(guestMac, dst.getAddress(), guest.getAddress(), dst.getAddress(), IpProtocol.UDP, type, code, udpLen,
+                header);
     }
 
     /**

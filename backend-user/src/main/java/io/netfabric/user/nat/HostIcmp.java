@@ -20,14 +20,18 @@ public interface HostIcmp {
          * Sends an echo request with our {@code seq} and the guest's data (borrowed); the
          * identifier is the socket's (ping sockets) or {@code id} (raw).
          *
-         * @return {@link #SENT}, {@link #NO_ROUTE_TO_NET} (ENETUNREACH) or {@link #NOT_SENT}
-         *     (any other failure, EHOSTUNREACH included)
+         * @return whether it left, and if not whether the host had no route to the network
          */
-        int sendEcho(InetAddress dst, int id, int seq, byte[] data);
+        Sent sendEcho(InetAddress dst, int id, int seq, byte[] data);
 
-        int SENT = 0;
-        int NO_ROUTE_TO_NET = 1;
-        int NOT_SENT = 2;
+        /** What became of an echo request. */
+        enum Sent {
+            SENT,
+            /** ENETUNREACH: the host has no route to the network. */
+            NO_ROUTE_TO_NET,
+            /** Any other failure, EHOSTUNREACH included. */
+            NOT_SENT
+        }
 
         /** The socket's descriptor, or -1. */
         default int fd() {

@@ -133,16 +133,16 @@ public final class IcmpEchoNat implements Router.EchoHandler, Timed {
         }
         int ours = nextSeq++ & 0xFFFF;
         InetAddress out = view.toHost(dst);
-        pending.put(ours, new Pending(src, dst, id, seq, now + TIMEOUT_NANOS));
         byte[] data = new byte[dataLength];
         buf.getBytes(dataOffset, data);
-        int sent = s.sendEcho(out, RAW_ID, ours, data);
-        if (sent != HostIcmp.EchoSocket.SENT) {
+        HostIcmp.EchoSocket.Sent sent = s.sendEcho(out, RAW_ID, ours, data);
+        if (sent == HostIcmp.EchoSocket.Sent.SENT) {
+            pending.put(ours, new Pending(src, dst, id, seq, now + TIMEOUT_NANOS));
+        } else {
             // The host could not send it (no route): libslirp's icmp_input answers with a
             // destination unreachable, net for ENETUNREACH, else host, rather than letting the
             // guest's ping time out.
-            pending.remove(ours);
-            router.sendEchoUnreachable(src, dst, id, seq, dataLength, sent == HostIcmp.EchoSocket.NO_ROUTE_TO_NET);
+            router.sendEchoUnreachable(src, dst, id, seq, dataLength, sent == HostIcmp.EchoSocket.Sent.NO_ROUTE_TO_NET);
         }
     }
 
