@@ -127,7 +127,13 @@ final class QemuProcess implements AutoCloseable {
                 }
             }
         };
+        // QEMU 7.2 may write an event it raised while the client connected (a stream netdev's
+        // NETDEV_STREAM_CONNECTED) before the greeting: kept with the others.
         String greeting = qmpIn.readLine();
+        while (greeting != null && greeting.contains("\"event\"")) {
+            events.add(greeting);
+            greeting = qmpIn.readLine();
+        }
         if (greeting == null || !greeting.contains("QMP")) {
             throw new IOException("no QMP greeting: " + greeting);
         }
