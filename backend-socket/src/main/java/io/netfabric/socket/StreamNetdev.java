@@ -5,6 +5,7 @@ import io.netfabric.core.DropReason;
 import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
+import io.netfabric.core.SameHostCongestion;
 import io.netfabric.core.SentCallback;
 import io.netfabric.core.Transport;
 import io.netfabric.core.options.Netdev;
@@ -436,6 +437,7 @@ final class StreamNetdev extends NetClient {
                 : registered(owner.transport().newSocketChannel(Transport.familyOf((InetSocketAddress) target)));
         if (!unix()) {
             ch.config().setOption(ChannelOption.TCP_NODELAY, true);   // QEMU sets it on connect
+            SameHostCongestion.apply(ch, target);
             if (endpoint != null && endpoint.keepAlive()) {
                 ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
             }
@@ -688,6 +690,7 @@ final class StreamNetdev extends NetClient {
 
     /** Registers an accepted client (already claimed as {@link #conn}) and makes it the connection. */
     private void serve(Channel child) {
+        SameHostCongestion.apply(child, child.remoteAddress());
         initConnection(child);
         owner.eventLoop().register(child).addListener(r -> {
             if (!r.isSuccess() || closed) {

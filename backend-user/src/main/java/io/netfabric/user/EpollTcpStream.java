@@ -1,6 +1,7 @@
 package io.netfabric.user;
 
 import io.netfabric.core.CoalescedFlush;
+import io.netfabric.core.SameHostCongestion;
 import io.netfabric.user.nat.HostTcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -86,6 +87,9 @@ final class EpollTcpStream implements HostTcp.Stream {
     private int interest = -1;
     private int readSize = MIN_READ;
     private long pending;
+    /** Octets written to the host until {@link SameHostCongestion#BULK}, then -1 (the choice made). */
+    private long bulk;
+    private InetSocketAddress peer;
     private boolean connecting = true;
     private boolean reading = true;
     private boolean inputDone;
@@ -127,6 +131,7 @@ final class EpollTcpStream implements HostTcp.Stream {
     }
 
     private void start(InetSocketAddress remote) {
+        peer = remote;
         boolean done;
         try {
             socket.setTcpNoDelay(true);
@@ -332,6 +337,10 @@ final class EpollTcpStream implements HostTcp.Stream {
                     break;
                 }
                 consume(n);
+                if (bulk >= 0 && (bulk += n) >= SameHostCongestion.BULK) {
+                    bulk = -1;
+                    SameHostCongestion.apply(socket.intValue(), peer.getAddress());
+                }
             }
         } catch (IOException e) {
             reset(e);

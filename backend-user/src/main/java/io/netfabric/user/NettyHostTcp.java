@@ -2,6 +2,7 @@ package io.netfabric.user;
 
 import io.netfabric.core.CoalescedFlush;
 import io.netfabric.core.Fabric;
+import io.netfabric.core.SameHostCongestion;
 import io.netfabric.user.nat.HostTcp;
 import io.netfabric.user.nat.HostUdp;
 import io.netty.buffer.ByteBuf;
@@ -328,6 +329,8 @@ final class NettyHostTcp implements HostTcp {
         /** One flush (one writev) per loop turn for all the segments of a batch of frames. */
         final CoalescedFlush flush = new CoalescedFlush(fabric.eventLoop(), () -> channel.flush());
         long pending;
+        /** Octets handed to the host until {@link SameHostCongestion#BULK}, then -1 (the choice made). */
+        long bulk;
 
         NettyStream(Events events) {
             this.events = events;
@@ -346,6 +349,10 @@ final class NettyHostTcp implements HostTcp {
             }
             int n = data.readableBytes();
             pending += n;
+            if (bulk >= 0 && (bulk += n) >= SameHostCongestion.BULK) {
+                bulk = -1;
+                SameHostCongestion.apply(channel, channel.remoteAddress());
+            }
             channel.write(data).addListener(f -> {
                 pending -= n;
                 if (!closed && events != null) {

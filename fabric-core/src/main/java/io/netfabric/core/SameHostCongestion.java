@@ -1,0 +1,161 @@
+package io.netfabric.core;
+
+import io.netty.channel.Channel;
+import io.netty.channel.unix.UnixChannel;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import jnr.ffi.LibraryLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a TCP connection whose peer is on this host's loopback off a pacing congestion control.
+ *
+ * <p>BBR needs its segments paced. Without the {@code fq} qdisc (loopback has none) the kernel
+ * paces each such socket itself, arming a timer per burst ({@code tcp_internal_pacing}): a cost in
+ * every send and idle gaps between bursts, while over loopback there is no bottleneck queue to pace
+ * for. Where BBR is the system's default (some distributions and cloud images; this project's CI
+ * machines), that was most of a socket relay's kernel time: a 64 KiB stream frame cost the relay
+ * 28 µs of CPU on BBR and 17 µs on cubic, same code, same run (docs/PERFORMANCE.md, 2026-12-06).
+ * So a TCP socket to or from a loopback address that the system gave a BBR variant is switched to
+ * cubic, else reno (the two an unprivileged process may always choose,
+ * {@code net.ipv4.tcp_allowed_congestion_control}). Any other choice of the system's stays, and
+ * so does every connection to another host: there the administrator's choice is the right one.
+ *
+ * <p>{@code -Dnetfabric.tcp.sameHostCongestion=NAME} picks another algorithm for those sockets;
+ * {@code =system} leaves them as the system made them. QEMU sets none (its relay pays the pacing).
+ * Only on epoll (a socket's descriptor); a failure leaves the socket as it was.
+ */
+public final class SameHostCongestion {
+    private static final Logger log = LoggerFactory.getLogger(SameHostCongestion.class);
+    static final int IPPROTO_TCP = 6;
+    static final int TCP_CONGESTION = 13;
+    private static final String PROPERTY = "netfabric.tcp.sameHostCongestion";
+    /**
+     * What a connection sends before a caller that opens many short ones switches it: the user
+     * netdev's NAT connections, most of which carry a request and an answer, pay no system call
+     * (a fresh process's connection rate is what it is shortest of) and a bulk transfer is
+     * switched once it is one. The socket netdevs switch at connect and accept.
+     */
+    public static final long BULK = 256 * 1024;
+
+    /** The algorithms tried in turn, or none when the property says {@code system}. */
+    private static final String[] CHOICES = choices(System.getProperty(PROPERTY, "cubic"));
+    /**
+     * Whether new TCP sockets here pace: read once from the system's default, which every socket
+     * this process makes starts with. False (nothing tried) when that cannot be read, or once no
+     * choice can be set.
+     */
+    private static volatile boolean active = switches(systemDefault(), CHOICES);
+
+    private SameHostCongestion() {
+    }
+
+    static String[] choices(String property) {
+        String p = property.trim();
+        if (p.isEmpty() || p.equals("system")) {
+            return new String[0];
+        }
+        return p.equals("reno") ? new String[] {"reno"} : new String[] {p, "reno"};
+    }
+
+    /**
+     * For a TCP channel about to connect to {@code peer}, or accepted from it: switches it off a
+     * pacing algorithm when {@code peer} is a loopback address. Anything else is left alone.
+     */
+    public static void apply(Channel ch, SocketAddress peer) {
+        if (active && ch instanceof UnixChannel u && peer instanceof InetSocketAddress a
+                && isLoopback(a.getAddress()) && u.fd().isOpen()) {
+            applyTo(u.fd().intValue());
+        }
+    }
+
+    /** The same for a bare socket descriptor. */
+    public static void apply(int fd, InetAddress peer) {
+        if (active && isLoopback(peer)) {
+            applyTo(fd);
+        }
+    }
+
+    /** Whether sockets that start with {@code systemDefault} are to be switched to one of {@code choices}. */
+    static boolean switches(String systemDefault, String[] choices) {
+        return choices.length > 0 && paces(systemDefault);
+    }
+
+    static boolean isLoopback(InetAddress a) {
+        if (a == null) {
+            return false;
+        }
+        if (a.isLoopbackAddress()) {
+            return true;
+        }
+        // An IPv4 peer of a dual-stack socket: ::ffff:127.x.y.z (Java gives Inet6Address only
+        // for the mapped form it did not parse itself).
+        byte[] b = a.getAddress();
+        return b.length == 16 && b[10] == (byte) 0xff && b[11] == (byte) 0xff && b[12] == 127
+                && java.util.Arrays.equals(b, 0, 10, new byte[10], 0, 10);
+    }
+
+    /** Whether {@code name} is an algorithm that needs pacing (BBR and its later versions). */
+    static boolean paces(String name) {
+        return name.startsWith("bbr");
+    }
+
+    /** Sets the first of the choices the kernel takes on {@code fd}. */
+    static void applyTo(int fd) {
+        try {
+            for (String choice : CHOICES) {
+                byte[] name = choice.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                if (Calls.Holder.LIBC.setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, name.length) == 0) {
+                    Logged.once(choice);
+                    return;
+                }
+            }
+            active = false;   // neither allowed here: stop trying on every connection
+            log.debug("TCP congestion control {} cannot be set here; loopback TCP keeps the system's", List.of(CHOICES));
+        } catch (LinkageError | RuntimeException e) {
+            active = false;
+            log.debug("TCP congestion control cannot be chosen here: {}", e.toString());
+        }
+    }
+
+    /** {@code net.ipv4.tcp_congestion_control}, or "" when it cannot be read. */
+    static String systemDefault() {
+        try {
+            return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** One line per process, at the first switch. */
+    private static final class Logged {
+        private static volatile boolean done;
+
+        static void once(String to) {
+            if (!done) {
+                done = true;
+                log.debug("TCP with loopback peers uses {} instead of the system's {} (pacing over loopback only costs)",
+                        to, systemDefault());
+            }
+        }
+    }
+
+    /** The libc call. Public only because JNR-FFI generates its implementation in another class loader; not API. */
+    public interface Calls {
+        int setsockopt(int fd, int level, int optname, byte[] optval, int optlen);
+
+        /** Loaded at the first loopback socket, only where the system's default paces. */
+        final class Holder {
+            static final Calls LIBC = LibraryLoader.create(Calls.class).load("c");
+
+            private Holder() {
+            }
+        }
+    }
+}
