@@ -52,7 +52,14 @@ final class EpollTcpStream implements HostTcp.Stream {
     /** As the channel-based path set it: 75 s, BSD's connect timeout (the kernel alone would try ~2 min). */
     static final long CONNECT_TIMEOUT_MS = 75_000;
     private static final int MIN_READ = 2048;
-    private static final int MAX_READ = 65536;
+    /**
+     * Reads grow (doubling while they fill) to 256 KiB: the engine then cuts whole 64 KiB
+     * segments or GSO frames towards the guest from one read, and the host's sender gets a
+     * quarter of the window updates. iperf3 host->guest through a tap, against 64 KiB reads, taking
+     * turns with fresh helpers: +7-27 % at MTU 65520 (four pairs), +21-30 % at MTU 1500 (three);
+     * 1 MiB was no better (docs/PERFORMANCE.md, 2026-12-06).
+     */
+    private static final int MAX_READ = 256 * 1024;
     /** Reads per readiness event before the loop serves the others (Netty's maxMessagesPerRead). */
     private static final int READS_PER_EVENT = 16;
     /**
