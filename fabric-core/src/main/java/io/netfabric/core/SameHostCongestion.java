@@ -37,9 +37,9 @@ public final class SameHostCongestion {
     static final int TCP_CONGESTION = 13;
     private static final String PROPERTY = "netfabric.tcp.sameHostCongestion";
     /**
-     * What a connection sends before a caller that opens many short ones switches it: the user
-     * netdev's NAT connections, most of which carry a request and an answer, pay no system call
-     * (a fresh process's connection rate is what it is shortest of) and a bulk transfer is
+     * What a connection sends before a caller that opens many short ones switches it. Most of
+     * the user netdev's NAT connections carry a request and an answer: they pay no system call
+     * (a fresh helper's connection rate is where it has least to spare), and a bulk transfer is
      * switched once it is one. The socket netdevs switch at connect and accept.
      */
     public static final long BULK = 256 * 1024;
