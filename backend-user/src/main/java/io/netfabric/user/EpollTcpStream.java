@@ -96,7 +96,6 @@ final class EpollTcpStream implements HostTcp.Stream {
     private long pending;
     /** Octets written to the host until {@link SameHostCongestion#BULK}, then -1 (the choice made). */
     private long bulk;
-    private InetSocketAddress peer;
     private boolean connecting = true;
     private boolean reading = true;
     private boolean inputDone;
@@ -138,7 +137,6 @@ final class EpollTcpStream implements HostTcp.Stream {
     }
 
     private void start(InetSocketAddress remote) {
-        peer = remote;
         boolean done;
         try {
             socket.setTcpNoDelay(true);
@@ -346,7 +344,7 @@ final class EpollTcpStream implements HostTcp.Stream {
                 consume(n);
                 if (bulk >= 0 && (bulk += n) >= SameHostCongestion.BULK) {
                     bulk = -1;
-                    SameHostCongestion.apply(socket.intValue(), peer.getAddress());
+                    SameHostCongestion.apply(socket.intValue(), socket.remoteAddress());
                 }
             }
         } catch (IOException e) {

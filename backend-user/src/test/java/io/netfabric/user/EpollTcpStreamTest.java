@@ -2,6 +2,7 @@ package io.netfabric.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netfabric.testkit.sockets.TcpCongestion;
 import io.netfabric.user.nat.HostTcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -198,23 +199,6 @@ class EpollTcpStreamTest {
         }
     }
 
-    /** The kernel's name for a socket's congestion control. */
-    public interface SockOpt {
-        int getsockopt(int fd, int level, int optname, byte[] optval, jnr.ffi.byref.IntByReference optlen);
-    }
-
-    private static String congestion(int fd) {
-        SockOpt libc = jnr.ffi.LibraryLoader.create(SockOpt.class).load("c");
-        byte[] b = new byte[16];
-        jnr.ffi.byref.IntByReference len = new jnr.ffi.byref.IntByReference(b.length);
-        assertThat(libc.getsockopt(fd, 6, 13, b, len)).isZero();   // IPPROTO_TCP, TCP_CONGESTION
-        int n = 0;
-        while (n < len.getValue() && b[n] != 0) {
-            n++;
-        }
-        return new String(b, 0, n, java.nio.charset.StandardCharsets.US_ASCII);
-    }
-
     /** Where the system's default paces (BBR, as on the CI machines): see SameHostCongestion. */
     @Test
     void aConnectionLeavesAPacingDefaultOnceItCarriesBulk() throws Exception {
@@ -227,10 +211,10 @@ class EpollTcpStreamTest {
             onLoop(() -> stream.write(PooledByteBufAllocator.DEFAULT.directBuffer(1000).writeBytes(data, 0, 1000)));
             peer.getInputStream().readNBytes(1000);
             // On the loop, after its flush: the switch, if any, would have been made by then.
-            assertThat(on(() -> congestion(fd))).as("a short exchange pays no system call").isEqualTo(system);
+            assertThat(on(() -> TcpCongestion.of(fd))).as("a short exchange pays no system call").isEqualTo(system);
             onLoop(() -> stream.write(PooledByteBufAllocator.DEFAULT.directBuffer(data.length).writeBytes(data)));
             peer.getInputStream().readNBytes(data.length);
-            awaitTrue(() -> congestion(fd).equals("cubic"));
+            awaitTrue(() -> TcpCongestion.of(fd).equals("cubic"));
         }
     }
 

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SameHostCongestion {
     private static final Logger log = LoggerFactory.getLogger(SameHostCongestion.class);
-    static final int IPPROTO_TCP = 6;
-    static final int TCP_CONGESTION = 13;
+    private static final int IPPROTO_TCP = 6;
+    private static final int TCP_CONGESTION = 13;
     private static final String PROPERTY = "netfabric.tcp.sameHostCongestion";
     /**
      * What a connection sends before a caller that opens many short ones switches it. Most of
@@ -46,12 +46,17 @@ public final class SameHostCongestion {
 
     /** The algorithms tried in turn, or none when the property says {@code system}. */
     private static final String[] CHOICES = choices(System.getProperty(PROPERTY, "cubic"));
+    /** {@link #CHOICES} as setsockopt takes them. */
+    private static final byte[][] NAMES = java.util.Arrays.stream(CHOICES)
+            .map(c -> c.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
     /**
      * Whether new TCP sockets here pace: read once from the system's default, which every socket
      * this process makes starts with. False (nothing tried) when that cannot be read, or once no
      * choice can be set.
      */
     private static volatile boolean active = switches(systemDefault(), CHOICES);
+    /** The first switch is logged, once per process. */
+    private static volatile boolean logged;
 
     private SameHostCongestion() {
     }
@@ -69,15 +74,14 @@ public final class SameHostCongestion {
      * pacing algorithm when {@code peer} is a loopback address. Anything else is left alone.
      */
     public static void apply(Channel ch, SocketAddress peer) {
-        if (active && ch instanceof UnixChannel u && peer instanceof InetSocketAddress a
-                && isLoopback(a.getAddress()) && u.fd().isOpen()) {
-            applyTo(u.fd().intValue());
+        if (active && ch instanceof UnixChannel u && u.fd().isOpen()) {
+            apply(u.fd().intValue(), peer);
         }
     }
 
     /** The same for a bare socket descriptor. */
-    public static void apply(int fd, InetAddress peer) {
-        if (active && isLoopback(peer)) {
+    public static void apply(int fd, SocketAddress peer) {
+        if (active && peer instanceof InetSocketAddress a && isLoopback(a.getAddress())) {
             applyTo(fd);
         }
     }
@@ -109,10 +113,13 @@ public final class SameHostCongestion {
     /** Sets the first of the choices the kernel takes on {@code fd}. */
     static void applyTo(int fd) {
         try {
-            for (String choice : CHOICES) {
-                byte[] name = choice.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                if (Calls.Holder.LIBC.setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, name.length) == 0) {
-                    Logged.once(choice);
+            for (int i = 0; i < NAMES.length; i++) {
+                if (Calls.Holder.LIBC.setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, NAMES[i], NAMES[i].length) == 0) {
+                    if (!logged) {
+                        logged = true;
+                        log.debug("TCP with loopback peers uses {} instead of the system's {} (pacing over loopback only costs)",
+                                CHOICES[i], systemDefault());
+                    }
                     return;
                 }
             }
@@ -130,19 +137,6 @@ public final class SameHostCongestion {
             return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim();
         } catch (IOException | RuntimeException e) {
             return "";
-        }
-    }
-
-    /** One line per process, at the first switch. */
-    private static final class Logged {
-        private static volatile boolean done;
-
-        static void once(String to) {
-            if (!done) {
-                done = true;
-                log.debug("TCP with loopback peers uses {} instead of the system's {} (pacing over loopback only costs)",
-                        to, systemDefault());
-            }
         }
     }
 

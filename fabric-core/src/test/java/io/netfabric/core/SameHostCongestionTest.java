@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.netfabric.testkit.sockets.TcpCongestion;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.epoll.LinuxSocket;
@@ -13,53 +14,23 @@ import io.netty.channel.socket.SocketProtocolFamily;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.byref.IntByReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Real sockets: the kernel's own record of each socket's congestion control is what is checked. */
 class SameHostCongestionTest {
-    /** The calls the test needs to set and read a socket's algorithm as the system would. */
-    public interface SockOpt {
-        int getsockopt(int fd, int level, int optname, byte[] optval, IntByReference optlen);
-
-        int setsockopt(int fd, int level, int optname, byte[] optval, int optlen);
-    }
-
-    private static SockOpt libc;
-
     @BeforeAll
     static void nativeTransport() {
         Epoll.ensureAvailability();   // loads Netty's native library, which the sockets below need
-        libc = LibraryLoader.create(SockOpt.class).load("c");
-    }
-
-    /** Sets {@code name} on {@code fd}; false when this kernel has no such algorithm. */
-    private static boolean set(int fd, String name) {
-        byte[] b = name.getBytes(StandardCharsets.US_ASCII);
-        return libc.setsockopt(fd, SameHostCongestion.IPPROTO_TCP, SameHostCongestion.TCP_CONGESTION, b, b.length) == 0;
-    }
-
-    private static String current(int fd) {
-        byte[] b = new byte[16];
-        IntByReference len = new IntByReference(b.length);
-        assertEquals(0, libc.getsockopt(fd, SameHostCongestion.IPPROTO_TCP, SameHostCongestion.TCP_CONGESTION, b, len));
-        int n = 0;
-        while (n < len.getValue() && b[n] != 0) {
-            n++;
-        }
-        return new String(b, 0, n, StandardCharsets.US_ASCII);
     }
 
     @Test
     void aSocketOnBbrIsSetToCubic() throws Exception {
         LinuxSocket s = LinuxSocket.newSocketStream(SocketProtocolFamily.INET6);
         try {
-            assumeTrue(set(s.intValue(), "bbr"), "this kernel offers no bbr");
+            assumeTrue(TcpCongestion.set(s.intValue(), "bbr"), "this kernel offers no bbr");
             SameHostCongestion.applyTo(s.intValue());
-            assertEquals("cubic", current(s.intValue()));
+            assertEquals("cubic", TcpCongestion.of(s.intValue()));
         } finally {
             s.close();
         }
@@ -74,14 +45,14 @@ class SameHostCongestionTest {
         EpollSocketChannel away = new EpollSocketChannel();
         LinuxSocket bare = LinuxSocket.newSocketStream(SocketProtocolFamily.INET6);
         try {
-            assertEquals(system, current(loop.fd().intValue()));
+            assertEquals(system, TcpCongestion.of(loop.fd().intValue()));
             SameHostCongestion.apply(loop, new InetSocketAddress("127.0.0.1", 9));
-            assertEquals("cubic", current(loop.fd().intValue()));
+            assertEquals("cubic", TcpCongestion.of(loop.fd().intValue()));
             // Nothing is sent: the address alone decides.
             SameHostCongestion.apply(away, new InetSocketAddress("192.0.2.1", 9));
-            assertEquals(system, current(away.fd().intValue()));
-            SameHostCongestion.apply(bare.intValue(), InetAddress.getByName("::1"));
-            assertEquals("cubic", current(bare.intValue()));
+            assertEquals(system, TcpCongestion.of(away.fd().intValue()));
+            SameHostCongestion.apply(bare.intValue(), new InetSocketAddress("::1", 9));
+            assertEquals("cubic", TcpCongestion.of(bare.intValue()));
         } finally {
             loop.unsafe().closeForcibly();
             away.unsafe().closeForcibly();
