@@ -289,6 +289,10 @@ CLI = [
     ("cli-stream-host-missing", "options", netdev("stream,id=x,addr.type=inet")),
     ("cli-stream-server-maybe", "options", netdev("stream,id=x,addr.type=inet,addr.host=127.0.0.1,addr.port=1,server=maybe")),
     ("cli-stream-to-word", "options", netdev("stream,id=x,addr.type=inet,addr.host=127.0.0.1,addr.port=1,addr.to=abc")),
+    # keyval numbers go through qemu_strtou64(): a minus wraps as strtoull's, then the range check
+    ("cli-stream-to-minus", "options", netdev("stream,id=x,addr.type=inet,addr.host=127.0.0.1,addr.port=1,addr.to=-1")),
+    ("cli-stream-to-minus-erange", "options", netdev("stream,id=x,addr.type=inet,addr.host=127.0.0.1,addr.port=1,addr.to=-18446744073709551616")),
+    ("cli-ok-stream-to-plus-hex", "options", netdev("stream,id=x,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=47001,addr.to=+0xb7a0")),
     ("cli-stream-addr-scalar", "options", netdev("stream,id=x,addr=foo")),
     ("cli-stream-addr-unexpected", "options", netdev("stream,id=x,addr.type=inet,addr.host=127.0.0.1,addr.port=1,addr.bogus=1")),
     ("cli-ok-stream-malformed-id", "options", netdev("stream,id=9x,server=on,addr.type=unix,addr.path=" + TMP + "/s.sock")),

@@ -124,7 +124,8 @@ final class OptsSource implements MemberSource {
                 return v.intValue();
             }
             case UINT16, UINT32, UINT64: {
-                Long v = QemuNumbers.parseUint64(s);
+                // QemuOpts' parse_uint() refuses a minus; keyval's qemu_strtou64() wraps it.
+                Long v = keyval ? QemuNumbers.parseStrtou64(s) : QemuNumbers.parseUint64(s);
                 if (v == null) {
                     throw QapiErrors.expects(name, keyval ? "integer" : "a uint64 value");
                 }

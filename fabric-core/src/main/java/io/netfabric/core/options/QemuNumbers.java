@@ -101,6 +101,19 @@ final class QemuNumbers {
     }
 
     /**
+     * util/cutils.c {@code qemu_strtou64(s, NULL, 0, &v)} as the keyval visitor
+     * (qobject_input_type_uint64_keyval) uses it: strtoull base 0, the whole string, and a minus
+     * wraps ({@code -1} is 2^64-1, left to the caller's range check). Returns the unsigned bits.
+     */
+    static Long parseStrtou64(String s) {
+        Scan r = scan(s, 0, 0);
+        if (r == null || r.end != s.length()) {
+            return null;
+        }
+        return strtoullValue(r);
+    }
+
+    /**
      * util/cutils.c {@code qemu_strtoul(s, NULL, 10, &v)}: whole string, base 10, a minus wraps.
      * Used only by the {@code ipv6-net} shorthand of net/net.c.
      */

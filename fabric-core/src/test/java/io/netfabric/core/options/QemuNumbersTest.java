@@ -33,6 +33,16 @@ class QemuNumbersTest {
     }
 
     @Test
+    void keyvalUint64WrapsMinusAsStrtoull() {
+        assertThat(QemuNumbers.parseStrtou64("-1")).isEqualTo(-1L);
+        assertThat(QemuNumbers.parseStrtou64(" -2")).isEqualTo(-2L);
+        assertThat(QemuNumbers.parseStrtou64("-0")).isEqualTo(0L);
+        assertThat(QemuNumbers.parseStrtou64("+0xb7a0")).isEqualTo(47008L);
+        assertThat(QemuNumbers.parseStrtou64("-18446744073709551616")).isNull();   // ERANGE
+        assertThat(QemuNumbers.parseStrtou64("-")).isNull();
+    }
+
+    @Test
     void sizes() {
         List<String> warnings = new ArrayList<>();
         assertThat(QemuNumbers.parseSize("1k", warnings::add)).isEqualTo(1024L);
