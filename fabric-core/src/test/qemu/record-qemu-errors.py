@@ -283,6 +283,8 @@ CLI = [
     ("cli-socket-empty-port", "backend:socket", netdev("socket,id=s,listen=127.0.0.1:")),
     ("cli-socket-mcast-not-multicast", "backend:socket", netdev("socket,id=s,mcast=127.0.0.1:5000")),
     ("cli-socket-mcast-bad-localaddr", "backend:socket", netdev("socket,id=s,mcast=239.255.0.1:5000,localaddr=x")),
+    ("cli-socket-mcast-localaddr-no-device", "backend:socket", netdev("socket,id=s,mcast=239.255.0.1:5000,localaddr=198.51.100.1")),
+    ("cli-dgram-mcast-local-no-device", "backend:dgram", netdev("dgram,id=x,remote.type=inet,remote.host=239.255.0.1,remote.port=5000,local.type=inet,local.host=198.51.100.1,local.port=0")),
     ("cli-socket-udp-bad-localaddr", "backend:socket", netdev("socket,id=s,udp=127.0.0.1:5000,localaddr=127.0.0.1")),
     ("cli-stream-addr-missing", "options", netdev("stream,id=x")),
     ("cli-stream-unexpected", "options", netdev("stream,id=x,foo=1,addr.type=inet,addr.host=127.0.0.1,addr.port=1")),

@@ -108,6 +108,10 @@ final class DatagramNetdev extends NetClient {
         DatagramChannel ch = (DatagramChannel) n.open(f.transport().datagramChannel(), UDP_SLOT);
         ch.config().setOption(ChannelOption.SO_REUSEADDR, true);
         n.bind(ch, group, "can't bind ip=" + group.getAddress().getHostAddress() + " to socket");
+        if (ch instanceof EpollDatagramChannel e) {
+            joinAsQemu(e, group.getAddress(), localAddr);
+            return n;
+        }
         NetworkInterface iface = multicastInterface(localAddr);
         try {
             ch.config().setOption(ChannelOption.IP_MULTICAST_LOOP_DISABLED, false);
@@ -125,6 +129,33 @@ final class DatagramNetdev extends NetClient {
                     + ": " + OsErrors.strerror(joined.cause()));
         }
         return n;
+    }
+
+    /**
+     * net/socket.c {@code net_socket_mcast_create()}'s three calls, in its order and with its
+     * messages: IP_ADD_MEMBERSHIP with the local address as {@code imr_interface} (INADDR_ANY
+     * without one), so the kernel picks the device as it does for QEMU (any 127/8 address is lo's,
+     * 0.0.0.0 the routed one, an address no device has ENODEV); loop on; IP_MULTICAST_IF.
+     */
+    private static void joinAsQemu(EpollDatagramChannel ch, InetAddress group, InetAddress localAddr) {
+        int fd = ch.fd().intValue();
+        byte[] local = localAddr == null ? new byte[4] : localAddr.getAddress();
+        byte[] mreq = new byte[8];
+        System.arraycopy(group.getAddress(), 0, mreq, 0, 4);
+        System.arraycopy(local, 0, mreq, 4, 4);
+        String step = "can't add socket to multicast group " + group.getHostAddress();
+        try {
+            Libc.setOption(fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, mreq);
+            step = "can't force multicast message to loopback";
+            Libc.setOption(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, new byte[] {1});   // a byte is taken too
+            if (localAddr != null) {
+                step = "can't set the default network send interface";
+                Libc.setOption(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, local);
+            }
+        } catch (java.io.IOException e) {
+            ch.close();
+            throw FabricException.generic(step + ": " + e.getMessage());
+        }
     }
 
     /** Unix datagrams: bound to {@code localPath} (a stale file is removed first), sending to {@code remotePath}. */
@@ -211,7 +242,10 @@ final class DatagramNetdev extends NetClient {
         local = addr;
     }
 
-    /** The interface of {@code localAddr}; without one, the first multicast-capable interface that is up. */
+    /**
+     * Under NIO (no descriptor to set options on): the interface that has {@code localAddr};
+     * without one, the first multicast-capable interface that is up.
+     */
     private static NetworkInterface multicastInterface(InetAddress localAddr) {
         try {
             if (localAddr != null) {

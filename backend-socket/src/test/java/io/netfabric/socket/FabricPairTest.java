@@ -64,6 +64,7 @@ class FabricPairTest {
         int u3 = FreePorts.udp();
         int u4 = FreePorts.udp();
         int mc = FreePorts.udp();
+        int mc2 = FreePorts.udp();
         String group = "239.255." + ThreadLocalRandom.current().nextInt(1, 255) + "." + ThreadLocalRandom.current().nextInt(1, 255);
         Function<String, String> sock = name -> dir.resolve(name).toString();
         return Stream.of(
@@ -72,6 +73,10 @@ class FabricPairTest {
                         "socket,id=s0,udp=127.0.0.1:" + u1 + ",localaddr=127.0.0.1:" + u2),
                 Arguments.of("socket mcast", "socket,id=s0,mcast=" + group + ":" + mc + ",localaddr=127.0.0.1",
                         "socket,id=s0,mcast=" + group + ":" + mc + ",localaddr=127.0.0.1"),
+                // Any 127/8 address is lo's to the kernel (QEMU passes localaddr to IP_ADD_MEMBERSHIP),
+                // though no interface lists 127.0.0.2.
+                Arguments.of("socket mcast 127/8", "socket,id=s0,mcast=" + group + ":" + mc2 + ",localaddr=127.0.0.2",
+                        "socket,id=s0,mcast=" + group + ":" + mc2 + ",localaddr=127.0.0.3"),
                 Arguments.of("stream inet", "stream,id=s0,server=on,addr.type=inet,addr.host=127.0.0.1,addr.port=" + tcp2,
                         "stream,id=s0,addr.type=inet,addr.host=127.0.0.1,addr.port=" + tcp2),
                 Arguments.of("stream unix", "stream,id=s0,server=on,addr.type=unix,addr.path=" + sock.apply("st.sock"),
