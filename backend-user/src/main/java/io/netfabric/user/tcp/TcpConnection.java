@@ -122,6 +122,8 @@ public final class TcpConnection {
     private static final int DEFAULT_MSS_V4 = 536;
     private static final int DEFAULT_MSS_V6 = 1220;
     private static final int MAX_SEND_BUFFER = 8 << 20;
+    /** Host reads shorter than this on average are merged once the send buffer has many. */
+    private static final int SHORT_READ = 4096;
     /** The most payload one offloaded frame carries: the IPv4 total length (and IPv6 payload length) limit less headers. */
     static final int MAX_OFFLOAD_PAYLOAD = 65535 - 60 - 60;
 
@@ -846,7 +848,12 @@ public final class TcpConnection {
             return;
         }
         sendBuf.addComponent(true, data);
-        if (sendBuf.numComponents() > 64) {
+        // Many short reads (a chatty host, a guest slow to acknowledge) would each pin a pooled
+        // buffer until acknowledged: merge them. Long ones are left as they are: merging the
+        // megabytes of a bulk transfer's window each time it passed 64 reads cost a tenth of the
+        // loop host->guest at MTU 65520.
+        int parts = sendBuf.numComponents();
+        if (parts > 64 && sendBuf.readableBytes() / parts < SHORT_READ) {
             sendBuf.consolidate();
         }
         if (sendBuf.readableBytes() >= sendLimit()) {
