@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +54,11 @@ public record UserConfig(
                 null, null, null, null, null, null, null, null, null, null, null, null), Path.of("/etc/resolv.conf"));
     }
 
-    /** libslirp's {@code translate_dnssearch()}: a name it cannot encode is left out, with a warning. */
-    private static List<String> searchList(List<String> given) {
+    /**
+     * libslirp's {@code translate_dnssearch()}: a name it cannot encode is left out, with its
+     * g_warning (whose own newline makes QEMU print an empty line after it).
+     */
+    private static List<String> searchList(List<String> given, Consumer<String> warnings) {
         if (given == null) {
             return List.of();
         }
@@ -63,7 +67,7 @@ public record UserConfig(
             if (DomainSearch.parses(n)) {
                 names.add(n);
             } else {
-                log.warn("Slirp: failed to parse domain name '{}'", n);
+                warnings.accept("Slirp: failed to parse domain name '" + n + "'\n");
             }
         }
         return List.copyOf(names);
@@ -100,8 +104,13 @@ public record UserConfig(
                 given.mtu(), given.dnsUpstream());
     }
 
-    /** Checks {@code o} as QEMU does and fills in the defaults; throws QEMU's message. */
+    /** Checks {@code o} as QEMU does and fills in the defaults; throws QEMU's message; warnings to the log. */
     public static UserConfig from(UserOptions o, Path resolvConf) {
+        return from(o, resolvConf, w -> log.warn("{}", w.strip()));
+    }
+
+    /** {@link #from(UserOptions, Path)} with libslirp's warnings to {@code warnings}. */
+    public static UserConfig from(UserOptions o, Path resolvConf, Consumer<String> warnings) {
         // net_init_slirp(): an explicit "on" for one family alone turns the other off.
         boolean ipv4 = o.ipv4() == null || o.ipv4();
         boolean ipv6 = o.ipv6() == null || o.ipv6();
@@ -305,7 +314,7 @@ public record UserConfig(
         int prefixLen = prefixOf(mask);
         return new UserConfig(ipv4, ipv6, restrict, netA, prefixLen, hostA, dnsA,
                 Ipv4Address.fromInt(dhcp), p6, (int) plen, host6, dns6, o.hostname(), o.tftp(), o.bootfile(),
-                searchList(o.dnssearch()), o.domainname(), o.tftpServerName(), o.smb(),
+                searchList(o.dnssearch(), warnings), o.domainname(), o.tftpServerName(), o.smb(),
                 Ipv4Address.fromInt(smbServer), List.copyOf(hostfwd), List.copyOf(guestfwd), mtu, List.copyOf(upstreams),
                 o.dnsUpstream() != null && !o.dnsUpstream().isEmpty() ? null : resolvConf);
     }

@@ -27,7 +27,7 @@ public final class UserNetdevFactory implements NetdevFactory {
 
     @Override
     public NetClient create(Fabric fabric, Netdev netdev) {
-        UserConfig config = UserConfig.from((UserOptions) netdev.options(), resolvConf());
+        UserConfig config = UserConfig.from((UserOptions) netdev.options(), resolvConf(), fabric::warn);
         SambaServer samba = config.smb() == null ? null : SambaServer.prepare(config.smb(), SambaServer.SMBD);
         if (samba != null && !config.smbServerUsable()) {
             // slirp_smb(): after the share's checks and its temporary directory, which goes again.

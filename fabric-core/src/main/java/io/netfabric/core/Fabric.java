@@ -49,6 +49,8 @@ public final class Fabric implements AutoCloseable {
     private boolean closed;
     /** The monitor whose command is running on the loop now (QEMU's {@code monitor_cur()}). */
     private MonitorFds currentMonitor;
+    /** Where {@link #warn} sends a backend's warnings while its netdev is made; null: the log. */
+    private Consumer<String> currentWarnings;
 
     private record FilterEntry(NetFilter filter, NetClient netdev) {
     }
@@ -187,15 +189,16 @@ public final class Fabric implements AutoCloseable {
      * named descriptors visible to the factory through {@link #currentMonitor()}.
      */
     public NetClient addNetdev(Netdev netdev, MonitorFds monitor) {
-        return call(() -> {
-            MonitorFds outer = currentMonitor;
-            currentMonitor = monitor;
-            try {
-                return createNetdev(netdev, true);
-            } finally {
-                currentMonitor = outer;
-            }
-        });
+        return addNetdev(netdev, monitor, null);
+    }
+
+    /**
+     * {@link #addNetdev(Netdev, MonitorFds)} whose backend's warnings ({@link #warn}) go to
+     * {@code warnings} (null: the log), as QEMU's warn_report goes to where the netdev was asked
+     * for: the option's location on the command line, a QMP session's stderr, an HMP answer.
+     */
+    public NetClient addNetdev(Netdev netdev, MonitorFds monitor, Consumer<String> warnings) {
+        return call(() -> creating(monitor, warnings, () -> createNetdev(netdev, true)));
     }
 
     /**
@@ -203,7 +206,40 @@ public final class Fabric implements AutoCloseable {
      * {@code netdev_del} refuses it (QEMU's {@code is_netdev} false). The caller peers it.
      */
     public NetClient addLegacyNetdev(Netdev netdev) {
-        return call(() -> createNetdev(netdev, false));
+        return addLegacyNetdev(netdev, null);
+    }
+
+    /** {@link #addLegacyNetdev(Netdev)} with the backend's warnings to {@code warnings} (null: the log). */
+    public NetClient addLegacyNetdev(Netdev netdev, Consumer<String> warnings) {
+        return call(() -> creating(null, warnings, () -> createNetdev(netdev, false)));
+    }
+
+    private NetClient creating(MonitorFds monitor, Consumer<String> warnings, Supplier<NetClient> make) {
+        MonitorFds outerMonitor = currentMonitor;
+        Consumer<String> outerWarnings = currentWarnings;
+        currentMonitor = monitor;
+        currentWarnings = warnings;
+        try {
+            return make.get();
+        } finally {
+            currentMonitor = outerMonitor;
+            currentWarnings = outerWarnings;
+        }
+    }
+
+    /**
+     * QEMU's {@code warn_report} from a backend while its netdev is made: to the sink its
+     * creator gave, else the log. A message may end in a newline, as libslirp's do (QEMU then
+     * prints an empty line after it). Loop thread.
+     */
+    public void warn(String message) {
+        checkLoop();
+        Consumer<String> w = currentWarnings;
+        if (w != null) {
+            w.accept(message);
+        } else {
+            log.warn("{}", message.strip());
+        }
     }
 
     /**

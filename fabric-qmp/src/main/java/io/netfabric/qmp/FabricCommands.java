@@ -112,7 +112,8 @@ public final class FabricCommands {
     private JsonNode netdevAdd(QmpArguments args) {
         Netdev netdev = NetdevQmpDecoder.decode(QmpArguments.toJava(args.all()), fabric.availableTypes());
         // fd=NAME takes a descriptor getfd named on this monitor (QEMU's monitor_fd_param).
-        fabric.addNetdev(netdev, args.descriptors().table());
+        // A backend's warn_report in a QMP command: QEMU prints it on stderr, with no location.
+        fabric.addNetdev(netdev, args.descriptors().table(), w -> System.err.println("warning: " + w));
         return null;
     }
 

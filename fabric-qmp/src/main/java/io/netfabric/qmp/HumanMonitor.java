@@ -70,8 +70,13 @@ final class HumanMonitor {
                     throw new HmpCommand.Usage(null);
                 }
                 // fd=NAME names a descriptor getfd gave this monitor (QEMU's monitor_fd_param).
-                f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> { }), fds.table());
-                return "";
+                // A backend's warn_report in an HMP command goes to the monitor: it is the answer.
+                // QEMU 7.2's answer carries the last one only (checked: two dnssearch names
+                // libslirp cannot encode, either order, answer with the second's warning).
+                String[] last = {""};
+                f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> { }), fds.table(),
+                        w -> last[0] = "warning: " + w + "\n");
+                return last[0];
             }
         });
         addNameCommand("getfd", "receive a file descriptor via SCM rights and assign it a name",

@@ -142,7 +142,7 @@ final class Launcher implements AutoCloseable {
         for (boolean modern : new boolean[] {true, false}) {
             for (ParsedNetdev p : netdevs) {
                 if (p.modern == modern) {
-                    located(p.option, () -> fabric.addNetdev(p.netdev));
+                    located(p.option, () -> fabric.addNetdev(p.netdev, null, w -> warnAt(p.option, w)));
                 }
             }
         }
@@ -155,7 +155,8 @@ final class Launcher implements AutoCloseable {
         }
         for (CommandLine.Option o : cl.all("net")) {
             located(o, () -> {
-                NetdevOptionParser.parseLegacyNet(o.value(), available, w -> warnAt(o, w)).ifPresent(this::addLegacyNet);
+                NetdevOptionParser.parseLegacyNet(o.value(), available, w -> warnAt(o, w))
+                        .ifPresent(nd -> addLegacyNet(nd, w -> warnAt(o, w)));
                 return null;
             });
         }
@@ -298,7 +299,7 @@ final class Launcher implements AutoCloseable {
 
     /** Adds a netdev given in QEMU's {@code -netdev} syntax, as the command line would. */
     NetClient addNetdev(String optarg) {
-        return fabric.addNetdev(NetdevOptionParser.parseNetdev(optarg, fabric.availableTypes(), this::warn));
+        return fabric.addNetdev(NetdevOptionParser.parseNetdev(optarg, fabric.availableTypes(), this::warn), null, this::warn);
     }
 
     /** Files the launcher created and removes on close (socket paths of the embedded default). */
@@ -310,7 +311,7 @@ final class Launcher implements AutoCloseable {
      * A legacy {@code -net TYPE}: the backend (named by its id or QEMU's {@code #net<n><rr>}) on a
      * new port of hub 0 (QEMU net.c {@code net_client_init1}).
      */
-    private void addLegacyNet(Netdev nd) {
+    private void addLegacyNet(Netdev nd, java.util.function.Consumer<String> warnings) {
         if (nd.options() instanceof NicOptions nic) {
             if (nd.id() == null) {
                 legacyId();   // net_client_init names every -net, a nic too, from the same counter
@@ -322,7 +323,7 @@ final class Launcher implements AutoCloseable {
             return;
         }
         String id = nd.id() != null ? nd.id() : legacyId();
-        NetClient backend = fabric.addLegacyNetdev(new Netdev(id, nd.options()));
+        NetClient backend = fabric.addLegacyNetdev(new Netdev(id, nd.options()), warnings);
         fabric.run(() -> fabric.addClient(Hubs.of(fabric).newPort(0, null, backend)));
     }
 
@@ -358,7 +359,7 @@ final class Launcher implements AutoCloseable {
         }
         String id = nic.id() != null ? nic.id() : legacyId();
         MacAddress mac = nicMac(nic.mac(), "NIC cannot have multicast MAC address");
-        fabric.addNetdev(nic.netdev(id, available, w -> warnAt(o, w)));
+        fabric.addNetdev(nic.netdev(id, available, w -> warnAt(o, w)), null, w -> warnAt(o, w));
         legacyNics.add(nicsFromNicOption++, new LegacyNic(nic.model() != null ? nic.model() : DEFAULT_NIC_MODEL, mac, id));
     }
 

@@ -119,6 +119,39 @@ class HumanMonitorTest {
         }
     }
 
+    /**
+     * A backend's warning while its netdev is made (libslirp's about a dnssearch name it cannot
+     * encode, whose own newline leaves an empty line) goes where QEMU 7.2's warn_report goes:
+     * after the option's location on the command line, into an HMP answer (the last one only),
+     * on stderr without a location for QMP. Checked against QEMU 7.2's binary.
+     */
+    @Test
+    void aBackendsWarningGoesWhereQemusWould() throws Exception {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        String opt = "user,id=u0,dnssearch=a..b,dnssearch=ok.example";
+        try (Launcher l = Launcher.start(CommandLine.parse(new String[] {"-nodefaults", "-netdev", opt}),
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream()), new java.io.PrintStream(err, true))) {
+            assertThat(err.toString()).isEqualTo("netfabric: -netdev " + opt
+                    + ": warning: Slirp: failed to parse domain name 'a..b'\n\n"
+                    + "netfabric: warning: netdev u0 has no peer\n");
+            assertThat(hmp(l.dispatcher(), "netdev_add user,id=u1,dnssearch=,dnssearch=a..b"))
+                    .isEqualTo("warning: Slirp: failed to parse domain name 'a..b'\r\n\r\n");
+            assertThat(hmp(l.dispatcher(), "netdev_add user,id=u2,dnssearch=ok.example")).isEmpty();
+            java.io.PrintStream stderr = System.err;
+            java.io.ByteArrayOutputStream qmpErr = new java.io.ByteArrayOutputStream();
+            System.setErr(new java.io.PrintStream(qmpErr, true));
+            try {
+                ObjectNode req = JSON.createObjectNode().put("execute", "netdev_add");
+                req.putObject("arguments").put("type", "user").put("id", "u3")
+                        .putArray("dnssearch").addObject().put("str", "");
+                assertThat(l.dispatcher().dispatch(req).has("return")).isTrue();
+            } finally {
+                System.setErr(stderr);
+            }
+            assertThat(qmpErr.toString()).isEqualTo("warning: Slirp: failed to parse domain name ''\n\n");
+        }
+    }
+
     private static Launcher launch(String... args) throws Exception {
         return Launcher.start(CommandLine.parse(args), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
                 new java.io.PrintStream(new java.io.ByteArrayOutputStream()));
