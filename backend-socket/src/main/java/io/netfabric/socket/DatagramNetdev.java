@@ -108,7 +108,7 @@ final class DatagramNetdev extends NetClient {
         DatagramChannel ch = (DatagramChannel) n.open(f.transport().datagramChannel(), UDP_SLOT);
         ch.config().setOption(ChannelOption.SO_REUSEADDR, true);
         n.bind(ch, group, "can't bind ip=" + group.getAddress().getHostAddress() + " to socket");
-        if (ch instanceof EpollDatagramChannel e) {
+        if (ch instanceof EpollDatagramChannel e && group.getAddress() instanceof java.net.Inet4Address) {
             joinAsQemu(e, group.getAddress(), localAddr);
             return n;
         }
