@@ -74,8 +74,10 @@ final class HumanMonitor {
                 // QEMU 7.2's answer carries the last one only (checked: two dnssearch names
                 // libslirp cannot encode, either order, answer with the second's warning).
                 String[] last = {""};
-                f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> { }), fds.table(),
-                        w -> last[0] = "warning: " + w + "\n");
+                // The options' own warnings (a short-form boolean) come while the monitor parses
+                // them: QEMU prints those on stderr, without a location.
+                f.addNetdev(NetdevOptionParser.parseNetdev(opts, f.availableTypes(), w -> System.err.println("warning: " + w)),
+                        fds.table(), w -> last[0] = "warning: " + w + "\n");
                 return last[0];
             }
         });

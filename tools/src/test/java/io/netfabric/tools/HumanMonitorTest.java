@@ -149,6 +149,16 @@ class HumanMonitorTest {
                 System.setErr(stderr);
             }
             assertThat(qmpErr.toString()).isEqualTo("warning: Slirp: failed to parse domain name ''\n\n");
+            // The options' own warnings in HMP netdev_add go to stderr, the answer stays empty.
+            qmpErr.reset();
+            System.setErr(new java.io.PrintStream(qmpErr, true));
+            try {
+                assertThat(hmp(l.dispatcher(), "netdev_add user,id=u4,ipv6")).isEmpty();
+            } finally {
+                System.setErr(stderr);
+            }
+            assertThat(qmpErr.toString())
+                    .isEqualTo("warning: short-form boolean option 'ipv6' deprecated\nPlease use ipv6=on instead\n");
         }
     }
 
