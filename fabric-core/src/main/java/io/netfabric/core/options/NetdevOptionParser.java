@@ -249,7 +249,7 @@ public final class NetdevOptionParser {
         int slash = net.indexOf('/');
         long len = 64;
         if (slash >= 0) {
-            Long parsed = QemuNumbers.parseUlongBase10(net.substring(slash + 1));
+            Long parsed = QemuNumbers.parseStrtou64(net.substring(slash + 1), 10);
             if (parsed == null) {
                 throw QapiErrors.expects("ipv6-prefixlen", "a number");
             }

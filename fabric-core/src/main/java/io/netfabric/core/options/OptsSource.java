@@ -125,7 +125,7 @@ final class OptsSource implements MemberSource {
             }
             case UINT16, UINT32, UINT64: {
                 // QemuOpts' parse_uint() refuses a minus; keyval's qemu_strtou64() wraps it.
-                Long v = keyval ? QemuNumbers.parseStrtou64(s) : QemuNumbers.parseUint64(s);
+                Long v = keyval ? QemuNumbers.parseStrtou64(s, 0) : QemuNumbers.parseUint64(s);
                 if (v == null) {
                     throw QapiErrors.expects(name, keyval ? "integer" : "a uint64 value");
                 }

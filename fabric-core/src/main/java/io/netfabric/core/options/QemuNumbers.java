@@ -101,24 +101,14 @@ final class QemuNumbers {
     }
 
     /**
-     * util/cutils.c {@code qemu_strtou64(s, NULL, 0, &v)} as the keyval visitor
-     * (qobject_input_type_uint64_keyval) uses it: strtoull base 0, the whole string, and a minus
-     * wraps ({@code -1} is 2^64-1, left to the caller's range check). Returns the unsigned bits.
+     * util/cutils.c {@code qemu_strtou64(s, NULL, base, &v)} (and {@code qemu_strtoul}, the same
+     * on 64-bit hosts): strtoull, the whole string, and a minus wraps ({@code -1} is 2^64-1, left
+     * to the caller's range check). Base 0 for the keyval visitor
+     * (qobject_input_type_uint64_keyval), 10 for the {@code ipv6-net} shorthand of net/net.c.
+     * Returns the unsigned bits, or null.
      */
-    static Long parseStrtou64(String s) {
-        Scan r = scan(s, 0, 0);
-        if (r == null || r.end != s.length()) {
-            return null;
-        }
-        return strtoullValue(r);
-    }
-
-    /**
-     * util/cutils.c {@code qemu_strtoul(s, NULL, 10, &v)}: whole string, base 10, a minus wraps.
-     * Used only by the {@code ipv6-net} shorthand of net/net.c.
-     */
-    static Long parseUlongBase10(String s) {
-        Scan r = scan(s, 0, 10);
+    static Long parseStrtou64(String s, int base) {
+        Scan r = scan(s, 0, base);
         if (r == null || r.end != s.length()) {
             return null;
         }

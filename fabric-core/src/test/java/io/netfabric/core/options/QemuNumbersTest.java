@@ -34,12 +34,12 @@ class QemuNumbersTest {
 
     @Test
     void keyvalUint64WrapsMinusAsStrtoull() {
-        assertThat(QemuNumbers.parseStrtou64("-1")).isEqualTo(-1L);
-        assertThat(QemuNumbers.parseStrtou64(" -2")).isEqualTo(-2L);
-        assertThat(QemuNumbers.parseStrtou64("-0")).isEqualTo(0L);
-        assertThat(QemuNumbers.parseStrtou64("+0xb7a0")).isEqualTo(47008L);
-        assertThat(QemuNumbers.parseStrtou64("-18446744073709551616")).isNull();   // ERANGE
-        assertThat(QemuNumbers.parseStrtou64("-")).isNull();
+        assertThat(QemuNumbers.parseStrtou64("-1", 0)).isEqualTo(-1L);
+        assertThat(QemuNumbers.parseStrtou64(" -2", 0)).isEqualTo(-2L);
+        assertThat(QemuNumbers.parseStrtou64("-0", 0)).isEqualTo(0L);
+        assertThat(QemuNumbers.parseStrtou64("+0xb7a0", 0)).isEqualTo(47008L);
+        assertThat(QemuNumbers.parseStrtou64("-18446744073709551616", 0)).isNull();   // ERANGE
+        assertThat(QemuNumbers.parseStrtou64("-", 0)).isNull();
     }
 
     @Test
