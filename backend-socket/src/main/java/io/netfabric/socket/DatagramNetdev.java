@@ -6,6 +6,7 @@ import io.netfabric.core.Fabric;
 import io.netfabric.core.FabricException;
 import io.netfabric.core.NetClient;
 import io.netfabric.core.SentCallback;
+import io.netfabric.core.SocketOptions;
 import io.netfabric.core.options.Netdev;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
@@ -145,12 +146,12 @@ final class DatagramNetdev extends NetClient {
         System.arraycopy(local, 0, mreq, 4, 4);
         String step = "can't add socket to multicast group " + group.getHostAddress();
         try {
-            Libc.setOption(fd, Libc.IPPROTO_IP, Libc.IP_ADD_MEMBERSHIP, mreq);
+            SocketOptions.set(fd, SocketOptions.IPPROTO_IP, SocketOptions.IP_ADD_MEMBERSHIP, mreq);
             step = "can't force multicast message to loopback";
-            Libc.setOption(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_LOOP, new byte[] {1});   // a byte is taken too
+            SocketOptions.set(fd, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_LOOP, new byte[] {1});   // a byte is taken too
             if (localAddr != null) {
                 step = "can't set the default network send interface";
-                Libc.setOption(fd, Libc.IPPROTO_IP, Libc.IP_MULTICAST_IF, local);
+                SocketOptions.set(fd, SocketOptions.IPPROTO_IP, SocketOptions.IP_MULTICAST_IF, local);
             }
         } catch (java.io.IOException e) {
             ch.close();

@@ -6,8 +6,7 @@ import jnr.ffi.Runtime;
 /**
  * The libc calls Netty does not expose: a descriptor's file status flags (for one it did not
  * open), {@code IPV6_V6ONLY}, bind/connect for a whole-length abstract unix address (Netty
- * refuses a path that fills sun_path), Multipath TCP sockets (Netty opens plain TCP only), and
- * IPv4 multicast membership by local address as QEMU sets it (Netty's takes an interface).
+ * refuses a path that fills sun_path), and Multipath TCP sockets (Netty opens plain TCP only).
  * Linux numbers. Public only because JNR-FFI generates its implementation in another class
  * loader; not API.
  */
@@ -17,17 +16,10 @@ public interface Libc {
     int O_NONBLOCK = 0x800;
     int IPPROTO_IPV6 = 41;
     int IPV6_V6ONLY = 26;
-    int IPPROTO_IP = 0;
-    int IP_MULTICAST_IF = 32;
-    int IP_MULTICAST_LOOP = 34;
-    int IP_ADD_MEMBERSHIP = 35;
 
     int fcntl(int fd, int cmd, int arg);
 
     int setsockopt(int fd, int level, int optname, jnr.ffi.byref.IntByReference optval, int optlen);
-
-    /** For options whose value is a structure ({@code ip_mreq}, {@code in_addr}). */
-    int setsockopt(int fd, int level, int optname, byte[] optval, int optlen);
 
     int socket(int domain, int type, int protocol);
 
@@ -44,13 +36,6 @@ public interface Libc {
     static void setIntOption(int fd, int level, int name, int value) throws java.io.IOException {
         if (Holder.LIBC.setsockopt(fd, level, name, new jnr.ffi.byref.IntByReference(value), 4) != 0) {
             throw new java.io.IOException("setsockopt: " + Holder.LIBC.strerror(Holder.errno()));
-        }
-    }
-
-    /** {@code setsockopt} of a structure option; the errno's text as the exception's message. */
-    static void setOption(int fd, int level, int name, byte[] value) throws java.io.IOException {
-        if (Holder.LIBC.setsockopt(fd, level, name, value, value.length) != 0) {
-            throw new java.io.IOException(Holder.LIBC.strerror(Holder.errno()));
         }
     }
 

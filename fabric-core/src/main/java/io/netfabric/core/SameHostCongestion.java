@@ -9,7 +9,6 @@ import java.net.SocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import jnr.ffi.LibraryLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SameHostCongestion {
     private static final Logger log = LoggerFactory.getLogger(SameHostCongestion.class);
-    private static final int IPPROTO_TCP = 6;
-    private static final int TCP_CONGESTION = 13;
     private static final String PROPERTY = "netfabric.tcp.sameHostCongestion";
     /**
      * What a connection sends before a caller that opens many short ones switches it. Most of
@@ -114,14 +111,17 @@ public final class SameHostCongestion {
     static void applyTo(int fd) {
         try {
             for (int i = 0; i < NAMES.length; i++) {
-                if (Calls.Holder.LIBC.setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, NAMES[i], NAMES[i].length) == 0) {
-                    if (!logged) {
-                        logged = true;
-                        log.debug("TCP with loopback peers uses {} instead of the system's {} (pacing over loopback only costs)",
-                                CHOICES[i], systemDefault());
-                    }
-                    return;
+                try {
+                    SocketOptions.set(fd, SocketOptions.IPPROTO_TCP, SocketOptions.TCP_CONGESTION, NAMES[i]);
+                } catch (IOException refused) {
+                    continue;
                 }
+                if (!logged) {
+                    logged = true;
+                    log.debug("TCP with loopback peers uses {} instead of the system's {} (pacing over loopback only costs)",
+                            CHOICES[i], systemDefault());
+                }
+                return;
             }
             active = false;   // neither allowed here: stop trying on every connection
             log.debug("TCP congestion control {} cannot be set here; loopback TCP keeps the system's", List.of(CHOICES));
@@ -137,19 +137,6 @@ public final class SameHostCongestion {
             return Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim();
         } catch (IOException | RuntimeException e) {
             return "";
-        }
-    }
-
-    /** The libc call. Public only because JNR-FFI generates its implementation in another class loader; not API. */
-    public interface Calls {
-        int setsockopt(int fd, int level, int optname, byte[] optval, int optlen);
-
-        /** Loaded at the first loopback socket, only where the system's default paces. */
-        final class Holder {
-            static final Calls LIBC = LibraryLoader.create(Calls.class).load("c");
-
-            private Holder() {
-            }
         }
     }
 }
