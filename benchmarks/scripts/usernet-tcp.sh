@@ -2,8 +2,10 @@
 # User-mode TCP: netfabric's user netdev against slirp4netns (libslirp 4.7) and pasta, in one run,
 # each behind its own tap in its own namespace, every client talking to servers on the host's
 # 127.0.0.1 through the stack's host address (10.0.2.2; pasta: its mapped gateway 10.0.2.2):
-#   iperf3 TCP guest->host and host->guest at MTU 1500 and 65520 (Gbit/s, median of rounds),
-#   CPU seconds of the stack process per GB moved by iperf3,
+#   iperf3 TCP guest->host and host->guest at MTU 1500 and 65520 (Gbit/s, median of rounds; the
+#   three stacks up side by side at each MTU and taking turns, after one run each way that warms
+#   a fresh process and is reported apart), CPU seconds of the stack process per GB moved by
+#   the measured runs,
 #   after a warm-up (10,000 connections, 5,000 round trips): a one-byte ping-pong over one
 #   connection (10,000 round trips, median/p99 µs),
 #   and (netfabric only) 10,000 idle NAT connections: heap after GC and thread count;
@@ -96,29 +98,56 @@ iperf() { # ns extra-args -> Gbit/s (receiver side)
     | $py -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))'
 }
 
-declare -A R
-k=0
-for stack in netfabric slirp4netns pasta; do
-  k=$((k + 1)); sport=$((eport + k))
-  for mtu in 1500 65520; do
-    "start_$stack" "$mtu"
-    c0=$(cpu_s "$pid"); bytes=0
+declare -A R first
+stacks=(netfabric slirp4netns pasta)
+rotate() { local r=$1; shift; local a=("$@"); local n=${#a[@]}; for i in $(seq 0 $((n - 1))); do echo "${a[$(((i + r) % n))]}"; done; }
+ticks_of() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+quiet_pids() { # until the processes use under 2 % of a CPU over half a second (at most 20 s)
+  local a b; for _ in $(seq 40); do a=$(ticks_of "$@"); sleep 0.5; b=$(ticks_of "$@"); [ $((b - a)) -le 1 ] && return 0; done; }
+# Throughput: at each MTU the three stacks run side by side, each in its own namespace, and take
+# turns (the order rotates each round, each measurement starting once every stack process is
+# idle), so that a slow minute of this shared machine falls on all of them and the ratios compare
+# measurements minutes apart at most. Each fresh process first moves one run each way that is
+# left out of the medians and the CPU figure (a JVM compiles its bulk paths then; printed below
+# the table as the fresh-process figure).
+for mtu in 1500 65520; do
+  declare -A tns tpid
+  for stack in "${stacks[@]}"; do
+    "start_$stack" "$mtu"; tns[$stack]=$ns; tpid[$stack]=$pid
+  done
+  for stack in "${stacks[@]}"; do
     for d in up down; do
       arg=""; [ "$d" = down ] && arg="-R"
-      vals=()
-      for _ in $(seq "$rounds"); do
-        v=$(iperf "$ns" "$arg" || echo 0); vals+=("$v")
-        bytes=$(awk -v b="$bytes" -v g="$v" -v s="$secs" 'BEGIN {printf "%.0f", b + g * 1e9 / 8 * s}')
-      done
-      R[$stack,$mtu,$d]=$(printf '%s\n' "${vals[@]}" | median)
+      quiet_pids "${tpid[@]}"; first[$stack,$mtu,$d]=$(iperf "${tns[$stack]}" "$arg" || echo 0)
     done
-    c1=$(cpu_s "$pid")
-    R[$stack,$mtu,cpu]=$(awk -v a="$c0" -v b="$c1" -v n="$bytes" 'BEGIN {printf "%.2f", (n > 0 ? (b - a) / (n / 1e9) : 0)}')
+  done
+  declare -A c0 bytes vals
+  for stack in "${stacks[@]}"; do c0[$stack]=$(cpu_s "${tpid[$stack]}"); bytes[$stack]=0; vals[$stack,up]=""; vals[$stack,down]=""; done
+  for r in $(seq "$rounds"); do
+    for stack in $(rotate "$r" "${stacks[@]}"); do
+      for d in up down; do
+        arg=""; [ "$d" = down ] && arg="-R"
+        quiet_pids "${tpid[@]}"; v=$(iperf "${tns[$stack]}" "$arg" || echo 0); vals[$stack,$d]+="$v "
+        bytes[$stack]=$(awk -v b="${bytes[$stack]}" -v g="$v" -v s="$secs" 'BEGIN {printf "%.0f", b + g * 1e9 / 8 * s}')
+      done
+    done
+  done
+  for stack in "${stacks[@]}"; do
+    c1=$(cpu_s "${tpid[$stack]}")
+    R[$stack,$mtu,cpu]=$(awk -v a="${c0[$stack]}" -v b="$c1" -v n="${bytes[$stack]}" 'BEGIN {printf "%.2f", (n > 0 ? (b - a) / (n / 1e9) : 0)}')
+    for d in up down; do
+      R[$stack,$mtu,$d]=$(printf '%s\n' ${vals[$stack,$d]} | median); R[$stack,$mtu,$d,all]=${vals[$stack,$d]% }
+    done
+  done
+  k=0
+  for stack in "${stacks[@]}"; do
+    k=$((k + 1)); sport=$((eport + k)); ns=${tns[$stack]}; pid=${tpid[$stack]}
     if [ "$mtu" = 1500 ]; then
       # The same warm-up for every stack. A JVM is still compiling the connection path after
       # 3,000 connections (its rate climbs until about 8,000): long enough to be steady after.
       ip netns exec "$ns" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$sport" 10000 >/dev/null
       ip netns exec "$ns" $py "$here/lib/tcpbench.py" rr 10.0.2.2 "$sport" 5000 >/dev/null
+      quiet_pids "${tpid[@]}"
       read -r m p < <(ip netns exec "$ns" $py "$here/lib/tcpbench.py" rr 10.0.2.2 "$sport" 10000)
       R[$stack,rr]="$m / $p"
       if [ "$stack" = netfabric ]; then
@@ -137,15 +166,16 @@ for stack in netfabric slirp4netns pasta; do
         wait "$idlepid" || true
       fi
     fi
-    kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
   done
+  for stack in "${stacks[@]}"; do
+    kill "${tpid[$stack]}" 2>/dev/null || true; wait "${tpid[$stack]}" 2>/dev/null || true
+  done
+  unset tns tpid c0 bytes vals
 done
 
 # Connection rate. Stacks take turns (the order rotates each round), so that noise from other
 # work on this shared machine falls on all of them rather than on whichever ran in a bad minute.
 crr() { ip netns exec "$1" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$2" 2000; }
-rotate() { local r=$1; shift; local a=("$@"); local n=${#a[@]}; for i in $(seq 0 $((n - 1))); do echo "${a[$(((i + r) % n))]}"; done; }
-stacks=(netfabric slirp4netns pasta)
 declare -A cold warm
 # The first 2,000 connections of a fresh process, after iperf3 has warmed its bulk paths: three
 # fresh processes per stack, each alone on the machine.
@@ -167,12 +197,9 @@ for stack in "${stacks[@]}"; do
   k=$((k + 1)); "start_$stack" 1500; sns[$stack]=$ns; spid[$stack]=$pid; sportof[$stack]=$((eport + k))
   ip netns exec "$ns" $py "$here/lib/tcpbench.py" crr 10.0.2.2 "$((eport + k))" 10000 >/dev/null
 done
-ticks() { local t=0 p; for p in "${spid[@]}"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
-quiet() { # until the stack processes use under 2 % of a CPU over half a second (at most 20 s)
-  local a b; for _ in $(seq 40); do a=$(ticks); sleep 0.5; b=$(ticks); [ $((b - a)) -le 1 ] && return 0; done; }
 for r in 1 2 3 4 5; do
   for stack in $(rotate "$r" "${stacks[@]}"); do
-    quiet; warm[$stack]+="$(crr "${sns[$stack]}" "${sportof[$stack]}") "
+    quiet_pids "${spid[@]}"; warm[$stack]+="$(crr "${sns[$stack]}" "${sportof[$stack]}") "
   done
 done
 for stack in "${stacks[@]}"; do
@@ -199,5 +226,13 @@ a=${R[netfabric,crr]}; b=${R[slirp4netns,crr]}; c=${R[pasta,crr]}
 echo "| 2,000 sequential connections after 10,000 more (connections/s, median of 5 rounds in turn) | $a | $b | $c | $(ratio "$a" "$b") | $(ratio "$a" "$c") |"
 echo
 echo "netfabric, 10,000 idle NAT connections: ${R[idle]:-?}; heap used after GC: ${R[heap]:-?}; JVM threads: ${R[threads]:-?}"
+for mtu in 1500 65520; do
+  line="iperf3 Gbit/s at MTU $mtu, guest->host / host->guest: the first run of each fresh process (not in the medians)"
+  for stack in "${stacks[@]}"; do line+=" $stack ${first[$stack,$mtu,up]} / ${first[$stack,$mtu,down]},"; done
+  echo "${line%,};"
+  line="  each measured round"
+  for stack in "${stacks[@]}"; do line+=" $stack ${R[$stack,$mtu,up,all]} / ${R[$stack,$mtu,down,all]},"; done
+  echo "${line%,}"
+done
 echo "connections/s, each measurement: first of a process netfabric ${R[netfabric,crr_cold_all]}, slirp4netns ${R[slirp4netns,crr_cold_all]}, pasta ${R[pasta,crr_cold_all]};"
 echo "after the warm-up netfabric ${R[netfabric,crr_all]}, slirp4netns ${R[slirp4netns,crr_all]}, pasta ${R[pasta,crr_all]}"
