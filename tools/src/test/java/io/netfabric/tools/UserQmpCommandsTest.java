@@ -1,18 +1,23 @@
 package io.netfabric.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netfabric.core.Fabric;
 import io.netfabric.qmp.FabricCommands;
 import io.netfabric.qmp.QmpDispatcher;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import org.junit.jupiter.api.Test;
 
-/** hostfwd_add / hostfwd_remove / query-hostfwd / query-usernet over QMP on a user netdev. */
+/** hostfwd_add / hostfwd_remove / query-hostfwd / query-usernet over QMP on a user netdev, and netdev_del closing its forwards. */
 class UserQmpCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,6 +70,55 @@ class UserQmpCommandsTest {
             assertThat(run(d, "{\"execute\":\"hostfwd_add\",\"arguments\":{\"netdev\":\"u0\"}}").path("error").path("desc").asText())
                     .isEqualTo("Parameter 'rule' is missing");
             assertThat(run(d, "{\"execute\":\"query-commands\"}").toString()).contains("\"hostfwd_add\"", "\"query-usernet\"");
+        }
+    }
+
+    /** netdev_del takes a user netdev's forward listeners with it: the host ports are free again. */
+    @Test
+    void netdevDelClosesTheForwardListeners() throws Exception {
+        int tcp;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            tcp = s.getLocalPort();
+        }
+        int udp;
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            udp = s.getLocalPort();
+        }
+        try (Fabric fabric = Fabric.create()) {
+            QmpDispatcher d = FabricCommands.dispatcher(fabric, () -> { });
+            assertThat(run(d, "{\"execute\":\"netdev_add\",\"arguments\":{\"type\":\"user\",\"id\":\"u0\",\"hostfwd\":["
+                    + "{\"str\":\"tcp:127.0.0.1:" + tcp + "-:22\"},{\"str\":\"udp:127.0.0.1:" + udp + "-:53\"}]}}").has("return"))
+                    .isTrue();
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), tcp)) {
+                assertThat(client.isConnected()).isTrue();
+            }
+            assertThatThrownBy(() -> new DatagramSocket(udp, InetAddress.getLoopbackAddress()).close())
+                    .as("the UDP forward holds its port").isInstanceOf(SocketException.class);
+            assertThat(run(d, "{\"execute\":\"netdev_del\",\"arguments\":{\"id\":\"u0\"}}").toString()).isEqualTo("{\"return\":{}}");
+            // The sockets close on the fabric's loop after the answer: wait for them, a little.
+            boolean tcpFree = false;
+            boolean udpFree = false;
+            for (int i = 0; i < 100 && !(tcpFree && udpFree); i++) {
+                tcpFree = tcpFree || canBind(() -> new ServerSocket(tcp, 1, InetAddress.getLoopbackAddress()));
+                udpFree = udpFree || canBind(() -> new DatagramSocket(udp, InetAddress.getLoopbackAddress()));
+                Thread.sleep(20);
+            }
+            assertThat(tcpFree).as("TCP port %d bound again after netdev_del", tcp).isTrue();
+            assertThat(udpFree).as("UDP port %d bound again after netdev_del", udp).isTrue();
+            assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), tcp).close())
+                    .isInstanceOf(ConnectException.class);
+        }
+    }
+
+    private interface Binder {
+        java.io.Closeable bind() throws IOException;
+    }
+
+    private static boolean canBind(Binder b) {
+        try (java.io.Closeable c = b.bind()) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }
