@@ -38,8 +38,22 @@ final class Descriptors {
         return sv;
     }
 
-    static boolean isOpen(int fd) {
-        return Files.exists(Path.of("/proc/self/fd/" + fd));
+    /** What {@code fd} refers to now ("socket:[inode]", "pipe:[inode]"), or null when it is closed. */
+    static String identity(int fd) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether {@code fd} still refers to the object {@link #identity} named. A closed number may be
+     * taken at once by another thread of this JVM (a class loader opening a jar, an event loop's
+     * socket), so its bare existence says nothing.
+     */
+    static boolean isOpen(int fd, String identity) {
+        return identity.equals(identity(fd));
     }
 
     static void close(int fd) {

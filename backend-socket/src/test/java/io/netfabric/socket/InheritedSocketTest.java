@@ -310,8 +310,9 @@ class InheritedSocketTest {
         FileDescriptor[] p = FileDescriptor.pipe();
         testFds.add(p[1].intValue());
         int fd = p[0].intValue();
+        String pipe = Descriptors.identity(fd);
         assertThat(refused("socket,id=s0,fd=" + fd).getMessage()).isEqualTo("can't get socket option SO_TYPE");
-        assertThat(Descriptors.isOpen(fd)).as("QEMU closes the descriptor it was given").isFalse();
+        assertThat(Descriptors.isOpen(fd, pipe)).as("QEMU closes the descriptor it was given").isFalse();
         FileDescriptor[] q = FileDescriptor.pipe();
         testFds.add(q[1].intValue());
         assertThat(refused("dgram,id=s0,local.type=fd,local.str=" + q[0].intValue()).getMessage())
@@ -321,9 +322,10 @@ class InheritedSocketTest {
     @Test
     void aSeqpacketSocketIsNeitherDgramNorStream() {
         int[] sv = pair(Descriptors.SOCK_SEQPACKET);
+        String socket = Descriptors.identity(sv[0]);
         assertThat(refused("socket,id=s0,fd=" + sv[0]).getMessage())
                 .isEqualTo("socket type=5 for fd=" + sv[0] + " must be either SOCK_DGRAM or SOCK_STREAM");
-        assertThat(Descriptors.isOpen(sv[0])).isFalse();
+        assertThat(Descriptors.isOpen(sv[0], socket)).isFalse();
     }
 
     @Test
@@ -355,9 +357,10 @@ class InheritedSocketTest {
     void aStreamOnABadDescriptorIsCreatedWithConnectionError() throws Exception {
         FileDescriptor[] p = FileDescriptor.pipe();
         testFds.add(p[1].intValue());
+        String pipe = Descriptors.identity(p[0].intValue());
         join("stream,id=s0,addr.type=fd,addr.str=" + p[0].intValue());
         assertThat(info("s0")).isEqualTo("connection error");
-        assertThat(Descriptors.isOpen(p[0].intValue())).isFalse();
+        assertThat(Descriptors.isOpen(p[0].intValue(), pipe)).isFalse();
         fromEndpoint(frame(13));   // dropped: nobody is connected
         int[] sv = pair(Descriptors.SOCK_STREAM);
         fabric.deleteNetdev("h0");
