@@ -26,6 +26,27 @@ def upload(host, port, n):
     s.close()
     print(h.hexdigest(), n, reply.decode().strip())
 
+def download(host, port):
+    """Half-closes at once, reads the server's 'sha count' line, then hashes the rest to EOF."""
+    s = socket.create_connection((host, port), timeout=60)
+    s.shutdown(socket.SHUT_WR)
+    head = b""
+    while not head.endswith(b"\n"):
+        d = s.recv(1)
+        if not d:
+            break
+        head += d
+    h = hashlib.sha256()
+    n = 0
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        h.update(d)
+        n += len(d)
+    s.close()
+    print(h.hexdigest(), n)
+
 def many(host, port, count):
     """count concurrent connections, each sends 1000 octets, reads the echo, closes."""
     ok = [0]
@@ -70,5 +91,7 @@ if __name__ == "__main__":
         upload(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif cmd == "many":
         many(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif cmd == "download":
+        download(sys.argv[2], int(sys.argv[3]))
     elif cmd == "refused":
         refused(sys.argv[2], int(sys.argv[3]))

@@ -92,6 +92,8 @@ public final class TcpNat implements TcpHandler, Timed {
     private final int maxFlows;
     private final TcpConnection.Timers timers;
     private final Map<Key, Flow> flows = new HashMap<>();
+    private long closedRetransmits;
+    private long closedTimeouts;
     private final PriorityQueue<Due> due = new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
     /**
      * Initial sequence numbers. Only the guest sees them, over a link no one else can inject into,
@@ -311,6 +313,10 @@ public final class TcpNat implements TcpHandler, Timed {
         if (flows.get(f.key) == f) {
             flows.remove(f.key);
         }
+        if (!f.removed) {
+            closedRetransmits += f.conn.retransmits();
+            closedTimeouts += f.conn.timeouts();
+        }
         f.removed = true;
         // Entries of closed flows and superseded deadlines stay queued until they come due (up
         // to the 2 h keep-alive): when they outnumber the live ones, rebuild the queue.
@@ -351,6 +357,24 @@ public final class TcpNat implements TcpHandler, Timed {
             f.conn.poll(now);
             after(f);
         }
+    }
+
+    /** Segments sent to guests again, by every connection so far (fast retransmit, recovery, timer). */
+    public long retransmits() {
+        long n = closedRetransmits;
+        for (Flow f : flows.values()) {
+            n += f.conn.retransmits();
+        }
+        return n;
+    }
+
+    /** Retransmission timeouts of every connection so far. */
+    public long timeouts() {
+        long n = closedTimeouts;
+        for (Flow f : flows.values()) {
+            n += f.conn.timeouts();
+        }
+        return n;
     }
 
     /** The live connections (QEMU's {@code info usernet}, as data). */

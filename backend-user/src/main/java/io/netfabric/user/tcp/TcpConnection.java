@@ -22,11 +22,14 @@ import org.slf4j.LoggerFactory;
  * wire values against the nearest expected value, so comparisons are plain {@code <}.
  *
  * <p>What it implements: MSS from the MTU (RFC 9293 §3.7.1), window scaling (RFC 7323 §2),
- * SACK both ways (RFC 2018; loss recovery guided by the scoreboard as RFC 6675 does),
+ * SACK both ways (RFC 2018; loss recovery guided by the scoreboard as RFC 6675 does, a hole
+ * lost once more than two segments above it are SACKed, whatever the duplicate ACKs counted),
  * retransmission timer (RFC 6298, with a 200 ms floor as Linux uses instead of 1 s: the guest
- * is one link away), slow start, congestion avoidance, fast retransmit and recovery
- * (RFC 5681, RFC 6582), sender and receiver silly-window avoidance, zero-window probes
- * (RFC 9293 §3.8.6.1), half-close, RST both ways with RFC 5961's challenge ACK, a bounded
+ * is one link away), a tail loss probe (RFC 8985 §7) so that a flight whose last ACKs went
+ * missing costs milliseconds, slow start and congestion avoidance counting bytes (RFC 3465,
+ * as Linux counts segments: a guest receiving TSO frames sends one ACK per frame), fast
+ * retransmit and recovery (RFC 5681, RFC 6582), sender and receiver silly-window avoidance,
+ * zero-window probes (RFC 9293 §3.8.6.1), half-close, RST both ways with RFC 5961's challenge ACK, a bounded
  * TIME-WAIT and keep-alive (RFC 1122 §4.2.3.6).
  *
  * <p>Back-pressure: the window advertised to the guest is the receive buffer less what the host
@@ -126,6 +129,10 @@ public final class TcpConnection {
     private static final int SHORT_READ = 4096;
     /** The most payload one offloaded frame carries: the IPv4 total length (and IPv6 payload length) limit less headers. */
     static final int MAX_OFFLOAD_PAYLOAD = 65535 - 60 - 60;
+    /** The shortest probe timeout (Linux: 2 ms); a guest only slow to be scheduled should not draw probes. */
+    static final long PROBE_MIN = 5_000_000L;
+    /** RFC 8985 WCDelAckT: a guest may hold the ACK of a lone segment this long (Linux: 40 ms minimum, 200 ms at most). */
+    static final long DELAYED_ACK_ALLOWANCE = 200_000_000L;
 
     private final GuestSide guest;
     private HostSide host;
@@ -194,6 +201,9 @@ public final class TcpConnection {
 
     // timers
     private long rtxDeadline = NONE;
+    /** RFC 8985 §7 tail loss probe: when the ACKs of a flight's tail stop coming. */
+    private long probeDeadline = NONE;
+    private boolean probeSent;
     private long persistDeadline = NONE;
     private long delayedAckDeadline = NONE;
     private long keepaliveDeadline = NONE;
@@ -527,16 +537,23 @@ public final class TcpConnection {
             return false;
         }
         long wnd = (long) h.window() << sndShift;
-        if (sackOk && h.sackBlocks().length > 0) {
-            takeSack(h.sackBlocks());
-        }
+        boolean newSack = sackOk && h.sackBlocks().length > 0 && takeSack(h.sackBlocks());
         long flight = sndMax - sndUna;
         if (ack > sndUna) {
             ackAdvance(ack, now);
-        } else if (ack == sndUna && pureAck && wnd == sndWnd && flight > 0) {
-            // RFC 5681 §2 duplicate ACK.
+            // RFC 6675 §5: the cumulative ACK moved, but what the guest SACKed above it may still
+            // say that the segment now at sndUna is lost.
+            if (!inRecovery && sndUna < sndMax && sackLost()) {
+                enterRecovery(now);
+            }
+        } else if (ack == sndUna && flight > 0 && ((pureAck && wnd == sndWnd) || newSack)) {
+            // RFC 5681 §2 duplicate ACK; with SACK any ACK that SACKs new data (RFC 6675 §2
+            // DupAck), even one whose window changed (a Linux guest's ACKs often announce a
+            // larger window, and with TSO there are a few ACKs per window, not one per segment).
             dupAcks++;
-            if (!inRecovery && (dupAcks == 3 || (sackOk && sackedBytes() >= 3L * sndMss))) {
+            // After a tail loss probe, a SACK of new data says the flight before it is lost (what
+            // RFC 8985's RACK concludes from the send times: the probe left one PTO after them).
+            if (!inRecovery && (dupAcks == 3 || sackLost() || probeSent)) {
                 enterRecovery(now);
             } else if (inRecovery) {
                 cwnd += sndMss;   // RFC 5681 §3.2 step 4: inflate for each segment that left
@@ -571,6 +588,7 @@ public final class TcpConnection {
             sndNxt = sndUna;
         }
         retries = 0;
+        probeSent = false;
         // Forward progress ends the exponential backoff (as Linux does; RFC 6298 §5.7 allows
         // recomputing): otherwise, with no fresh RTT sample during go-back-N, one more loss
         // would double an already backed-off timer.
@@ -603,10 +621,13 @@ public final class TcpConnection {
             }
         } else {
             dupAcks = 0;
+            // Byte counting (RFC 3465), with no limit per ACK in slow start, as Linux counts every
+            // segment a stretch ACK covers: a guest receiving TSO frames ACKs each 64 KiB once,
+            // and growing by one SMSS per ACK would then take a round trip per SMSS.
             if (cwnd < ssthresh) {
-                cwnd += Math.min(acked, sndMss);   // slow start (RFC 5681 §3.1, L = 1 SMSS)
+                cwnd += acked;   // slow start (RFC 5681 §3.1)
             } else {
-                cwnd += Math.max(1, (long) sndMss * sndMss / cwnd);   // congestion avoidance
+                cwnd += Math.max(1, (long) sndMss * Math.min(acked, cwnd) / cwnd);   // congestion avoidance
             }
         }
         cwnd = Math.min(cwnd, 64L << 20);
@@ -651,7 +672,9 @@ public final class TcpConnection {
         return Math.max(timers.rtoMin, Math.min(timers.rtoMax, srtt + Math.max(1_000_000L, 4 * rttvar)));
     }
 
-    private void takeSack(int[] blocks) {
+    /** Adds the SACK blocks to the scoreboard; answers whether it now covers octets it did not. */
+    private boolean takeSack(int[] blocks) {
+        long before = sackedBytes();
         for (int i = 0; i < blocks.length; i += 2) {
             long s = unwrap(blocks[i], sndUna);
             long e = unwrap(blocks[i + 1], sndUna);
@@ -673,6 +696,16 @@ public final class TcpConnection {
             }
             sacked.put(s, e);
         }
+        return sackedBytes() > before;
+    }
+
+    /**
+     * RFC 6675 §4 IsLost(sndUna): more than (DupThresh - 1) * SMSS octets above it SACKed. A hole
+     * under one SACKed TSO frame is a loss at once, where counting three duplicate ACKs would
+     * wait for three frames.
+     */
+    private boolean sackLost() {
+        return sackOk && !sacked.isEmpty() && sackedBytes() > 2L * sndMss;
     }
 
     private long sackedBytes() {
@@ -684,6 +717,7 @@ public final class TcpConnection {
     }
 
     private void enterRecovery(long now) {
+        probeDeadline = NONE;
         // RFC 5681 §3.2 step 2 / RFC 6582: halve, retransmit the first missing segment.
         long flight = sndMax - sndUna;
         ssthresh = Math.max(flight / 2, 2L * sndMss);
@@ -716,7 +750,10 @@ public final class TcpConnection {
         }
         Long nextSacked = sacked.ceilingKey(s + 1);
         long end = Math.min(dataEnd, nextSacked == null ? sndMax : nextSacked);
-        int len = sendAt(s, (int) Math.min(sndMss, end - s), now);
+        // With offloads the whole hole goes again in one frame (up to 64 KiB): a lost TSO frame is
+        // tens of segments, which one segment per ACK would take as many round trips to repair.
+        int max = guest.offloads() ? Math.max(sndMss, MAX_OFFLOAD_PAYLOAD / sndMss * sndMss) : sndMss;
+        int len = sendAt(s, (int) Math.min(max, end - s), now);
         rescueRtx = s + len;
         rttSeq = -1;
     }
@@ -997,6 +1034,58 @@ public final class TcpConnection {
         if (ackNow) {
             sendFlags(TcpPacket.ACK, sndNxt);
         }
+        armProbe(now);
+    }
+
+    /**
+     * RFC 8985 §7.2: with data in flight and no recovery under way, a probe goes out 2 SRTT after
+     * the last send or ACK (at least {@link #PROBE_MIN}; plus the guest's delayed-ACK allowance
+     * when the flight is one segment; never after the retransmission timer). On a link a few
+     * hundred microseconds long, a tail whose ACK went missing then costs milliseconds, not the
+     * 200 ms of the minimum RTO.
+     */
+    private void armProbe(long now) {
+        boolean sending = state == State.ESTABLISHED || state == State.CLOSE_WAIT || state == State.FIN_WAIT_1
+                || state == State.CLOSING || state == State.LAST_ACK;
+        if (!sending || sndUna >= sndMax || inRecovery || probeSent || srtt < 0 || sndWnd == 0) {
+            probeDeadline = NONE;
+            return;
+        }
+        long pto = Math.max(2 * srtt, PROBE_MIN);
+        if (sndMax - sndUna <= sndMss) {
+            pto += DELAYED_ACK_ALLOWANCE;
+        }
+        probeDeadline = now + pto < rtxDeadline ? now + pto : NONE;
+    }
+
+    /** RFC 8985 §7.3: one new segment if the windows allow, else the last one again. */
+    private void sendProbe(long now) {
+        if (sndUna >= sndMax || inRecovery || sndWnd == 0) {
+            return;
+        }
+        probeSent = true;
+        if (sackOk && !sacked.isEmpty()) {
+            // Something above sndUna was SACKed two round trips ago and the hole is still there:
+            // lost (RFC 8985 §6.2's time-based rule), though too little was SACKed for RFC 6675's.
+            enterRecovery(now);
+            return;
+        }
+        long dataEnd = bufStart + sendBuf.readableBytes();
+        long usable = Math.min(cwnd, sndWnd) - (sndMax - sndUna);
+        if (sndNxt == sndMax && dataEnd > sndNxt && usable > 0 && finSeq < 0) {
+            sndNxt += sendAt(sndNxt, (int) Math.min(sndMss, dataEnd - sndNxt), now);
+            sndMax = Math.max(sndMax, sndNxt);
+        } else if (finSeq >= 0 && sndMax == finSeq + 1 && dataEnd <= sndUna) {
+            sendFlags(TcpPacket.FIN | TcpPacket.ACK, finSeq);
+        } else {
+            long end = Math.min(sndMax, dataEnd);
+            long start = Math.max(sndUna, end - sndMss);
+            if (start < end) {
+                sendAt(start, (int) (end - start), now);
+                rttSeq = -1;
+            }
+        }
+        rtxDeadline = now + rto;   // §7.3: the RTO is armed again after a probe
     }
 
     /** Sends (or resends) up to {@code len} data octets at {@code seq}, with ACK, window and SACK; answers how many. */
@@ -1126,6 +1215,7 @@ public final class TcpConnection {
 
     public long nextDeadline() {
         long d = rtxDeadline;
+        d = Math.min(d, probeDeadline);
         d = Math.min(d, persistDeadline);
         d = Math.min(d, delayedAckDeadline);
         d = Math.min(d, timeWaitDeadline);
@@ -1149,6 +1239,10 @@ public final class TcpConnection {
                 return;
             }
         }
+        if (probeDeadline <= now) {
+            probeDeadline = NONE;
+            sendProbe(now);
+        }
         if (persistDeadline <= now) {
             persistDeadline = NONE;
             zeroWindowProbe(now);
@@ -1168,6 +1262,7 @@ public final class TcpConnection {
             return;
         }
         timeouts++;
+        probeDeadline = NONE;
         if (++retries > timers.maxRetries) {
             // RFC 9293 §3.8.3 R2: give up, reset both sides.
             if (state != State.SYN_SENT) {
