@@ -169,19 +169,24 @@ class UserTcpNetnsIT {
         // The paranoid leak detector records a stack trace per buffer access (70 s for this test);
         // the other tests here and the in-process ones keep it on.
         io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.SIMPLE);
-        Netns ns = guest("");
-        long size = 200L << 20;
+        eachWay(guest(""), 200L << 20, Duration.ofSeconds(180));
+    }
+
+    /**
+     * {@code size} octets up (the guest sends, half-closes, and still reads the server's answer),
+     * then down (the server sends after the guest's empty request), each checked by its digest.
+     * Not socat for the download: once its input ends it gives the other direction only 0.5 s
+     * ({@code -t}) before it quits.
+     */
+    void eachWay(Netns ns, long size, Duration timeout) throws Exception {
         int port = serve(hashThenSend(0));
-        // Upload: the guest sends, half-closes, and still reads the server's answer.
-        ExecResult up = ns.exec(Duration.ofSeconds(180), "python3", client(), "upload", "10.0.2.2", "" + port, "" + size);
+        ExecResult up = ns.exec(timeout, "python3", client(), "upload", "10.0.2.2", "" + port, "" + size);
         assertThat(up.ok()).as(() -> up + " " + stack().counters()).isTrue();
         String want = patternSha(size);
         assertThat(up.stdout().trim()).isEqualTo(want + " " + size + " " + want + " " + size);
-        // Download: the server sends 200 MB after the guest's (empty) request. Not socat: once its
-        // input ends it gives the other direction only 0.5 s (-t) before it quits.
         server.close();
         port = serve(hashThenSend(size));
-        ExecResult down = ns.exec(Duration.ofSeconds(180), "python3", client(), "download", "10.0.2.2", "" + port);
+        ExecResult down = ns.exec(timeout, "python3", client(), "download", "10.0.2.2", "" + port);
         assertThat(down.ok()).as(down::toString).isTrue();
         assertThat(down.stdout().trim()).isEqualTo(want + " " + size);
     }
@@ -225,17 +230,7 @@ class UserTcpNetnsIT {
                 + "ip protocol tcp numgen random mod 100 < 3 counter drop; }\n}\n");
         ExecResult nft = bridge.exec("nft", "-f", rules.toString());
         assertThat(nft.ok()).as(nft::toString).isTrue();
-        long size = 20L << 20;
-        int port = serve(hashThenSend(0));
-        ExecResult up = ns.exec(Duration.ofSeconds(120), "python3", client(), "upload", "10.0.2.2", "" + port, "" + size);
-        assertThat(up.ok()).as(() -> up + " " + stack().counters()).isTrue();
-        String want = patternSha(size);
-        assertThat(up.stdout().trim()).isEqualTo(want + " " + size + " " + want + " " + size);
-        server.close();
-        port = serve(hashThenSend(size));
-        ExecResult down = ns.exec(Duration.ofSeconds(120), "python3", client(), "download", "10.0.2.2", "" + port);
-        assertThat(down.ok()).as(down::toString).isTrue();
-        assertThat(down.stdout().trim()).isEqualTo(want + " " + size);
+        eachWay(ns, 20L << 20, Duration.ofSeconds(120));
         long[] ours = fabric.call(() -> {
             UserStack st = ((UserNetdev) fabric.findNetdev("u0")).stack();
             return new long[] {st.tcpNat().retransmits(), st.tcpNat().timeouts()};
