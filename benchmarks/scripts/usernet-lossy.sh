@@ -25,6 +25,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM   # so that the EXIT trap removes the namespaces also when stopped
 for c in ip nft socat slirp4netns; do
   command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }
 done

@@ -36,6 +36,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM   # so that the EXIT trap removes the namespaces also when stopped
 for c in ip iperf3 slirp4netns pasta jcmd; do
   command -v "$c" >/dev/null || { echo "needs $c" >&2; exit 2; }
 done

@@ -55,16 +55,21 @@ class UserTcpNetnsIT {
 
     Netns guest(String opts) throws Exception {
         NetnsExtension.assumeCommand("python3");
+        userNetdevOnATap(opts);
+        Netns ns = netns.create("g").adopt(ifname).configure(ifname);
+        ns.ip("addr", "add", "10.0.2.15/24", "dev", ifname).requireSuccess();
+        ns.ip("route", "add", "default", "via", "10.0.2.2").requireSuccess();
+        return ns;
+    }
+
+    /** The fabric: a user netdev and a new tap ({@link #ifname}, still in this namespace) on hub 0. */
+    void userNetdevOnATap(String opts) {
         ifname = netns.ifname("t");
         fabric = Fabric.create();
         add("user,id=u0" + opts);
         add("hubport,id=hu,hubid=0,netdev=u0");
         add("tap,id=t0,ifname=" + ifname + ",script=no,downscript=no");
         add("hubport,id=ht,hubid=0,netdev=t0");
-        Netns ns = netns.create("g").adopt(ifname).configure(ifname);
-        ns.ip("addr", "add", "10.0.2.15/24", "dev", ifname).requireSuccess();
-        ns.ip("route", "add", "default", "via", "10.0.2.2").requireSuccess();
-        return ns;
     }
 
     void add(String optarg) {
@@ -204,12 +209,7 @@ class UserTcpNetnsIT {
         NetnsExtension.assumeCommand("nft");
         NetnsExtension.assumeCommand("python3");
         io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.SIMPLE);
-        ifname = netns.ifname("t");
-        fabric = Fabric.create();
-        add("user,id=u0");
-        add("hubport,id=hu,hubid=0,netdev=u0");
-        add("tap,id=t0,ifname=" + ifname + ",script=no,downscript=no");
-        add("hubport,id=ht,hubid=0,netdev=t0");
+        userNetdevOnATap("");
         Netns bridge = netns.create("r").adopt(ifname);
         Netns ns = netns.create("g");
         bridge.ip("link", "add", "r0", "type", "veth", "peer", "name", "g0", "netns", ns.name()).requireSuccess();

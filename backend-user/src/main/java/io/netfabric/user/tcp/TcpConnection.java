@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * missing costs milliseconds, slow start and congestion avoidance counting bytes (RFC 3465,
  * as Linux counts segments: a guest receiving TSO frames sends one ACK per frame), fast
  * retransmit and recovery (RFC 5681, RFC 6582), sender and receiver silly-window avoidance,
- * zero-window probes (RFC 9293 §3.8.6.1), half-close, RST both ways with RFC 5961's challenge ACK, a bounded
- * TIME-WAIT and keep-alive (RFC 1122 §4.2.3.6).
+ * zero-window probes (RFC 9293 §3.8.6.1), half-close, RST both ways with RFC 5961's challenge
+ * ACK, a bounded TIME-WAIT and keep-alive (RFC 1122 §4.2.3.6).
  *
  * <p>Back-pressure: the window advertised to the guest is the receive buffer less what the host
  * side has not written yet, so the guest's sender never gets more window than the host path
@@ -752,8 +752,7 @@ public final class TcpConnection {
         long end = Math.min(dataEnd, nextSacked == null ? sndMax : nextSacked);
         // With offloads the whole hole goes again in one frame (up to 64 KiB): a lost TSO frame is
         // tens of segments, which one segment per ACK would take as many round trips to repair.
-        int max = guest.offloads() ? Math.max(sndMss, MAX_OFFLOAD_PAYLOAD / sndMss * sndMss) : sndMss;
-        int len = sendAt(s, (int) Math.min(max, end - s), now);
+        int len = sendAt(s, (int) Math.min(framePayload(), end - s), now);
         rescueRtx = s + len;
         rttSeq = -1;
     }
@@ -969,6 +968,15 @@ public final class TcpConnection {
         return Math.max(0, free);
     }
 
+    /**
+     * The most payload one frame to the guest carries: a segment, or with offloads a GSO frame of
+     * whole segments up to 64 KiB (cut into MSS segments by the tap or the fabric, as Linux TSO).
+     * Asks the peer each time (a hub walks its ports).
+     */
+    private int framePayload() {
+        return guest.offloads() ? Math.max(sndMss, MAX_OFFLOAD_PAYLOAD / sndMss * sndMss) : sndMss;
+    }
+
     /** Sends what the windows allow, then a pure ACK if one is owed. */
     public void output(long now) {
         lastNow = now;
@@ -979,10 +987,7 @@ public final class TcpConnection {
                 || state == State.CLOSING || state == State.LAST_ACK;
         if (canSendData) {
             long dataEnd = bufStart + sendBuf.readableBytes();
-            // With offloads, one frame carries what the windows allow up to 64 KiB, cut into
-            // MSS segments by the tap or the fabric (Linux TSO; the same bytes on the wire).
-            // Asked once per call: the answer walks the peer (a hub's ports).
-            int burst = guest.offloads() ? Math.max(sndMss, MAX_OFFLOAD_PAYLOAD / sndMss * sndMss) : sndMss;
+            int burst = framePayload();   // once per call: the answer walks the peer
             while (true) {
                 if (guest.busy()) {
                     if (!waitingWritable) {
