@@ -9,7 +9,6 @@ import io.netfabric.core.Fabric;
 import io.netfabric.qmp.FabricCommands;
 import io.netfabric.qmp.QmpDispatcher;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import org.junit.jupiter.api.Test;
 
@@ -30,17 +29,11 @@ class HumanMonitorTest {
         return r.get("return").asText();
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void hostfwdAndTheOtherNetworkCommandsAnswerAsQemu() throws Exception {
-        int p1 = freePort();
-        int p2 = freePort();
-        int p3 = freePort();
+        int p1 = HmpAgainstQemuIT.freePort();
+        int p2 = HmpAgainstQemuIT.freePort();
+        int p3 = HmpAgainstQemuIT.freePort();
         try (Fabric fabric = Fabric.create()) {
             QmpDispatcher d = FabricCommands.dispatcher(fabric, () -> { });
             for (String nd : new String[] {"user,id=u0", "user,id=u1", "hubport,id=h,hubid=0"}) {
@@ -170,7 +163,7 @@ class HumanMonitorTest {
     @Test
     void infoNetworkListsHubsNewestFirstThenTheRestWithFilters(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
-        int port = freePort();
+        int port = HmpAgainstQemuIT.freePort();
         try (Launcher l = launch("-nodefaults", "-netdev", "hubport,id=h0,hubid=0", "-netdev", "user,id=u0",
                 "-netdev", "hubport,id=h1,hubid=1,netdev=u0", "-netdev", "socket,id=s0,listen=127.0.0.1:" + port,
                 "-object", "filter-dump,id=f0,netdev=s0,file=" + dir.resolve("x.pcap"),
@@ -237,7 +230,7 @@ class HumanMonitorTest {
         try (Fabric fabric = Fabric.create()) {
             QmpDispatcher d = FabricCommands.dispatcher(fabric, () -> { });
             assertThat(hmp(d, "netdev_add hubport,id=h,hubid=0")).isEmpty();
-            assertThat(hmp(d, "hostfwd_add tcp::" + freePort() + "-:22")).isEqualTo("user mode network stack not in use\r\n");
+            assertThat(hmp(d, "hostfwd_add tcp::" + HmpAgainstQemuIT.freePort() + "-:22")).isEqualTo("user mode network stack not in use\r\n");
             assertThat(hmp(d, "hostfwd_remove tcp::1")).isEqualTo("user mode network stack not in use\r\n");
             assertThat(hmp(d, "info usernet")).isEmpty();
         }
